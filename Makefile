@@ -1,0 +1,47 @@
+# Campaigns: `make run` to try it, `make test` to check it. `make help` lists every target.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format bench check-deploy clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its test tools
+
+run: install ## Migrate, load demo data and serve on 127.0.0.1:$(PORT) with a qcluster
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	PORT=$(PORT) ./scripts/serve.sh
+
+test: install ## Lint, check migrations and run the whole suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install ## ruff lint and format check
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: install ## Apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+bench: install ## Run the benchmarks under bench/ (see bench/README.md)
+	$(BIN)/python bench/run.py
+
+check-deploy: install ## manage.py check --deploy with production settings
+	DEBUG=0 SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=campaigns.example.com \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean: ## Remove the virtualenv, caches and the SQLite database
+	rm -rf $(VENV) .pytest_cache .ruff_cache db.sqlite3*

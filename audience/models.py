@@ -1,0 +1,175 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Account, validate_time_zone
+from core.models import AccountScopedManager, TimeStampedModel
+
+
+class Tag(TimeStampedModel):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=64)
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["account", "name"], name="tag_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttributeDefinition(TimeStampedModel):
+    """Declares a custom attribute's type, so values are stored and compared as that type."""
+
+    class Type(models.TextChoices):
+        TEXT = "text", "Text"
+        NUMBER = "number", "Number"
+        DATE = "date", "Date"
+        BOOLEAN = "boolean", "Yes / no"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="attributes")
+    key = models.SlugField(max_length=64)
+    label = models.CharField(max_length=100)
+    type = models.CharField(max_length=16, choices=Type.choices, default=Type.TEXT)
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "key"], name="attribute_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or self.key
+
+
+class Contact(TimeStampedModel):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    phone = models.CharField(max_length=20, null=True, blank=True, help_text="E.164")
+    email = models.EmailField(blank=True, default="")
+    first_name = models.CharField(max_length=100, blank=True, default="")
+    last_name = models.CharField(max_length=100, blank=True, default="")
+    timezone = models.CharField(
+        max_length=64, blank=True, default="", validators=[validate_time_zone]
+    )
+    country = models.CharField(max_length=2, blank=True, default="", help_text="ISO 3166-1")
+    attributes = models.JSONField(default=dict, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
+    subscribed = models.BooleanField(default=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # NULL phones (email-only contacts) never collide.
+            models.UniqueConstraint(fields=["account", "phone"], name="contact_unique_phone"),
+        ]
+        indexes = [
+            models.Index(fields=["account", "subscribed"], name="contact_acct_subscribed"),
+            models.Index(fields=["account", "country"], name="contact_acct_country"),
+            models.Index(fields=["account", "timezone"], name="contact_acct_timezone"),
+            models.Index(fields=["account", "email"], name="contact_acct_email"),
+            models.Index(fields=["account", "created_at"], name="contact_acct_created"),
+            models.Index(fields=["account", "last_name", "first_name"], name="contact_acct_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.phone or self.email or f"Contact {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Segment(TimeStampedModel):
+    """A saved filter tree over contacts; see ``audience.filters`` for its grammar."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="segments")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    filters = models.JSONField(default=dict, blank=True)
+    contact_count = models.PositiveIntegerField(null=True, blank=True)
+    counted_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="segment_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SuppressionEntry(TimeStampedModel):
+    """A phone or email that must never be messaged, whatever the campaign says."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="suppressions")
+    phone = models.CharField(max_length=20, null=True, blank=True)
+    email = models.EmailField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True, default="")
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "suppression entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phone__isnull=False) | Q(email__isnull=False),
+                name="suppression_phone_or_email",
+            ),
+            models.UniqueConstraint(fields=["account", "phone"], name="suppression_unique_phone"),
+            models.UniqueConstraint(fields=["account", "email"], name="suppression_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.phone or self.email or ""
+
+
+class ImportJob(TimeStampedModel):
+    """One CSV import: the task streams ``file`` and reports progress here."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="import_jobs")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255, blank=True, default="")
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    total_bytes = models.BigIntegerField(default=0)
+    processed_bytes = models.BigIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["account", "status"], name="importjob_acct_status")]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.status})"

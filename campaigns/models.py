@@ -1,0 +1,354 @@
+"""The Campaign document of the spec, relational where it is queried or constrained.
+
+Status, type, dates, variants, workflow steps and triggers are columns and rows; document-like
+parts (custom filter trees, button lists, step conditions) are validated JSON.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Account, validate_time_zone
+from audience.models import Contact, Segment
+from core.models import AccountScopedQuerySet, TimeStampedModel
+from messaging.models import Sender
+from templates_app.models import MessageTemplate
+
+
+class CampaignQuerySet(AccountScopedQuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class Campaign(TimeStampedModel):
+    class Type(models.TextChoices):
+        BROADCAST = "broadcast", "Broadcast"
+        DRIP = "drip", "Drip"
+        AUTOMATION = "automation", "Automation"
+        AB_TEST = "ab-test", "A/B test"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        RUNNING = "running", "Running"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    class AudienceType(models.TextChoices):
+        ALL = "all", "All contacts"
+        SEGMENT = "segment", "Segments"
+        CUSTOM = "custom", "Custom filters"
+
+    class MessageType(models.TextChoices):
+        TEXT = "text", "Text"
+        TEMPLATE = "template", "Template"
+        MEDIA = "media", "Media"
+        INTERACTIVE = "interactive", "Interactive"
+
+    class Frequency(models.TextChoices):
+        ONCE = "once", "Once"
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+        MONTHLY = "monthly", "Monthly"
+
+    class WinnerCriteria(models.TextChoices):
+        CLICKS = "clicks", "Clicks"
+        CONVERSIONS = "conversions", "Conversions"
+        ENGAGEMENT = "engagement", "Engagement"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="campaigns")
+    sender = models.ForeignKey(
+        Sender, null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns"
+    )
+
+    # Basic info
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    type = models.CharField(max_length=16, choices=Type.choices, default=Type.BROADCAST)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status_reason = models.CharField(max_length=500, blank=True, default="")
+
+    # Audience
+    audience_type = models.CharField(
+        max_length=16, choices=AudienceType.choices, default=AudienceType.ALL
+    )
+    segments = models.ManyToManyField(Segment, blank=True, related_name="campaigns")
+    custom_filters = models.JSONField(default=dict, blank=True)
+    exclude_unsubscribed = models.BooleanField(default=True)
+    exclude_segments = models.ManyToManyField(
+        Segment, blank=True, related_name="excluded_from_campaigns"
+    )
+    exclude_suppressed = models.BooleanField(default=True)
+    frequency_cap_hours = models.PositiveIntegerField(null=True, blank=True)
+    estimated_reach = models.PositiveIntegerField(default=0)
+
+    # Message
+    message_type = models.CharField(
+        max_length=16, choices=MessageType.choices, default=MessageType.TEXT
+    )
+    message_content = models.TextField(blank=True, default="")
+    template = models.ForeignKey(
+        MessageTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns"
+    )
+    message_variables = models.JSONField(default=list, blank=True)
+    media_urls = models.JSONField(default=list, blank=True)
+    buttons = models.JSONField(default=list, blank=True)
+    # Variable mapping, fallbacks and conditional blocks (wizard step 4).
+    personalization = models.JSONField(default=dict, blank=True)
+
+    # Scheduling
+    send_now = models.BooleanField(default=True)
+    start_date = models.DateTimeField(null=True, blank=True)
+    end_date = models.DateTimeField(null=True, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    frequency = models.CharField(max_length=16, choices=Frequency.choices, default=Frequency.ONCE)
+    delivery_time = models.TimeField(null=True, blank=True)
+    local_time_delivery = models.BooleanField(default=False)
+    quiet_hours_start = models.TimeField(null=True, blank=True)
+    quiet_hours_end = models.TimeField(null=True, blank=True)
+
+    # A/B testing
+    ab_enabled = models.BooleanField(default=False)
+    winner_criteria = models.CharField(
+        max_length=16, choices=WinnerCriteria.choices, default=WinnerCriteria.CLICKS
+    )
+
+    # Automation
+    automation_enabled = models.BooleanField(default=False)
+
+    # Stats (counters bumped in bulk by the pipeline; rates are derived)
+    total_recipients = models.PositiveIntegerField(default=0)
+    total_sent = models.PositiveIntegerField(default=0)
+    total_delivered = models.PositiveIntegerField(default=0)
+    total_failed = models.PositiveIntegerField(default=0)
+    total_opened = models.PositiveIntegerField(default=0)
+    total_clicked = models.PositiveIntegerField(default=0)
+    total_converted = models.PositiveIntegerField(default=0)
+    estimated_revenue = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+
+    # Tracking
+    tracking_url = models.URLField(blank=True, default="")
+    webhook_url = models.URLField(blank=True, default="")
+
+    # Metadata
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["account", "status"], name="campaign_acct_status"),
+            models.Index(fields=["account", "type"], name="campaign_acct_type"),
+            models.Index(fields=["account", "created_at"], name="campaign_acct_created"),
+            models.Index(fields=["account", "start_date"], name="campaign_acct_start"),
+            models.Index(fields=["account", "name"], name="campaign_acct_name"),
+            models.Index(fields=["account", "deleted_at"], name="campaign_acct_deleted"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="campaign_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def phone_number_id(self) -> str:
+        return self.sender.phone_number_id if self.sender_id else ""
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float:
+        return round(100.0 * part / whole, 2) if whole else 0.0
+
+    @property
+    def delivery_rate(self) -> float:
+        return self._rate(self.total_delivered, self.total_sent)
+
+    @property
+    def open_rate(self) -> float:
+        return self._rate(self.total_opened, self.total_delivered)
+
+    @property
+    def click_rate(self) -> float:
+        return self._rate(self.total_clicked, self.total_delivered)
+
+    @property
+    def conversion_rate(self) -> float:
+        return self._rate(self.total_converted, self.total_delivered)
+
+
+class Variant(TimeStampedModel):
+    """One arm of an A/B (or multi-variant) test; ``message`` has the campaign message's shape."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="variants")
+    key = models.CharField(max_length=32, help_text="Stable id, e.g. A, B, C.")
+    name = models.CharField(max_length=100)
+    message = models.JSONField(default=dict, blank=True)
+    split_percentage = models.PositiveSmallIntegerField(default=50)
+    is_winner = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["campaign", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "key"], name="variant_unique_key"),
+            models.CheckConstraint(
+                condition=Q(split_percentage__lte=100), name="variant_split_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} / {self.name}"
+
+
+class AutomationTrigger(TimeStampedModel):
+    class Type(models.TextChoices):
+        USER_ACTION = "user_action", "User action"
+        TAG_ADDED = "tag_added", "Tag added"
+        DATE_BASED = "date_based", "Date based"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="triggers")
+    type = models.CharField(max_length=16, choices=Type.choices)
+    condition = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "id"]
+        indexes = [models.Index(fields=["type"], name="trigger_type")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} → {self.campaign}"
+
+
+class WorkflowStep(TimeStampedModel):
+    """A step of a drip sequence or an automation workflow, run ``delay_hours`` after the last."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="workflow")
+    step_id = models.CharField(max_length=64)
+    position = models.PositiveIntegerField(default=0)
+    delay_hours = models.PositiveIntegerField(default=0)
+    message = models.JSONField(default=dict, blank=True)
+    conditions = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "step_id"], name="workflow_unique_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} step {self.step_id}"
+
+
+class Recipient(models.Model):
+    """One contact of one campaign: the unit the send pipeline claims, sends and tracks."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        READ = "read", "Read"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+        RETRY_SCHEDULED = "retry_scheduled", "Retry scheduled"
+        UNCERTAIN = "uncertain", "Uncertain"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="recipients")
+    variant = models.ForeignKey(
+        Variant, null=True, blank=True, on_delete=models.SET_NULL, related_name="recipients"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    send_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=128, blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    clicked_at = models.DateTimeField(null=True, blank=True)
+    converted_at = models.DateTimeField(null=True, blank=True)
+    error_code = models.CharField(max_length=32, blank=True, default="")
+    error_message = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "contact"], name="recipient_unique_contact"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "send_at"], name="recipient_camp_status"),
+            models.Index(fields=["provider_message_id"], name="recipient_provider_id"),
+            models.Index(fields=["contact", "sent_at"], name="recipient_contact_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.contact_id} {self.status}"
+
+
+class CampaignError(models.Model):
+    """The spec's ``errorLog``: one row per error type, counted, with the last message."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="error_log")
+    error_type = models.CharField(max_length=64)
+    message = models.CharField(max_length=500, blank=True, default="")
+    count = models.PositiveIntegerField(default=0)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    timestamp = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-timestamp"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "error_type"], name="campaign_error_type"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.error_type} ×{self.count}"
+
+
+class CampaignActivity(models.Model):
+    """Who did what to a campaign and when: its history, shown on the detail page."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="activity")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=32)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "campaign activity"
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.campaign_id}"

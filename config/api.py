@@ -1,0 +1,29 @@
+"""The REST API: one NinjaAPI, each app contributing a router."""
+
+from ninja import NinjaAPI
+
+from core.api import AUTH, install_error_handlers
+
+api = NinjaAPI(
+    title="Campaigns API",
+    version="1.0.0",
+    description="Campaigns, audiences, templates and delivery. Authenticate with "
+    "`Authorization: Bearer <API key>` (create one in Settings → API keys or with "
+    "`manage.py create_api_key <account-slug>`).",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+
+# Routers register themselves in app modules; import order only affects the docs' order.
+from audience.api import router as audience_router  # noqa: E402
+from campaigns.api import router as campaigns_router  # noqa: E402
+from messaging.api import router as messaging_router  # noqa: E402
+from templates_app.api import router as templates_router  # noqa: E402
+
+api.add_router("/campaigns", campaigns_router)
+api.add_router("/campaign-templates", templates_router)
+api.add_router("/", audience_router)
+api.add_router("/", messaging_router)

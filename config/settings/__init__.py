@@ -1,0 +1,5 @@
+"""Settings, split by concern; every value comes from ``config.env``."""
+
+from .base import *  # noqa: F403
+from .django_q import *  # noqa: F403
+from .security import *  # noqa: F403

@@ -1,0 +1,107 @@
+"""API plumbing shared by every app's router: auth, permission checks, error answers.
+
+Errors have one shape everywhere:
+``{"detail": "<sentence for a person>", "code": "<machine code>", "errors": [{"field", "message"}]}``
+with ``field`` a dotted path in the spec's camelCase names (``audience.segmentIds.0``).
+"""
+
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from accounts.services import api_key_authenticate
+from core.errors import ApplicationError, PermissionDenied
+
+
+class ApiKeyAuth(HttpBearer):
+    """``Authorization: Bearer <key>``: the key's account becomes the request's account."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        key = api_key_authenticate(raw=token)
+        if key is None:
+            return None
+        request.account = key.account
+        request.api_key = key
+        request.membership = None
+        return key
+
+
+class AccountSessionAuth(SessionAuth):
+    """The browser session of a user who belongs to an account (CSRF-checked by ninja)."""
+
+    def authenticate(self, request: HttpRequest, key):
+        if request.user.is_authenticated and getattr(request, "account", None) is not None:
+            request.api_key = None
+            return request.user
+        return None
+
+
+AUTH = [ApiKeyAuth(), AccountSessionAuth()]
+
+
+def require_permission(request: HttpRequest, permission: str) -> None:
+    """Raise 403 unless the key or member behind the request may ``permission``."""
+    key = getattr(request, "api_key", None)
+    grantor = key if key is not None else getattr(request, "membership", None)
+    if grantor is None or not grantor.can(permission):
+        raise PermissionDenied("Your role does not allow this action.")
+
+
+def actor(request: HttpRequest):
+    """The user to record in history: the signed-in user, or the API key's creator."""
+    key = getattr(request, "api_key", None)
+    if key is not None:
+        return key.created_by
+    return request.user if request.user.is_authenticated else None
+
+
+def _field_path(loc) -> str:
+    parts = [str(p) for p in loc]
+    # ninja prefixes body fields with "body" and the payload parameter's name.
+    if parts and parts[0] in {"body", "query", "path", "form", "file"}:
+        parts = parts[1:]
+        if len(parts) > 1 and parts[0] in {"payload", "data", "filters"}:
+            parts = parts[1:]
+    return ".".join(parts)
+
+
+def install_error_handlers(api) -> None:
+    @api.exception_handler(ApplicationError)
+    def application_error(request, exc: ApplicationError):
+        body = {"detail": exc.message, "code": exc.code}
+        problems = exc.extra.get("problems")
+        if problems is not None:
+            body["errors"] = problems
+        return api.create_response(request, body, status=exc.status_code)
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request, exc: NinjaValidationError):
+        errors = []
+        for error in exc.errors:
+            message = str(error.get("msg", "Invalid value."))
+            message = message.removeprefix("Value error, ")
+            errors.append({"field": _field_path(error.get("loc", ())), "message": message})
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid input."
+        return api.create_response(
+            request,
+            {"detail": detail, "code": "validation_error", "errors": errors},
+            status=422,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return api.create_response(
+            request,
+            {
+                "detail": "Authentication required: send 'Authorization: Bearer <API key>'.",
+                "code": "unauthenticated",
+            },
+            status=401,
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return api.create_response(
+            request, {"detail": str(exc), "code": "error"}, status=exc.status_code
+        )

@@ -1,0 +1,51 @@
+from django.db import models
+
+from accounts.models import Account
+from core.models import AccountScopedManager, TimeStampedModel
+
+# Fields that hold secrets: write-only everywhere (forms, admin, API); never rendered.
+SECRET_FIELDS = ("access_token", "app_secret", "verify_token", "auth_token", "smtp_password")
+
+
+class Sender(TimeStampedModel):
+    """A sending identity (a WhatsApp number, an SMS number, a mailbox) and its credentials."""
+
+    class Channel(models.TextChoices):
+        SANDBOX = "sandbox", "Sandbox"
+        WHATSAPP = "whatsapp", "WhatsApp Cloud API"
+        SMS = "sms", "SMS (Twilio-compatible)"
+        EMAIL = "email", "Email"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="senders")
+    name = models.CharField(max_length=200)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.SANDBOX)
+    phone_number_id = models.CharField(
+        max_length=64, help_text="WhatsApp phone number id (or the SMS/email sender's own id)."
+    )
+    display_phone_number = models.CharField(max_length=32, blank=True, default="")
+    api_base_url = models.URLField(blank=True, default="")
+    account_sid = models.CharField(max_length=64, blank=True, default="")
+    from_address = models.CharField(
+        max_length=254, blank=True, default="", help_text="SMS from-number or email From address."
+    )
+    access_token = models.TextField(blank=True, default="")
+    app_secret = models.CharField(max_length=200, blank=True, default="")
+    verify_token = models.CharField(max_length=200, blank=True, default="")
+    auth_token = models.CharField(max_length=200, blank=True, default="")
+    smtp_password = models.CharField(max_length=200, blank=True, default="")
+    rate_limit_per_second = models.PositiveIntegerField(default=80)
+    is_active = models.BooleanField(default=True)
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "phone_number_id"], name="sender_unique_phone_number_id"
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "channel"], name="sender_acct_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_channel_display()})"

@@ -1,0 +1,62 @@
+import pytest
+
+from accounts.models import Role
+from accounts.services import api_key_create
+from tests.factories import AccountFactory, MembershipFactory, UserFactory
+
+PASSWORD = "pass-word-123"
+
+
+@pytest.fixture
+def account(db):
+    return AccountFactory(name="Acme", slug="acme")
+
+
+@pytest.fixture
+def other_account(db):
+    return AccountFactory(name="Rival", slug="rival")
+
+
+def _member(account, role):
+    return MembershipFactory(account=account, role=role, user=UserFactory()).user
+
+
+@pytest.fixture
+def make_member(db):
+    """``make_member(account, role)`` → a user with that role in that account."""
+    return _member
+
+
+@pytest.fixture
+def user(account):
+    return _member(account, Role.MARKETER)
+
+
+@pytest.fixture
+def viewer(account):
+    return _member(account, Role.VIEWER)
+
+
+@pytest.fixture
+def logged_in_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def api_key(account):
+    _, raw = api_key_create(account=account, name="tests")
+    return raw
+
+
+@pytest.fixture
+def api(client, api_key):
+    """A test client that sends the API key on every request."""
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {api_key}"
+    return client
+
+
+@pytest.fixture
+def other_api_key(other_account):
+    _, raw = api_key_create(account=other_account, name="rival tests")
+    return raw
