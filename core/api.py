@@ -1,7 +1,7 @@
 """API plumbing shared by every app's router: auth, permission checks, error answers.
 
 Errors have one shape everywhere:
-``{"detail": "<sentence for a person>", "code": "<machine code>", "errors": [{"field", "message"}]}``
+``{"detail": "<sentence>", "code": "<machine code>", "errors": [{"field", "message"}]}``
 with ``field`` a dotted path in the spec's camelCase names (``audience.segmentIds.0``).
 """
 
