@@ -75,6 +75,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if env_str("TEST_DATABASE_NAME"):
+    # Lets several test runs share one PostgreSQL server without clashing.
+    DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web server and qcluster write the same file: WAL lets readers proceed during a write,
     # IMMEDIATE transactions take the write lock up front instead of failing mid-transaction.
