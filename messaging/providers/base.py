@@ -1,0 +1,53 @@
+"""The contract between the send pipeline and every provider adapter.
+
+The pipeline renders each recipient's message into an ``OutboundMessage`` and hands a batch to
+the sender's adapter; the adapter answers one ``ProviderResult`` per message, in order. The
+pipeline alone decides what a result means for the recipient (sent, retry, failed, pause the
+campaign), so adapters stay small and only translate to and from their provider's wire format.
+"""
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    recipient_id: int
+    # Our id, echoed back by providers that support it (WhatsApp biz_opaque_callback_data).
+    callback_data: str
+    to_phone: str = ""
+    to_email: str = ""
+    type: str = "text"  # text | template | media | interactive
+    text: str = ""
+    subject: str = ""
+    # {"name": ..., "language": ..., "components": [...]} for WhatsApp templates.
+    template: dict | None = None
+    media_urls: tuple[str, ...] = ()
+    # [{"type": "call"|"url"|"quickreply", "text": ..., "value": ...}]
+    buttons: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProviderResult:
+    ok: bool
+    provider_message_id: str = ""
+    error_code: str = ""
+    error_message: str = ""
+    # Worth retrying later (timeouts, 5xx, throttling); False means a permanent failure.
+    transient: bool = False
+    # The provider asked us to slow down (HTTP 429, WhatsApp 130429 / 131056 / 80007).
+    throttled: bool = False
+    retry_after: float | None = None
+    # Credentials rejected: the campaign should pause instead of burning its audience.
+    auth_failed: bool = False
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+class ProviderAdapter(Protocol):
+    def __init__(self, sender) -> None: ...
+
+    def send(self, message: OutboundMessage) -> ProviderResult: ...
+
+    def send_many(self, messages: list[OutboundMessage]) -> list[ProviderResult]: ...
+
+    def close(self) -> None: ...
