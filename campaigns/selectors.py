@@ -1,0 +1,53 @@
+"""Reads of campaigns that pages, the API and admin share; every one is account-scoped."""
+
+from django.db.models import Q, QuerySet
+
+from campaigns.models import Campaign
+from core.errors import NotFound
+
+SORTS = {
+    "created": "created_at",
+    "-created": "-created_at",
+    "name": "name",
+    "-name": "-name",
+    "start": "start_date",
+    "-start": "-start_date",
+    "status": "status",
+    "-status": "-status",
+    "sent": "total_sent",
+    "-sent": "-total_sent",
+    "updated": "updated_at",
+    "-updated": "-updated_at",
+}
+
+
+def campaign_get(*, account, campaign_id, include_deleted: bool = False) -> Campaign:
+    """The account's campaign, or ``NotFound`` (also for another account's id)."""
+    qs = Campaign.objects.for_account(account).select_related("sender", "template")
+    if not include_deleted:
+        qs = qs.alive()
+    try:
+        return qs.get(pk=int(campaign_id))
+    except (Campaign.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Campaign not found.") from None
+
+
+def campaign_list(
+    *,
+    account,
+    q: str = "",
+    status: str = "",
+    type: str = "",
+    sort: str = "-created",
+    deleted: bool = False,
+) -> QuerySet[Campaign]:
+    qs = Campaign.objects.for_account(account).select_related("sender")
+    qs = qs.deleted() if deleted else qs.alive()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if type:
+        qs = qs.filter(type=type)
+    order = SORTS.get(sort, "-created_at")
+    return qs.order_by(order, "-id")
