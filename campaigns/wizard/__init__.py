@@ -1,0 +1,1 @@
+"""The six-step campaign creation wizard (django-formtools), plus type-specific steps."""

@@ -1,0 +1,186 @@
+"""What each wizard page shows beside its form: reach, previews, time-zone previews, summary."""
+
+import zoneinfo
+from datetime import datetime, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from audience.models import AttributeDefinition, Segment
+from campaigns.models import Campaign
+from campaigns.services.personalization import message_render
+from campaigns.wizard.fields import CONTACT_FIELDS
+from core.errors import ValidationFailed
+from templates_app.models import MessageTemplate
+from templates_app.rendering import template_variables
+
+SAMPLE_SIZE = 3
+ZONES_SHOWN = 6
+
+
+def message_variables(draft: Campaign | None) -> list[str]:
+    """Every variable the draft's texts use, once, in order: the rows of step 4."""
+    if draft is None:
+        return []
+    texts = [draft.message_content]
+    if draft.template_id:
+        texts += [draft.template.header_text, draft.template.body]
+    texts += [(v.message or {}).get("content", "") for v in draft.variants.all()]
+    texts += [(s.message or {}).get("content", "") for s in draft.workflow.all()]
+    names: list[str] = []
+    for text in texts:
+        try:
+            found = template_variables(text or "")
+        except ValidationFailed:
+            continue
+        names += [n for n in found if n not in names]
+    return names
+
+
+def refresh_reach(draft: Campaign) -> None:
+    from audience.services.segments import campaign_refresh_reach
+
+    try:
+        campaign_refresh_reach(campaign=draft)
+    except ValidationFailed:
+        pass
+
+
+def sample_contacts(draft: Campaign | None) -> list:
+    if draft is None:
+        return []
+    from audience.selectors import audience_queryset
+
+    try:
+        return list(audience_queryset(campaign=draft).order_by("id")[:SAMPLE_SIZE])
+    except ValidationFailed:
+        return []
+
+
+def previews(draft: Campaign | None) -> list[dict]:
+    """The message as the first few contacts of the audience will read it."""
+    out = []
+    for contact in sample_contacts(draft):
+        try:
+            out.append(
+                {"contact": contact, "text": message_render(campaign=draft, contact=contact)}
+            )
+        except ValidationFailed as exc:
+            out.append({"contact": contact, "error": exc.message})
+    return out
+
+
+def zone_preview(draft: Campaign | None, *, start: datetime | None = None) -> list[dict]:
+    """When the send lands in the audience's main time zones (by number of contacts)."""
+    if draft is None:
+        return []
+    from audience.selectors import audience_queryset
+
+    try:
+        rows = (
+            audience_queryset(campaign=draft)
+            .exclude(timezone="")
+            .values("timezone")
+            .annotate(n=Count("id"))
+            .order_by("-n")[:ZONES_SHOWN]
+        )
+        rows = list(rows)
+    except ValidationFailed:
+        return []
+    moment = start or draft.start_date or timezone.now()
+    out = []
+    for row in rows:
+        zone = zoneinfo.ZoneInfo(row["timezone"])
+        if draft.local_time_delivery and draft.delivery_time:
+            local = moment.astimezone(zone)
+            at = datetime.combine(local.date(), draft.delivery_time, tzinfo=zone)
+            if at < local:
+                at += timedelta(days=1)
+        else:
+            at = moment.astimezone(zone)
+        out.append({"zone": row["timezone"], "contacts": row["n"], "local": at})
+    return out
+
+
+def schedule_in_words(c: Campaign) -> str:
+    zone = c.timezone
+    if c.send_now:
+        when = "as soon as you press Send"
+    elif c.start_date:
+        local = timezone.localtime(c.start_date, zoneinfo.ZoneInfo(zone))
+        when = f"on {local:%A %d %B %Y at %H:%M} ({zone})"
+    else:
+        when = "at a time not chosen yet"
+    words = f"Sends {when}"
+    if c.frequency != Campaign.Frequency.ONCE and c.delivery_time:
+        words += f", then {c.get_frequency_display().lower()} at {c.delivery_time:%H:%M}"
+        if c.end_date:
+            words += f" until {timezone.localtime(c.end_date, zoneinfo.ZoneInfo(zone)):%d %B %Y}"
+    if c.local_time_delivery:
+        words += ", at that time in each recipient's own time zone"
+    if c.quiet_hours_start and c.quiet_hours_end:
+        words += (
+            f"; nothing is delivered between {c.quiet_hours_start:%H:%M} and "
+            f"{c.quiet_hours_end:%H:%M} local time"
+        )
+    return words + "."
+
+
+def _templates_payload(account) -> dict:
+    templates = MessageTemplate.objects.for_account(account).filter(
+        status=MessageTemplate.Status.APPROVED
+    )
+    return {
+        str(t.pk): {
+            "name": t.name,
+            "headerType": t.header_type,
+            "header": t.header_text,
+            "body": t.body,
+            "footer": t.footer,
+            "buttons": t.buttons or [],
+            "variables": t.variables or [],
+        }
+        for t in templates
+    }
+
+
+def _variable_menu(account) -> list[dict]:
+    attributes = AttributeDefinition.objects.for_account(account).values_list("key", "label")
+    return [{"name": k, "label": label} for k, label in CONTACT_FIELDS] + [
+        {"name": f"attributes.{k}", "label": label or k} for k, label in attributes
+    ]
+
+
+def for_step(step: str, *, form, draft: Campaign | None, wizard) -> dict:
+    account = wizard.request.account
+    if step == "basics":
+        return {"type_tips": form.TIPS}
+    if step == "audience":
+        segments = Segment.objects.for_account(account).order_by("name")
+        return {
+            "segment_sizes": {s.pk: s.contact_count for s in segments},
+            "reach": draft.estimated_reach if draft else None,
+            "attribute_definitions": list(
+                AttributeDefinition.objects.for_account(account).values("key", "label", "type")
+            ),
+        }
+    if step == "message":
+        return {
+            "templates_payload": _templates_payload(account),
+            "variable_menu": _variable_menu(account),
+        }
+    if step == "personalization":
+        return {"previews": previews(draft)}
+    if step == "scheduling":
+        return {"zones": zone_preview(draft)}
+    if step == "review" and draft is not None:
+        sample = previews(draft)
+        return {
+            "summary": draft,
+            "preview": sample[0] if sample else None,
+            "schedule_words": schedule_in_words(draft),
+            "variants": list(draft.variants.order_by("key")),
+            "workflow": list(draft.workflow.order_by("position")),
+            "triggers": list(draft.triggers.all()),
+        }
+    return {}
