@@ -237,7 +237,7 @@ class MessageForm(StepForm):
     def clean_media_urls(self):
         urls = [u.strip() for u in (self.cleaned_data.get("media_urls") or "").splitlines()]
         urls = [u for u in urls if u]
-        validator = forms.URLField().clean
+        validator = forms.URLField(assume_scheme="https").clean
         for url in urls:
             try:
                 validator(url)

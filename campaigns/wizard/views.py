@@ -172,10 +172,14 @@ class CampaignWizardView(SessionWizardView):
         data = form.to_data()
         if step == "message":
             kept = list(form.cleaned_data.get("media_urls") or [])
-            data["media_urls"] = form.save_media(build_url=self.request.build_absolute_uri) or kept
+            data["media_urls"] = form.save_media(build_url=self._public_url) or kept
         if step != "review":
             self._save(step, form, data)
         return self.get_form_step_data(form)
+
+    def _public_url(self, path: str) -> str:
+        base = settings.PUBLIC_BASE_URL
+        return f"{base}{path}" if base else self.request.build_absolute_uri(path)
 
     def process_step_files(self, form):
         # The upload was copied to permanent storage in process_step; keep no temp copy.

@@ -46,7 +46,10 @@ def audience_data(account):
     segment = SegmentFactory(
         account=account,
         name="Paris",
-        filters={"op": "and", "rules": [{"field": "attributes.city", "operator": "eq", "value": "Paris"}]},
+        filters={
+            "op": "and",
+            "rules": [{"field": "attributes.city", "operator": "eq", "value": "Paris"}],
+        },
     )
     sender = SenderFactory(account=account, name="Main line")
     template = MessageTemplateFactory(account=account, name="spring_sale", body="Hi {{1}}, sale!")

@@ -16,7 +16,9 @@ def test_broadcast_through_all_six_steps_schedules_it(account, new_wizard, audie
     # given the wizard opened fresh
     assert new_wizard.start().status_code == 200
     # when each step is filled in
-    r = new_wizard.post("basics", {"name": "Spring sale", "description": "March", "type": "broadcast"})
+    r = new_wizard.post(
+        "basics", {"name": "Spring sale", "description": "March", "type": "broadcast"}
+    )
     assert r.status_code == 200 and b"Step 2 of 6" in r.content
     draft = Campaign.objects.get(account=account, name="Spring sale")
     assert draft.status == Campaign.Status.DRAFT
@@ -53,7 +55,12 @@ def test_broadcast_through_all_six_steps_schedules_it(account, new_wizard, audie
     assert b"Step 5 of 6" in r.content
     r = new_wizard.post(
         "scheduling",
-        {"when": "later", "start_date": _future_local(), "timezone": "Europe/Paris", "frequency": "once"},
+        {
+            "when": "later",
+            "start_date": _future_local(),
+            "timezone": "Europe/Paris",
+            "frequency": "once",
+        },
     )
     assert b"Step 6 of 6" in r.content
     assert b"Everything checks out" in r.content
@@ -65,7 +72,9 @@ def test_broadcast_through_all_six_steps_schedules_it(account, new_wizard, audie
     campaign = Campaign.objects.get(pk=draft.pk)
     assert campaign.status == Campaign.Status.SCHEDULED
     assert list(campaign.segments.all()) == [audience_data["segment"]]
-    assert campaign.buttons == [{"type": "url", "text": "Shop", "value": "https://shop.example.com"}]
+    assert campaign.buttons == [
+        {"type": "url", "text": "Shop", "value": "https://shop.example.com"}
+    ]
     assert campaign.personalization["variables"]["first_name"]["fallback"] == "friend"
     assert campaign.estimated_reach == 3
     assert campaign.start_date.astimezone(timezone.get_fixed_timezone(0)).hour in (8, 9)
@@ -76,7 +85,9 @@ def test_back_keeps_unsaved_input_of_the_current_step(account, new_wizard, audie
     new_wizard.post("basics", {"name": "Keep me", "type": "broadcast"})
     new_wizard.post("audience", {"audience_type": "all", "exclude_unsubscribed": "on"})
     # typed a message, then went back without saving
-    new_wizard.goto("message", "audience", {"message_type": "text", "message_content": "Draft text"})
+    new_wizard.goto(
+        "message", "audience", {"message_type": "text", "message_content": "Draft text"}
+    )
     r = new_wizard.post("audience", {"audience_type": "all"})
     assert b"Draft text" in r.content
     assert Campaign.objects.get(name="Keep me").message_content == ""

@@ -1,0 +1,70 @@
+"""``/api/campaigns/{campaignId}/validate`` and ``/preview``: the wizard's checks, as an API.
+
+``validate`` answers the same ``validate_campaign`` result the wizard's review shows and
+publish enforces; ``preview`` sends the rendered message to the account's test contacts
+through the campaign's sender (the real adapters), and says what went to whom.
+"""
+
+from typing import Annotated
+
+from django.http import HttpRequest
+from ninja import Path, Router, Schema
+from pydantic import Field
+
+from campaigns.selectors import campaign_get
+from campaigns.services.test_send import campaign_test_send
+from campaigns.services.validation import validate_campaign
+from core.api import require_permission
+
+router = Router(tags=["campaigns"])
+CampaignId = Annotated[int, Path(alias="campaignId")]
+
+
+class ProblemOut(Schema):
+    field: str
+    message: str
+
+
+class ValidationOut(Schema):
+    valid: bool
+    problems: list[ProblemOut]
+
+
+class TestSendOut(Schema):
+    contact_id: int = Field(alias="contactId")
+    to: str
+    text: str
+    ok: bool
+    provider_message_id: str = Field(alias="providerMessageId")
+    error: str
+
+
+class PreviewOut(Schema):
+    sent: int
+    results: list[TestSendOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+@router.post("/{campaignId}/validate", response={200: ValidationOut, 401: ErrorOut, 404: ErrorOut})
+def validate(request: HttpRequest, campaign_id: CampaignId):
+    """Every problem that would stop this campaign from being published, with its field."""
+    campaign = campaign_get(account=request.account, campaign_id=campaign_id)
+    result = validate_campaign(campaign=campaign)
+    return {"valid": result.valid, "problems": [p.as_dict() for p in result.problems]}
+
+
+@router.post(
+    "/{campaignId}/preview",
+    response={200: PreviewOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    by_alias=True,
+)
+def preview(request: HttpRequest, campaign_id: CampaignId):
+    """Send the message, rendered per contact, to the account's test contacts now."""
+    require_permission(request, "send")
+    campaign = campaign_get(account=request.account, campaign_id=campaign_id)
+    results = campaign_test_send(campaign=campaign)
+    return {"sent": sum(r.ok for r in results), "results": [r.as_dict() for r in results]}
