@@ -19,7 +19,8 @@ def test_broadcast_through_all_six_steps_schedules_it(account, new_wizard, audie
     r = new_wizard.post(
         "basics", {"name": "Spring sale", "description": "March", "type": "broadcast"}
     )
-    assert r.status_code == 200 and b"Step 2 of 6" in r.content
+    assert r.status_code == 200
+    assert b"Step 2 of 6" in r.content
     draft = Campaign.objects.get(account=account, name="Spring sale")
     assert draft.status == Campaign.Status.DRAFT
     r = new_wizard.post(

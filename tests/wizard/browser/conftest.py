@@ -4,9 +4,6 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from tests.pages.browser.conftest import browser_page  # noqa: E402,F401
-from tests.wizard.conftest import audience_data  # noqa: E402,F401
-
 PASSWORD = "pass-word-123"
 
 
