@@ -1,3 +1,141 @@
-from ninja import Router
+"""``/api/campaigns``: the spec's Campaign Management endpoints.
 
-router = Router()
+Handlers parse, check the permission, call one selector or service and answer the document.
+Reads need any role; edits need "edit"; publish, pause and resume need "send".
+"""
+
+from typing import Annotated
+
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest
+from ninja import Path, Query, Router, Status
+
+from campaigns.models import Campaign
+from campaigns.schemas import (
+    DOCUMENT_PREFETCH,
+    DOCUMENT_SELECT,
+    CampaignApiError,
+    CampaignIn,
+    CampaignListOut,
+    CampaignListQuery,
+    CampaignOut,
+)
+from campaigns.selectors import campaign_get, campaign_list
+from campaigns.services import crud, lifecycle
+from core.api import actor, require_permission
+
+router = Router(tags=["campaigns"])
+
+ERRORS = {
+    401: CampaignApiError,
+    403: CampaignApiError,
+    404: CampaignApiError,
+    409: CampaignApiError,
+    422: CampaignApiError,
+}
+# The spec names the path parameter campaignId; errors about it carry that name too.
+CampaignId = Annotated[int, Path(alias="campaignId")]
+READ_ERRORS = {401: CampaignApiError, 404: CampaignApiError, 422: CampaignApiError}
+
+
+def _document(request: HttpRequest, campaign_id, *, include_deleted: bool = False) -> CampaignOut:
+    campaign = campaign_get(
+        account=request.account, campaign_id=campaign_id, include_deleted=include_deleted
+    )
+    prefetch_related_objects([campaign], "created_by", *DOCUMENT_PREFETCH)
+    return CampaignOut.from_campaign(campaign)
+
+
+def _get(request: HttpRequest, campaign_id: int) -> Campaign:
+    return campaign_get(account=request.account, campaign_id=campaign_id)
+
+
+@router.post("", response={201: CampaignOut, **ERRORS}, by_alias=True)
+def create_campaign(request: HttpRequest, payload: CampaignIn):
+    """Create a draft campaign from a campaign document."""
+    require_permission(request, "edit")
+    campaign = crud.campaign_create(
+        account=request.account, actor=actor(request), data=payload.to_data()
+    )
+    return Status(201, _document(request, campaign.pk))
+
+
+@router.get("", response={200: CampaignListOut, **READ_ERRORS}, by_alias=True)
+def list_campaigns(request: HttpRequest, filters: Query[CampaignListQuery]):
+    """The account's campaigns (deleted ones excluded), filtered, sorted and paged."""
+    qs = campaign_list(
+        account=request.account,
+        q=filters.q.strip(),
+        status=filters.status or "",
+        type=filters.type or "",
+        sort=filters.sort,
+    )
+    start = (filters.page - 1) * filters.page_size
+    page = qs.select_related(*DOCUMENT_SELECT).prefetch_related(*DOCUMENT_PREFETCH)
+    items = [CampaignOut.from_campaign(c) for c in page[start : start + filters.page_size]]
+    return {"items": items, "count": qs.count()}
+
+
+@router.get("/{campaignId}", response={200: CampaignOut, **READ_ERRORS}, by_alias=True)
+def get_campaign(request: HttpRequest, campaign_id: CampaignId):
+    """One campaign document."""
+    return _document(request, campaign_id)
+
+
+@router.put("/{campaignId}", response={200: CampaignOut, **ERRORS}, by_alias=True)
+def update_campaign(request: HttpRequest, campaign_id: CampaignId, payload: CampaignIn):
+    """Replace a draft's editable fields with the given document (missing parts reset)."""
+    require_permission(request, "edit")
+    campaign = crud.campaign_update(
+        campaign=_get(request, campaign_id), actor=actor(request), data=payload.to_data()
+    )
+    return _document(request, campaign.pk)
+
+
+@router.delete("/{campaignId}", response={204: None, **ERRORS})
+def delete_campaign(request: HttpRequest, campaign_id: CampaignId):
+    """Soft delete: the campaign leaves every list until restored."""
+    require_permission(request, "edit")
+    lifecycle.campaign_delete(campaign=_get(request, campaign_id), actor=actor(request))
+    return Status(204, None)
+
+
+@router.post("/{campaignId}/restore", response={200: CampaignOut, **ERRORS}, by_alias=True)
+def restore_campaign(request: HttpRequest, campaign_id: CampaignId):
+    """Bring a deleted campaign back."""
+    require_permission(request, "edit")
+    campaign = campaign_get(account=request.account, campaign_id=campaign_id, include_deleted=True)
+    lifecycle.campaign_restore(campaign=campaign, actor=actor(request))
+    return _document(request, campaign.pk)
+
+
+@router.post("/{campaignId}/duplicate", response={201: CampaignOut, **ERRORS}, by_alias=True)
+def duplicate_campaign(request: HttpRequest, campaign_id: CampaignId):
+    """A new draft with the same settings, named “… (copy)”."""
+    require_permission(request, "edit")
+    copy = lifecycle.campaign_duplicate(campaign=_get(request, campaign_id), actor=actor(request))
+    return Status(201, _document(request, copy.pk))
+
+
+@router.post("/{campaignId}/publish", response={200: CampaignOut, **ERRORS}, by_alias=True)
+def publish_campaign(request: HttpRequest, campaign_id: CampaignId):
+    """Validate and start now, or schedule for ``scheduling.startDate``."""
+    require_permission(request, "send")
+    lifecycle.campaign_publish(campaign=_get(request, campaign_id), actor=actor(request))
+    return _document(request, campaign_id)
+
+
+@router.post("/{campaignId}/pause", response={200: CampaignOut, **ERRORS}, by_alias=True)
+def pause_campaign(request: HttpRequest, campaign_id: CampaignId):
+    """Stop claiming new messages; messages in flight finish."""
+    require_permission(request, "send")
+    lifecycle.campaign_pause(campaign=_get(request, campaign_id), actor=actor(request))
+    return _document(request, campaign_id)
+
+
+@router.post("/{campaignId}/resume", response={200: CampaignOut, **ERRORS}, by_alias=True)
+def resume_campaign(request: HttpRequest, campaign_id: CampaignId):
+    """Carry on sending a paused campaign."""
+    require_permission(request, "send")
+    lifecycle.campaign_resume(campaign=_get(request, campaign_id), actor=actor(request))
+    return _document(request, campaign_id)

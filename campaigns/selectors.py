@@ -1,6 +1,6 @@
 """Reads of campaigns that pages, the API and admin share; every one is account-scoped."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from campaigns.models import Campaign
 from core.errors import NotFound
@@ -51,3 +51,18 @@ def campaign_list(
         qs = qs.filter(type=type)
     order = SORTS.get(sort, "-created_at")
     return qs.order_by(order, "-id")
+
+
+def campaign_status_counts(*, account) -> dict[str, int]:
+    """Live campaigns per status (every status present, zeros included) plus ``deleted``."""
+    counts = dict.fromkeys(Campaign.Status.values, 0)
+    rows = (
+        Campaign.objects.for_account(account)
+        .alive()
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    counts.update(dict(rows))
+    counts["deleted"] = Campaign.objects.for_account(account).deleted().count()
+    return counts

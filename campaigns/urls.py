@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
+from .urls_delivery import urlpatterns as delivery_patterns
+from .urls_wizard import urlpatterns as wizard_patterns
 
 app_name = "campaigns"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.campaign_list_view, name="list"),
+    path("<int:campaign_id>/", views.campaign_detail_view, name="detail"),
+    path("<int:campaign_id>/do/<slug:action>/", views.campaign_action, name="action"),
+    *wizard_patterns,
+    *delivery_patterns,
+]

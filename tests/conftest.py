@@ -7,6 +7,12 @@ from tests.factories import AccountFactory, MembershipFactory, UserFactory
 PASSWORD = "pass-word-123"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs seconds per user on a busy 2-core machine; tests need no strong hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def account(db):
     return AccountFactory(name="Acme", slug="acme")

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "formtools",
     "django_htmx",
     "django_q",
+    "ninja",  # serves /api/docs with its bundled Swagger UI instead of a CDN
     "core",
     "accounts",
     "audience",
@@ -120,6 +121,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
+# Where providers reach this install (media links, status callbacks); else the request's host.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", default="").rstrip("/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 

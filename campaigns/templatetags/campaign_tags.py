@@ -1,0 +1,74 @@
+"""Template helpers of the campaign pages: query strings that keep filters, small formats."""
+
+import json
+
+from django import template
+from django.utils.http import urlencode
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes) -> str:
+    """The current query string with ``changes`` applied (a value of None or "" drops the key).
+
+    Pagination and sort links use it so that search, filters and the view survive a click.
+    """
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    encoded = urlencode(sorted((k, v) for k, vs in params.lists() for v in vs))
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_query(context, key: str) -> str:
+    """Link for a column header: sort by ``key``, or reversed when it is the current sort."""
+    current = context["request"].GET.get("sort", "-created")
+    target = f"-{key}" if current == key else key
+    return query_replace(context, sort=target, page=None)
+
+
+@register.simple_tag(takes_context=True)
+def sort_state(context, key: str) -> str:
+    """``ascending``/``descending`` for the column sorted on, for ``aria-sort``; else ``none``."""
+    current = context["request"].GET.get("sort", "-created")
+    if current == key:
+        return "ascending"
+    if current == f"-{key}":
+        return "descending"
+    return "none"
+
+
+@register.filter
+def percent(value) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return f"{number:.1f}%"
+
+
+@register.filter
+def pretty_json(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key, 0)
+    except AttributeError:
+        return 0
+
+
+@register.filter
+def ratio(part, whole) -> int:
+    """``part`` as a whole percentage of ``whole`` (0–100), for progress bars."""
+    try:
+        return max(0, min(100, round(100 * int(part) / int(whole))))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return 0
