@@ -164,6 +164,14 @@ class ImportJob(TimeStampedModel):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # How to read ``file`` (sniffed at upload) and when it was handed to the task queue; a job
+    # waits unqueued while the person reviews the column mapping.
+    encoding = models.CharField(max_length=32, default="utf-8-sig")
+    delimiter = models.CharField(max_length=1, default=",")
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # Every rejected row with its reason (``errors`` keeps only the first ones).
+    error_file = models.FileField(upload_to="imports/errors/%Y/%m/", blank=True, default="")
+    new_attributes = models.JSONField(default=list, blank=True)
 
     objects = AccountScopedManager()
 

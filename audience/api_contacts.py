@@ -1,0 +1,255 @@
+"""``/api/contacts``, ``/api/attributes``: contacts, bulk upsert, CSV import and export."""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from audience import contacts_selectors as selectors
+from audience.models import Contact
+from audience.services import attributes as attribute_services
+from audience.services import contacts as contact_services
+from audience.services import imports as import_services
+from audience.services.exports import contacts_export_csv
+from core.api import actor, require_permission
+
+router = Router(tags=["contacts"])
+
+
+class AttributeIn(Schema):
+    key: str
+    label: str = ""
+    type: str = "text"
+
+
+class AttributeOut(Schema):
+    id: int
+    key: str
+    label: str
+    type: str
+
+
+class ContactIn(Schema):
+    """Every field optional: on PUT only the given ones change (attributes merge, null
+    removes one; tags replace)."""
+
+    phone: str | None = None
+    email: str | None = None
+    firstName: str | None = None  # noqa: N815
+    lastName: str | None = None  # noqa: N815
+    timezone: str | None = None
+    country: str | None = None
+    tags: list[str] | None = None
+    attributes: dict[str, Any] | None = None
+    subscribed: bool | None = None
+
+    def as_data(self) -> dict:
+        return contact_data(self.model_dump(exclude_unset=True))
+
+
+class ContactOut(Schema):
+    id: int
+    phone: str | None
+    email: str
+    firstName: str  # noqa: N815
+    lastName: str  # noqa: N815
+    timezone: str
+    country: str
+    tags: list[str]
+    attributes: dict[str, Any]
+    subscribed: bool
+    unsubscribedAt: datetime | None  # noqa: N815
+    createdAt: datetime  # noqa: N815
+    updatedAt: datetime  # noqa: N815
+
+
+class ContactListOut(Schema):
+    items: list[ContactOut]
+    count: int
+
+
+class BulkIn(Schema):
+    contacts: list[Any] = Field(..., max_length=contact_services.BULK_LIMIT)
+
+
+class BulkItemError(Schema):
+    index: int
+    errors: list[dict[str, str]]
+
+
+class BulkOut(Schema):
+    created: int
+    updated: int
+    failed: int
+    errors: list[BulkItemError]
+
+
+class ImportAccepted(Schema):
+    jobId: int  # noqa: N815
+
+
+class ImportRowError(Schema):
+    row: int
+    message: str
+
+
+class ImportJobOut(Schema):
+    jobId: int  # noqa: N815
+    status: str
+    processed: int
+    imported: int
+    updated: int
+    failed: int
+    progress: int
+    errors: list[ImportRowError]
+    message: str
+    newAttributes: list[dict[str, str]]  # noqa: N815
+    createdAt: datetime  # noqa: N815
+    finishedAt: datetime | None  # noqa: N815
+    fileName: str  # noqa: N815
+
+
+_IN_NAMES = {"firstName": "first_name", "lastName": "last_name"}
+
+
+def contact_data(payload: dict) -> dict:
+    """API names → model names (bulk items arrive as plain objects)."""
+    return {_IN_NAMES.get(k, k): v for k, v in payload.items()}
+
+
+def contact_out(contact: Contact) -> dict:
+    return {
+        "id": contact.pk,
+        "phone": contact.phone,
+        "email": contact.email,
+        "firstName": contact.first_name,
+        "lastName": contact.last_name,
+        "timezone": contact.timezone,
+        "country": contact.country,
+        "tags": sorted(t.name for t in contact.tags.all()),
+        "attributes": contact.attributes or {},
+        "subscribed": contact.subscribed,
+        "unsubscribedAt": contact.unsubscribed_at,
+        "createdAt": contact.created_at,
+        "updatedAt": contact.updated_at,
+    }
+
+
+@router.get("/attributes", response=list[AttributeOut], summary="List attribute definitions")
+def list_attributes(request: HttpRequest):
+    return list(attribute_services.attribute_definitions(account=request.account).values())
+
+
+@router.post("/attributes", response={201: AttributeOut}, summary="Define an attribute")
+def create_attribute(request: HttpRequest, payload: AttributeIn):
+    require_permission(request, "edit")
+    definition = attribute_services.attribute_create(
+        account=request.account, key=payload.key, label=payload.label, type=payload.type
+    )
+    return Status(201, definition)
+
+
+@router.get("/contacts", response=ContactListOut, summary="List contacts")
+def list_contacts(
+    request: HttpRequest,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(50, ge=1, le=500, alias="pageSize"),
+    q: str = "",
+    tag: str = "",
+    subscribed: bool | None = None,
+    country: str = "",
+):
+    qs = selectors.contact_list(
+        account=request.account, q=q, tag=tag, subscribed=subscribed, country=country
+    )
+    paginator = Paginator(qs.prefetch_related("tags"), page_size)
+    items = paginator.page(page).object_list if page <= paginator.num_pages else []
+    return {"items": [contact_out(c) for c in items], "count": paginator.count}
+
+
+@router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
+def create_contact(request: HttpRequest, payload: ContactIn):
+    require_permission(request, "edit")
+    contact = contact_services.contact_create(account=request.account, data=payload.as_data())
+    return Status(201, contact_out(contact))
+
+
+@router.post("/contacts/bulk", response=BulkOut, summary="Upsert up to 10,000 contacts by phone")
+def bulk_contacts(request: HttpRequest, payload: BulkIn):
+    require_permission(request, "edit")
+    items = [contact_data(i) if isinstance(i, dict) else i for i in payload.contacts]
+    return contact_services.contacts_bulk_upsert(account=request.account, items=items)
+
+
+@router.post(
+    "/contacts/import", response={202: ImportAccepted}, summary="Import contacts from a CSV file"
+)
+def import_contacts(request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = ""):
+    require_permission(request, "edit")
+    job = import_services.import_create(
+        account=request.account,
+        upload=file,
+        mapping=import_services.parse_mapping(mapping),
+        created_by=actor(request),
+    )
+    return Status(202, {"jobId": job.pk})
+
+
+@router.get("/contacts/import/{int:jobId}", response=ImportJobOut, summary="An import's progress")
+def import_status(request: HttpRequest, jobId: int):  # noqa: N803
+    job = selectors.import_job_get(account=request.account, job_id=jobId)
+    return import_services.import_job_json(job)
+
+
+@router.get("/contacts/export", summary="Contacts (or a segment's) as CSV")
+def export_contacts(request: HttpRequest, segment_id: int | None = Query(None, alias="segmentId")):
+    return export_response(account=request.account, segment_id=segment_id)
+
+
+@router.get("/contacts/{int:contactId}", response=ContactOut, summary="Get a contact")
+def get_contact(request: HttpRequest, contactId: int):  # noqa: N803
+    return contact_out(selectors.contact_get(account=request.account, contact_id=contactId))
+
+
+@router.put("/contacts/{int:contactId}", response=ContactOut, summary="Update a contact")
+def update_contact(request: HttpRequest, contactId: int, payload: ContactIn):  # noqa: N803
+    require_permission(request, "edit")
+    contact = selectors.contact_get(account=request.account, contact_id=contactId)
+    contact = contact_services.contact_update(contact=contact, data=payload.as_data())
+    return contact_out(selectors.contact_get(account=request.account, contact_id=contact.pk))
+
+
+@router.delete("/contacts/{int:contactId}", response={204: None}, summary="Delete a contact")
+def delete_contact(request: HttpRequest, contactId: int):  # noqa: N803
+    require_permission(request, "edit")
+    contact = selectors.contact_get(account=request.account, contact_id=contactId)
+    contact_services.contact_delete(contact=contact)
+    return HttpResponse(status=204)
+
+
+def export_response(*, account, segment_id=None) -> StreamingHttpResponse:
+    """The streamed CSV download, shared by this API and the contacts page."""
+    queryset, name = None, "contacts"
+    if segment_id is not None:
+        from audience.selectors import segment_contacts, segment_get
+
+        segment = segment_get(account=account, segment_id=segment_id)
+        queryset = segment_contacts(segment=segment)
+        name = f"segment-{segment.pk}"
+    # Build the first line now so a bad segment is an error answer, not a broken download.
+    rows = contacts_export_csv(account=account, queryset=queryset)
+    first = next(rows)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+
+    def stream():
+        yield first
+        yield from rows
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response

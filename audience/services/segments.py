@@ -1,0 +1,173 @@
+"""Writes of segments, and keeping counts (segment sizes, campaign reach) current."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from audience.models import Segment
+from audience.selectors import audience_count, audience_queryset, contacts_matching
+from core.errors import Conflict, ValidationFailed
+
+MAX_NAME = 200
+
+
+def _clean_name(*, account, name, exclude_id=None) -> str:
+    name = (name or "").strip() if isinstance(name, str) else ""
+    if not name:
+        raise ValidationFailed(
+            "Give the segment a name.",
+            extra={"problems": [{"field": "name", "message": "Required."}]},
+        )
+    if len(name) > MAX_NAME:
+        raise ValidationFailed(
+            f"The name is longer than {MAX_NAME} characters.",
+            extra={"problems": [{"field": "name", "message": "Too long."}]},
+        )
+    taken = Segment.objects.for_account(account).filter(name=name)
+    if exclude_id is not None:
+        taken = taken.exclude(pk=exclude_id)
+    if taken.exists():
+        message = f"A segment named “{name}” already exists."
+        raise ValidationFailed(message, extra={"problems": [{"field": "name", "message": message}]})
+    return name
+
+
+def _normalise_filters(filters) -> dict:
+    if filters in (None, ""):
+        return {"op": "and", "rules": []}
+    return filters
+
+
+@transaction.atomic
+def segment_create(*, account, name: str, description: str = "", filters=None, actor=None):
+    name = _clean_name(account=account, name=name)
+    filters = _normalise_filters(filters)
+    count = audience_count(contacts_matching(account=account, filters=filters))
+    return Segment.objects.create(
+        account=account,
+        name=name,
+        description=description or "",
+        filters=filters,
+        contact_count=count,
+        counted_at=timezone.now(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def segment_update(
+    *, segment: Segment, name: str | None = None, description: str | None = None, filters=None
+) -> Segment:
+    fields = ["updated_at", "contact_count", "counted_at"]
+    if name is not None:
+        segment.name = _clean_name(account=segment.account, name=name, exclude_id=segment.pk)
+        fields.append("name")
+    if description is not None:
+        segment.description = description
+        fields.append("description")
+    if filters is not None:
+        segment.filters = _normalise_filters(filters)
+        fields.append("filters")
+    matching = contacts_matching(
+        account=segment.account, filters=segment.filters, segment_id=segment.pk
+    )
+    segment.contact_count = audience_count(matching)
+    segment.counted_at = timezone.now()
+    segment.save(update_fields=fields)
+    if filters is not None:
+        _refresh_campaigns_using(segment)
+    return segment
+
+
+def segment_recount(*, segment: Segment) -> Segment:
+    segment.contact_count = audience_count(
+        contacts_matching(account=segment.account, filters=segment.filters, segment_id=segment.pk)
+    )
+    segment.counted_at = timezone.now()
+    segment.save(update_fields=["contact_count", "counted_at"])
+    return segment
+
+
+def segment_references(*, segment: Segment) -> list[Segment]:
+    """Other segments of the account whose filters name this one."""
+    return [
+        other
+        for other in Segment.objects.for_account(segment.account).exclude(pk=segment.pk)
+        if segment.pk in _referenced_ids(other.filters)
+    ]
+
+
+def _referenced_ids(node) -> set[int]:
+    found: set[int] = set()
+    if isinstance(node, dict):
+        if node.get("field") == "segment":
+            try:
+                found.add(int(node.get("value")))
+            except (TypeError, ValueError):
+                pass
+        for child in node.get("rules") or []:
+            found |= _referenced_ids(child)
+    return found
+
+
+@transaction.atomic
+def segment_delete(*, segment: Segment) -> None:
+    """Deletes a segment nothing uses; one a campaign or another segment uses is a 409."""
+    from campaigns.models import Campaign
+
+    using = Campaign.objects.for_account(segment.account).filter(
+        pk__in=segment.campaigns.values("pk")
+    ) | Campaign.objects.for_account(segment.account).filter(
+        pk__in=segment.excluded_from_campaigns.values("pk")
+    )
+    names = sorted({c.name for c in using.alive()})
+    if names:
+        raise Conflict(
+            f"The segment “{segment.name}” is used by campaign{'s' * (len(names) > 1)} "
+            + ", ".join(f"“{n}”" for n in names[:5])
+            + ": remove it there first."
+        )
+    referring = segment_references(segment=segment)
+    if referring:
+        raise Conflict(
+            f"The segment “{segment.name}” is used in the filters of "
+            + ", ".join(f"“{s.name}”" for s in referring[:5])
+            + ": remove it there first."
+        )
+    segment.delete()
+
+
+def campaign_refresh_reach(*, campaign) -> int:
+    """Recounts the campaign's audience into ``estimated_reach``; returns it.
+
+    A campaign whose audience cannot be computed (e.g. a segment it names became invalid)
+    keeps its last figure: the wizard and publish report the problem through validation.
+    """
+    try:
+        reach = audience_count(audience_queryset(campaign=campaign))
+    except ValidationFailed:
+        return campaign.estimated_reach
+    if reach != campaign.estimated_reach:
+        campaign.estimated_reach = reach
+        campaign.save(update_fields=["estimated_reach", "updated_at"])
+    return reach
+
+
+def _refresh_campaigns_using(segment: Segment) -> None:
+    from campaigns.models import Campaign
+
+    open_states = (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED, Campaign.Status.PAUSED)
+    campaigns = (
+        Campaign.objects.for_account(segment.account)
+        .alive()
+        .filter(status__in=open_states)
+        .filter(pk__in=segment.campaigns.values("pk"))
+    ) | (
+        Campaign.objects.for_account(segment.account)
+        .alive()
+        .filter(status__in=open_states)
+        .filter(pk__in=segment.excluded_from_campaigns.values("pk"))
+    )
+    for campaign in campaigns.distinct():
+        campaign_refresh_reach(campaign=campaign)
