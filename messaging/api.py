@@ -1,3 +1,75 @@
-from ninja import Router
+"""``/api/senders``: sending identities. Reads for every member; writes need "manage"."""
 
-router = Router()
+from django.urls import reverse
+from ninja import Router, Status
+
+from core.api import require_permission
+from messaging import selectors
+from messaging.schemas import SenderIn, SenderOut
+from messaging.services.senders import sender_create, sender_delete, sender_update
+
+router = Router(tags=["senders"])
+
+
+def _out(request, sender) -> dict:
+    if sender.channel == "whatsapp":
+        webhook = request.build_absolute_uri(reverse("webhooks:whatsapp"))
+    elif sender.channel == "sms":
+        webhook = request.build_absolute_uri(reverse("webhooks:sms", args=[sender.pk]))
+    else:
+        webhook = ""
+    return {
+        "id": sender.pk,
+        "channel": sender.channel,
+        "name": sender.name,
+        "phoneNumberId": sender.phone_number_id,
+        "displayPhoneNumber": sender.display_phone_number,
+        "apiBaseUrl": sender.api_base_url,
+        "accountSid": sender.account_sid,
+        "fromAddress": sender.from_address,
+        "rateLimitPerSecond": sender.rate_limit_per_second,
+        "isActive": sender.is_active,
+        "simulateStatuses": sender.simulate_statuses,
+        "hasAccessToken": bool(sender.access_token),
+        "hasAppSecret": bool(sender.app_secret),
+        "hasVerifyToken": bool(sender.verify_token),
+        "hasAuthToken": bool(sender.auth_token),
+        "hasSmtpPassword": bool(sender.smtp_password),
+        "webhookUrl": webhook,
+        "createdAt": sender.created_at,
+        "updatedAt": sender.updated_at,
+    }
+
+
+@router.get("/senders", response=list[SenderOut], by_alias=True)
+def list_senders(request, channel: str = ""):
+    return [
+        _out(request, s) for s in selectors.sender_list(account=request.account, channel=channel)
+    ]
+
+
+@router.post("/senders", response={201: SenderOut}, by_alias=True)
+def create_sender(request, payload: SenderIn):
+    require_permission(request, "manage")
+    sender = sender_create(account=request.account, data=payload.dict(exclude_unset=True))
+    return Status(201, _out(request, sender))
+
+
+@router.get("/senders/{sender_id}", response=SenderOut, by_alias=True)
+def get_sender(request, sender_id: int):
+    return _out(request, selectors.sender_get(account=request.account, sender_id=sender_id))
+
+
+@router.put("/senders/{sender_id}", response=SenderOut, by_alias=True)
+def update_sender(request, sender_id: int, payload: SenderIn):
+    require_permission(request, "manage")
+    sender = selectors.sender_get(account=request.account, sender_id=sender_id)
+    sender = sender_update(sender=sender, data=payload.dict(exclude_unset=True))
+    return _out(request, sender)
+
+
+@router.delete("/senders/{sender_id}", response={204: None})
+def delete_sender(request, sender_id: int):
+    require_permission(request, "manage")
+    sender_delete(sender=selectors.sender_get(account=request.account, sender_id=sender_id))
+    return Status(204, None)

@@ -35,6 +35,11 @@ class Sender(TimeStampedModel):
     smtp_password = models.CharField(max_length=200, blank=True, default="")
     rate_limit_per_second = models.PositiveIntegerField(default=80)
     is_active = models.BooleanField(default=True)
+    # Sandbox only: play sent / delivered / read / failed statuses back on a realistic timeline.
+    simulate_statuses = models.BooleanField(
+        default=False,
+        help_text="Sandbox only: emit delivered / read / failed statuses after sending.",
+    )
 
     objects = AccountScopedManager()
 
@@ -49,3 +54,38 @@ class Sender(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_channel_display()})"
+
+
+class SandboxMessage(models.Model):
+    """What the sandbox provider 'sent': lets a fresh install (and tests) see every message."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    sender = models.ForeignKey(Sender, on_delete=models.CASCADE, related_name="sandbox_messages")
+    recipient_id = models.BigIntegerField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=128, unique=True)
+    to = models.CharField(max_length=254, blank=True, default="")
+    body = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider_message_id} → {self.to}"
+
+
+class RateBucket(models.Model):
+    """The shared token bucket of one sender when Redis is absent (see ``messaging.ratelimit``).
+
+    ``key`` is a plain string, not a foreign key, so the limiter can pace any key and never
+    joins a sender's transaction. ``tat`` is the bucket's theoretical arrival time (GCRA): the
+    Unix time at which the next token becomes free.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    tat = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return f"{self.key} free at {self.tat:.3f}"

@@ -25,6 +25,8 @@ class OutboundMessage:
     media_urls: tuple[str, ...] = ()
     # [{"type": "call"|"url"|"quickreply", "text": ..., "value": ...}]
     buttons: tuple[dict, ...] = ()
+    # Email only: an HTML alternative to ``text``.
+    html: str = ""
 
 
 @dataclass(frozen=True)

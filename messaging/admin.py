@@ -1,0 +1,142 @@
+"""Staff admin for senders, whose credentials are write-only here as everywhere.
+
+A secret is typed into an empty password box; leaving it empty keeps the stored value, and a
+"clear" box removes it. Neither the list nor the form ever puts a stored secret into the page.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+
+from .models import SECRET_FIELDS, RateBucket, SandboxMessage, Sender
+
+MAIN_FIELDS = ("account", "name", "channel", "is_active")
+IDENTITY_FIELDS = (
+    "phone_number_id",
+    "display_phone_number",
+    "from_address",
+    "account_sid",
+    "api_base_url",
+    "rate_limit_per_second",
+)
+# Settings added to Sender later (e.g. provider options) show up without touching this module.
+OTHER_FIELDS = tuple(
+    f.name
+    for f in Sender._meta.concrete_fields
+    if f.editable
+    and not f.primary_key
+    and f.name not in {*MAIN_FIELDS, *IDENTITY_FIELDS, *SECRET_FIELDS, "created_at", "updated_at"}
+)
+
+
+def _secret_form_fields() -> dict:
+    fields = {}
+    for name in SECRET_FIELDS:
+        label = Sender._meta.get_field(name).verbose_name.capitalize()
+        fields[name] = forms.CharField(
+            label=label,
+            required=False,
+            strip=True,
+            widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        )
+        fields[f"clear_{name}"] = forms.BooleanField(label=f"Clear {label.lower()}", required=False)
+    return fields
+
+
+def _https_urls(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class _SenderAdminFormBase(forms.ModelForm):
+    class Meta:
+        model = Sender
+        formfield_callback = _https_urls
+        fields = (*MAIN_FIELDS, *IDENTITY_FIELDS, *OTHER_FIELDS, *SECRET_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SECRET_FIELDS:
+            stored = bool(getattr(self.instance, name, ""))
+            self.fields[name].help_text = (
+                "Stored; leave empty to keep it." if stored else "Not set."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in SECRET_FIELDS:
+            if cleaned.get(f"clear_{name}"):
+                cleaned[name] = ""
+            elif not cleaned.get(name):
+                cleaned[name] = getattr(self.instance, name, "") or ""
+        return cleaned
+
+
+# Declared on the class (not added in __init__) so the admin's fieldsets may name them.
+SenderAdminForm = type("SenderAdminForm", (_SenderAdminFormBase,), _secret_form_fields())
+
+
+@admin.register(Sender)
+class SenderAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = SenderAdminForm
+    list_display = (
+        "name",
+        "channel",
+        "phone_number_id",
+        "display_phone_number",
+        "account",
+        "rate_limit_per_second",
+        "credentials",
+        "is_active",
+    )
+    list_filter = ("channel", "is_active")
+    search_fields = ("name", "phone_number_id", "display_phone_number", "account__name")
+    list_select_related = ("account",)
+    autocomplete_fields = ("account",)
+    readonly_fields = ("created_at", "updated_at")
+
+    def get_fieldsets(self, request, obj=None):
+        secrets = []
+        for name in SECRET_FIELDS:
+            secrets += [name, f"clear_{name}"]
+        return (
+            (None, {"fields": MAIN_FIELDS}),
+            ("Identity", {"fields": IDENTITY_FIELDS + OTHER_FIELDS}),
+            ("Credentials (write-only)", {"fields": tuple(secrets)}),
+            ("History", {"fields": ("created_at", "updated_at")}),
+        )
+
+    @admin.display(description="credentials set")
+    def credentials(self, obj: Sender) -> str:
+        """Names of the secrets that are set, never their values."""
+        names = [name.replace("_", " ") for name in SECRET_FIELDS if getattr(obj, name)]
+        return ", ".join(names) or "-"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SandboxMessage)
+class SandboxMessageAdmin(ReadOnlyAdmin):
+    """What the sandbox provider 'sent'; its body may hold personal data, so it is only read."""
+
+    list_display = ("created_at", "to", "provider_message_id", "sender", "account")
+    search_fields = ("=provider_message_id", "^to")
+    list_filter = ("sender__channel",)
+    list_select_related = ("sender", "account")
+    show_full_result_count = False
+
+
+@admin.register(RateBucket)
+class RateBucketAdmin(ReadOnlyAdmin):
+    """The database fallback of the rate limiter: shown to explain pacing, never edited."""
+
+    list_display = ("key", "tat")
+    search_fields = ("key",)

@@ -1,0 +1,213 @@
+"""What every HTTP provider adapter shares: pooled sessions, ordered parallel sends, pacing.
+
+Each worker thread of an adapter keeps its own ``requests.Session`` (keep-alive connections
+are reused across the thread's requests, and no session is shared between threads), and
+``send_many`` runs a small pool of such threads so a batch is pipelined instead of paying
+one round trip per message in turn. Results come back in the order of the messages.
+"""
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+
+from messaging import ratelimit
+
+from .base import OutboundMessage, ProviderResult
+
+logger = logging.getLogger(__name__)
+
+
+def timeouts() -> tuple[float, float]:
+    return (
+        float(getattr(settings, "PROVIDER_CONNECT_TIMEOUT", 5)),
+        float(getattr(settings, "PROVIDER_READ_TIMEOUT", 15)),
+    )
+
+
+def concurrency() -> int:
+    return max(1, int(getattr(settings, "PROVIDER_CONCURRENCY", 16)))
+
+
+def throttle_penalty() -> float:
+    return float(getattr(settings, "CAMPAIGNS_THROTTLE_PENALTY_SECONDS", 1.0))
+
+
+def retry_after_seconds(response: requests.Response | None) -> float | None:
+    if response is None:
+        return None
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+class HttpAdapter:
+    """Base of the HTTP adapters: subclasses implement ``_send_one(session, message)``.
+
+    When ``rate_limited`` (the default) and the sender has a rate, every request first takes
+    a token from the sender's shared bucket, and a throttled answer pauses the whole sender
+    (every worker of every cluster) for the provider's Retry-After or the default penalty.
+    Pool threads only do HTTP; the bucket (database or Redis) is used from the calling thread,
+    so no thread of the pool opens a database connection.
+    """
+
+    def __init__(self, sender, *, rate_limited: bool = True) -> None:
+        self.sender = sender
+        self.rate_limited = rate_limited
+        self.rate = int(sender.rate_limit_per_second or 0)
+        self.timeout = timeouts()
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._workers = concurrency()
+        self._penalty = 0.0
+        self._pause_checked = False
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=4))
+            session.mount("https://", HTTPAdapter(pool_connections=4, pool_maxsize=4))
+            self._configure(session)
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def _configure(self, session: requests.Session) -> None:
+        """Set the session's auth and headers (override)."""
+
+    def _send_one(self, session: requests.Session, message: OutboundMessage) -> ProviderResult:
+        """Build the request, send it, map the answer (override; runs in a pool thread)."""
+        raise NotImplementedError
+
+    def _post(self, session: requests.Session, **kwargs) -> requests.Response:
+        return session.post(self.url, timeout=self.timeout, **kwargs)
+
+    def _attempt(self, message: OutboundMessage) -> ProviderResult:
+        """One request, never raising; a throttled answer is noted for the pacing thread."""
+        try:
+            result = self._send_one(self._session(), message)
+        except Exception as exc:  # a payload that cannot be built, a bug: retry later
+            logger.exception(
+                "Sender %s could not send to recipient %s", self.sender.pk, message.recipient_id
+            )
+            return ProviderResult(
+                ok=False, error_code="adapter_error", error_message=str(exc)[:500], transient=True
+            )
+        if result.throttled:
+            with self._lock:
+                self._penalty = max(self._penalty, result.retry_after or throttle_penalty())
+        return result
+
+    def _pace(self) -> None:
+        """In the calling thread (the only one that touches the database or Redis): apply a
+        throttling pause the provider asked for, then wait for this request's token."""
+        if not self.rate_limited:
+            return
+        with self._lock:
+            penalty, self._penalty = self._penalty, 0.0
+        if penalty:
+            ratelimit.penalise(self.sender.pk, penalty)
+        if self.rate:
+            ratelimit.acquire(self.sender.pk, self.rate)
+        elif penalty or not self._pause_checked:
+            # Without a rate, a pause is checked once per batch and after each throttling.
+            self._pause_checked = True
+            wait = ratelimit.pause_remaining(self.sender.pk)
+            if wait > 0:
+                time.sleep(wait)
+
+    def send(self, message: OutboundMessage) -> ProviderResult:
+        return self.send_many([message])[0]
+
+    def send_many(self, messages: list[OutboundMessage]) -> list[ProviderResult]:
+        """Send in order: the calling thread takes each request's token and hands the request
+        to a free pool thread, so requests leave at their slots and run side by side."""
+        self._pause_checked = False
+        if len(messages) == 1:
+            failure = self._paced()
+            result = failure or self._attempt(messages[0])
+            self._pace_after()
+            return [result]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(
+                max_workers=self._workers, thread_name_prefix=f"sender-{self.sender.pk}"
+            )
+        free = threading.Semaphore(self._workers)
+
+        def run(message: OutboundMessage) -> ProviderResult:
+            try:
+                return self._attempt(message)
+            finally:
+                free.release()
+
+        futures: list = []
+        for index, message in enumerate(messages):
+            free.acquire()  # a token is taken only when a thread can use it at once
+            failure = self._paced()
+            if failure is not None:
+                free.release()
+                futures.extend([failure] * (len(messages) - index))
+                break
+            futures.append(self._pool.submit(run, message))
+        results = [f if isinstance(f, ProviderResult) else f.result() for f in futures]
+        self._pace_after()
+        return results
+
+    def _paced(self) -> ProviderResult | None:
+        """``_pace()``; if the bucket cannot be reached, a transient failure to report for the
+        messages not sent (sending without the limit could get the number blocked)."""
+        try:
+            self._pace()
+        except Exception as exc:
+            logger.exception("Rate limiter of sender %s unavailable", self.sender.pk)
+            return ProviderResult(
+                ok=False,
+                error_code="rate_limiter_error",
+                error_message=f"The rate limiter is unavailable: {exc}"[:500],
+                transient=True,
+            )
+        return None
+
+    def _pace_after(self) -> None:
+        """A throttling seen by the last requests still pauses the sender for the next batch."""
+        with self._lock:
+            penalty, self._penalty = self._penalty, 0.0
+        if penalty and self.rate_limited:
+            try:
+                ratelimit.penalise(self.sender.pk, penalty)
+            except Exception:
+                logger.exception("Could not pause sender %s after throttling", self.sender.pk)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+        self._local = threading.local()
+
+
+def safe_json(response: requests.Response) -> dict:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def transport_error(exc: Exception) -> ProviderResult:
+    """Timeouts and broken connections: the message may be retried."""
+    code = "timeout" if isinstance(exc, requests.Timeout) else "connection_error"
+    return ProviderResult(ok=False, error_code=code, error_message=str(exc)[:500], transient=True)

@@ -1,0 +1,93 @@
+"""SMS through a Twilio-compatible Messages API (form-encoded, HTTP basic auth sid:token)."""
+
+import requests
+from django.conf import settings
+from django.urls import reverse
+
+from .base import OutboundMessage, ProviderResult
+from .http import HttpAdapter, retry_after_seconds, safe_json, transport_error
+
+DEFAULT_API_BASE_URL = "https://api.twilio.com"
+
+THROTTLE_CODES = frozenset({20429, 14107, 30022})
+AUTH_CODES = frozenset({20003, 20005})
+# Twilio answers these with a 4xx but they clear up on their own.
+TRANSIENT_CODES = frozenset({20500, 20503, 30001})
+
+
+def status_callback_url(sender) -> str:
+    """Our signed status webhook for this sender, when the public base URL is known."""
+    base = str(getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
+    if not base:
+        return ""
+    return base + reverse("webhooks:sms", kwargs={"sender_id": sender.pk})
+
+
+def map_error(status: int, body: dict, response=None) -> ProviderResult:
+    try:
+        code = int(body.get("code"))
+    except (TypeError, ValueError):
+        code = None
+    message = str(body.get("message") or f"HTTP {status}")[:500]
+    error_code = str(code) if code is not None else f"http_{status}"
+    if status == 429 or code in THROTTLE_CODES:
+        return ProviderResult(
+            ok=False,
+            error_code=error_code,
+            error_message=message,
+            transient=True,
+            throttled=True,
+            retry_after=retry_after_seconds(response),
+            raw=body,
+        )
+    if status == 401 or code in AUTH_CODES:
+        return ProviderResult(
+            ok=False, error_code=error_code, error_message=message, auth_failed=True, raw=body
+        )
+    if status >= 500 or code in TRANSIENT_CODES:
+        return ProviderResult(
+            ok=False, error_code=error_code, error_message=message, transient=True, raw=body
+        )
+    return ProviderResult(ok=False, error_code=error_code, error_message=message, raw=body)
+
+
+class SmsAdapter(HttpAdapter):
+    def __init__(self, sender, *, rate_limited: bool = True) -> None:
+        super().__init__(sender, rate_limited=rate_limited)
+        base = (sender.api_base_url or DEFAULT_API_BASE_URL).rstrip("/")
+        self.url = f"{base}/2010-04-01/Accounts/{sender.account_sid}/Messages.json"
+        self.callback_url = status_callback_url(sender)
+
+    def _configure(self, session: requests.Session) -> None:
+        session.auth = (self.sender.account_sid, self.sender.auth_token)
+
+    def _form(self, message: OutboundMessage) -> list[tuple[str, str]]:
+        form = [("To", message.to_phone), ("From", self.sender.from_address)]
+        form.append(("Body", message.text))
+        form.extend(("MediaUrl", url) for url in message.media_urls[:10])
+        if self.callback_url:
+            form.append(("StatusCallback", self.callback_url))
+        return form
+
+    def _send_one(self, session: requests.Session, message: OutboundMessage) -> ProviderResult:
+        if not message.to_phone:
+            return ProviderResult(
+                ok=False, error_code="no_phone", error_message="The contact has no phone number."
+            )
+        try:
+            response = self._post(session, data=self._form(message))
+        except requests.RequestException as exc:
+            return transport_error(exc)
+        body = safe_json(response)
+        if response.status_code >= 300:
+            return map_error(response.status_code, body, response)
+        sid = str(body.get("sid") or "")
+        if body.get("status") == "failed" and body.get("error_code"):
+            return ProviderResult(
+                ok=False,
+                provider_message_id=sid,
+                error_code=str(body.get("error_code")),
+                error_message=str(body.get("error_message") or "Failed")[:500],
+                raw=body,
+            )
+        return ProviderResult(ok=True, provider_message_id=sid, raw=body)

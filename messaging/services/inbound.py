@@ -1,0 +1,58 @@
+"""Inbound messages from contacts: STOP-like keywords unsubscribe them."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from analytics.models import Event
+from audience.models import Contact
+
+STOP_KEYWORDS = frozenset(
+    {"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "STOPALL", "ARRET", "ARRÊT", "BAJA"}
+)
+
+
+def is_stop_keyword(text: str | None) -> bool:
+    return bool(text) and text.strip().strip(".!").upper() in STOP_KEYWORDS
+
+
+def e164(phone: str) -> str:
+    """Providers send ``16505551234`` (WhatsApp) or ``+16505551234`` (SMS); we store E.164."""
+    digits = "".join(ch for ch in str(phone) if ch.isdigit())
+    return f"+{digits}" if digits else ""
+
+
+@transaction.atomic
+def contacts_unsubscribe_by_phone(
+    *, account_id: int, phones: list[str], source: str, at=None
+) -> int:
+    """Unsubscribe the account's subscribed contacts with these numbers; one Event each.
+
+    Answers how many contacts changed; one already unsubscribed is left as it is (no event).
+    """
+    numbers = sorted({e164(p) for p in phones} - {""})
+    if not numbers:
+        return 0
+    at = at or timezone.now()
+    contacts = list(
+        Contact.objects.select_for_update()
+        .filter(account_id=account_id, phone__in=numbers, subscribed=True)
+        .values_list("id", "phone")
+    )
+    if not contacts:
+        return 0
+    Contact.objects.filter(pk__in=[pk for pk, _ in contacts]).update(
+        subscribed=False, unsubscribed_at=at, updated_at=timezone.now()
+    )
+    Event.objects.bulk_create(
+        [
+            Event(
+                account_id=account_id,
+                contact_id=pk,
+                type=Event.Type.UNSUBSCRIBED,
+                occurred_at=at,
+                data={"source": source, "phone": phone},
+            )
+            for pk, phone in contacts
+        ]
+    )
+    return len(contacts)

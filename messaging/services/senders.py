@@ -1,0 +1,148 @@
+"""Creating, changing and deleting senders. Secrets are write-only: a blank one keeps the
+stored value, and nothing here ever returns one."""
+
+import secrets as _secrets
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from core.errors import Conflict, ValidationFailed
+from messaging.models import SECRET_FIELDS, Sender
+
+# Model field → the API's camelCase name, for error paths.
+API_NAMES = {
+    "channel": "channel",
+    "name": "name",
+    "phone_number_id": "phoneNumberId",
+    "display_phone_number": "displayPhoneNumber",
+    "api_base_url": "apiBaseUrl",
+    "account_sid": "accountSid",
+    "from_address": "fromAddress",
+    "rate_limit_per_second": "rateLimitPerSecond",
+    "is_active": "isActive",
+    "simulate_statuses": "simulateStatuses",
+    "access_token": "accessToken",
+    "app_secret": "appSecret",
+    "verify_token": "verifyToken",
+    "auth_token": "authToken",
+    "smtp_password": "smtpPassword",
+}
+PLAIN_FIELDS = tuple(f for f in API_NAMES if f not in SECRET_FIELDS)
+
+# What each channel needs before it can send (and verify its webhooks).
+REQUIRED = {
+    Sender.Channel.SANDBOX: (),
+    Sender.Channel.WHATSAPP: ("phone_number_id", "access_token", "app_secret"),
+    Sender.Channel.SMS: ("account_sid", "auth_token", "from_address"),
+    Sender.Channel.EMAIL: (),
+}
+MAX_RATE = 10_000
+
+
+def _validate(sender: Sender) -> None:
+    problems = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append({"field": API_NAMES.get(field, field), "message": message})
+
+    if sender.channel not in Sender.Channel.values:
+        problem("channel", f"Choose one of: {', '.join(Sender.Channel.values)}.")
+    if not sender.name.strip():
+        problem("name", "A name is required.")
+    for field in REQUIRED.get(sender.channel, ()):
+        if not str(getattr(sender, field) or "").strip():
+            problem(field, f"Required for a {sender.get_channel_display()} sender.")
+    if sender.api_base_url:
+        schemes = ["smtp", "smtps"] if sender.channel == Sender.Channel.EMAIL else []
+        try:
+            URLValidator(schemes=["http", "https", *schemes])(sender.api_base_url)
+        except DjangoValidationError:
+            problem("api_base_url", "Enter a valid URL (http:// or https://).")
+    if sender.channel == Sender.Channel.EMAIL and sender.from_address:
+        try:
+            validate_email(sender.from_address.rsplit("<", 1)[-1].strip(" >"))
+        except DjangoValidationError:
+            problem("from_address", "Enter a valid email address.")
+    if not 0 <= int(sender.rate_limit_per_second) <= MAX_RATE:
+        problem("rate_limit_per_second", f"Between 0 (no limit) and {MAX_RATE}.")
+    for field in PLAIN_FIELDS + SECRET_FIELDS:
+        model_field = Sender._meta.get_field(field)
+        value = getattr(sender, field)
+        if (
+            isinstance(value, str)
+            and model_field.max_length
+            and len(value) > model_field.max_length
+        ):
+            problem(field, f"At most {model_field.max_length} characters.")
+    if problems:
+        raise ValidationFailed(
+            "; ".join(f"{p['field']}: {p['message']}" for p in problems),
+            extra={"problems": problems},
+        )
+    clash = Sender.objects.filter(
+        account_id=sender.account_id, phone_number_id=sender.phone_number_id
+    ).exclude(pk=sender.pk)
+    if clash.exists():
+        raise Conflict(
+            f"Another sender of this account already uses the id “{sender.phone_number_id}”.",
+            extra={"problems": [{"field": "phoneNumberId", "message": "Already in use."}]},
+        )
+
+
+def _apply(sender: Sender, data: dict) -> list[str]:
+    changed = []
+    for field in PLAIN_FIELDS:
+        if field in data and data[field] is not None:
+            value = data[field]
+            setattr(sender, field, value.strip() if isinstance(value, str) else value)
+            changed.append(field)
+    for field in SECRET_FIELDS:
+        value = data.get(field)
+        if value:  # blank or absent keeps what is stored
+            setattr(sender, field, value.strip())
+            changed.append(field)
+    return changed
+
+
+def _default_id(sender: Sender) -> bool:
+    """Channels without a provider id get one of their own (the column is unique per account)."""
+    if sender.phone_number_id or sender.channel == Sender.Channel.WHATSAPP:
+        return False
+    sender.phone_number_id = f"{sender.channel}-{_secrets.token_hex(4)}"
+    return True
+
+
+@transaction.atomic
+def sender_create(*, account, data: dict) -> Sender:
+    sender = Sender(account=account)
+    _apply(sender, data)
+    _default_id(sender)
+    _validate(sender)
+    sender.save()
+    return sender
+
+
+@transaction.atomic
+def sender_update(*, sender: Sender, data: dict) -> Sender:
+    changed = _apply(sender, data)
+    if not changed:
+        return sender
+    if _default_id(sender):
+        changed.append("phone_number_id")
+    _validate(sender)
+    sender.save(update_fields=[*sorted(set(changed)), "updated_at"])
+    return sender
+
+
+@transaction.atomic
+def sender_delete(*, sender: Sender) -> None:
+    if sender.campaigns.exists():
+        raise Conflict("This sender is used by campaigns; deactivate it instead of deleting it.")
+    try:
+        sender.delete()
+    except ProtectedError:
+        raise Conflict(
+            "This sender is used by campaigns; deactivate it instead of deleting it."
+        ) from None

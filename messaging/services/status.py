@@ -1,0 +1,280 @@
+"""Provider statuses (webhooks, the sandbox) applied to recipients, set-based per batch.
+
+A status never moves a recipient backwards: ``pending, queued, sending, retry_scheduled,
+uncertain`` < ``sent`` < ``delivered`` < ``read``; ``failed`` is reachable from anything below
+``read`` and is final. A status the recipient already has (a provider's repeat) changes and
+counts nothing. ``read`` implies ``delivered`` and both imply ``sent``, so a skipped step is
+filled in (timestamp, counter, event marked ``implied``).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from analytics.models import Event
+from campaigns.models import Campaign, CampaignError, Recipient
+
+SENT, DELIVERED, READ, FAILED = "sent", "delivered", "read", "failed"
+UNDELIVERED = "undelivered"
+STATUSES = (SENT, DELIVERED, READ, FAILED)
+
+RANK = {
+    Recipient.Status.PENDING: 0,
+    Recipient.Status.QUEUED: 0,
+    Recipient.Status.SENDING: 0,
+    Recipient.Status.RETRY_SCHEDULED: 0,
+    Recipient.Status.UNCERTAIN: 0,
+    Recipient.Status.SENT: 1,
+    Recipient.Status.DELIVERED: 2,
+    Recipient.Status.READ: 3,
+}
+CALLBACK_PREFIX = "recipient:"
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    provider_message_id: str
+    status: str  # sent | delivered | read | failed
+    timestamp: dt.datetime | int | str | None = None  # aware datetime or Unix seconds
+    recipient_id: int | None = None  # from our callback data, for reconciliation
+    error_code: str = ""
+    error_title: str = ""
+    error_details: str = ""
+    sender_id: int | None = None  # limits the update to this sender's campaigns
+
+
+@dataclass
+class ApplyResult:
+    applied: int = 0  # updates that moved a recipient forward
+    ignored: int = 0  # repeats and stale (backward) updates
+    unknown: int = 0  # no recipient matched
+    recipient_ids: list[int] = field(default_factory=list)
+
+
+def callback_recipient_id(callback_data: str | None) -> int | None:
+    """Our recipient id from ``biz_opaque_callback_data`` (``recipient:<id>``)."""
+    if not callback_data or not str(callback_data).startswith(CALLBACK_PREFIX):
+        return None
+    try:
+        return int(str(callback_data)[len(CALLBACK_PREFIX) :])
+    except ValueError:
+        return None
+
+
+def as_utc(value) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return timezone.now()
+
+
+def _load(updates: list[StatusUpdate]) -> dict[int, Recipient]:
+    """The recipients the updates name, locked, keyed by id; scoped to each update's sender."""
+    by_sender: dict[int | None, tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    for u in updates:
+        ids, recipients = by_sender[u.sender_id]
+        if u.provider_message_id:
+            ids.add(u.provider_message_id)
+        if u.recipient_id:
+            recipients.add(u.recipient_id)
+    found: dict[int, Recipient] = {}
+    fields = (
+        "id",
+        "account_id",
+        "campaign_id",
+        "contact_id",
+        "status",
+        "provider_message_id",
+        "sent_at",
+        "delivered_at",
+        "read_at",
+        "failed_at",
+        "error_code",
+        "error_message",
+    )
+    for sender_id, (ids, recipient_ids) in by_sender.items():
+        base = Recipient.objects.select_for_update(of=("self",)).only(*fields).order_by("id")
+        if sender_id is not None:
+            base = base.filter(campaign__sender_id=sender_id)
+        ids_list = sorted(ids)
+        for start in range(0, len(ids_list), 500):
+            for r in base.filter(provider_message_id__in=ids_list[start : start + 500]):
+                found[r.id] = r
+        rid_list = sorted(recipient_ids)
+        for start in range(0, len(rid_list), 500):
+            for r in base.filter(pk__in=rid_list[start : start + 500]):
+                found[r.id] = r
+    return found
+
+
+def _target(update: StatusUpdate, by_message_id: dict, by_id: dict) -> Recipient | None:
+    recipient = (
+        by_message_id.get(update.provider_message_id) if update.provider_message_id else None
+    )
+    if recipient is None and update.recipient_id:
+        candidate = by_id.get(update.recipient_id)
+        # The callback id reconciles a recipient whose message id we never recorded (a crash
+        # between the provider's answer and our write); it must not override a known other id.
+        if candidate is not None and (
+            not candidate.provider_message_id
+            or candidate.provider_message_id == update.provider_message_id
+        ):
+            recipient = candidate
+    return recipient
+
+
+@transaction.atomic
+def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
+    result = ApplyResult()
+    updates = [u for u in updates if u.status in STATUSES]
+    if not updates:
+        return result
+    recipients = _load(updates)
+    by_message_id = {r.provider_message_id: r for r in recipients.values() if r.provider_message_id}
+    changed: dict[int, Recipient] = {}
+    events: list[Event] = []
+    counters: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    errors: dict[tuple[int, str], list] = {}
+
+    # Apply in rank order so that several statuses of one message in one POST, in any order,
+    # end in the same place; time order breaks ties.
+    order = {SENT: 1, DELIVERED: 2, READ: 3, FAILED: 4}
+    for update in sorted(updates, key=lambda u: (order[u.status], as_utc(u.timestamp))):
+        recipient = _target(update, by_message_id, recipients)
+        if recipient is None:
+            result.unknown += 1
+            continue
+        at = as_utc(update.timestamp)
+        steps = _advance(recipient, update, at)
+        if not steps:
+            result.ignored += 1
+            continue
+        result.applied += 1
+        if update.provider_message_id and not recipient.provider_message_id:
+            recipient.provider_message_id = update.provider_message_id
+            by_message_id[update.provider_message_id] = recipient
+        changed[recipient.id] = recipient
+        for status, implied in steps:
+            counters[recipient.campaign_id][status] += 1
+            if status == UNDELIVERED:
+                continue
+            data = {"provider_message_id": recipient.provider_message_id}
+            if implied:
+                data["implied"] = True
+            if status == FAILED:
+                data["error"] = {
+                    "code": update.error_code,
+                    "title": update.error_title,
+                    "details": update.error_details,
+                }
+                key = (recipient.campaign_id, update.error_code or "failed")
+                message = update.error_details or update.error_title or "Failed"
+                entry = errors.setdefault(key, [0, message, at])
+                entry[0] += 1
+                entry[1], entry[2] = message, max(entry[2], at)
+            events.append(
+                Event(
+                    account_id=recipient.account_id,
+                    campaign_id=recipient.campaign_id,
+                    recipient_id=recipient.id,
+                    contact_id=recipient.contact_id,
+                    type=status,
+                    occurred_at=at,
+                    data=data,
+                )
+            )
+    if changed:
+        Recipient.objects.bulk_update(
+            list(changed.values()),
+            [
+                "status",
+                "provider_message_id",
+                "sent_at",
+                "delivered_at",
+                "read_at",
+                "failed_at",
+                "error_code",
+                "error_message",
+            ],
+            batch_size=500,
+        )
+        Event.objects.bulk_create(events, batch_size=500)
+        _bump_counters(counters)
+        _record_errors(errors)
+    result.recipient_ids = sorted(changed)
+    return result
+
+
+def _advance(recipient: Recipient, update: StatusUpdate, at) -> list[tuple[str, bool]]:
+    """Move ``recipient`` (in memory) toward ``update.status``: the statuses newly reached,
+    each with whether it was only implied; empty when the update changes nothing."""
+    current = recipient.status
+    rank = RANK.get(current)
+    if rank is None:  # failed or skipped: final
+        return []
+    steps: list[tuple[str, bool]] = []
+    if update.status == FAILED:
+        if rank >= RANK[Recipient.Status.READ]:
+            return []
+        if rank == RANK[Recipient.Status.DELIVERED]:
+            steps.append((UNDELIVERED, True))  # takes it back out of the delivered count
+        recipient.status = Recipient.Status.FAILED
+        recipient.failed_at = at
+        recipient.error_code = (update.error_code or "failed")[:32]
+        recipient.error_message = (update.error_details or update.error_title or "Failed")[:500]
+        steps.append((FAILED, False))
+        return steps
+    target = RANK[update.status]
+    if target <= rank:
+        return []
+    for status in (SENT, DELIVERED, READ)[rank:target]:
+        implied = status != update.status
+        field_name = f"{status}_at"
+        if getattr(recipient, field_name) is None:
+            setattr(recipient, field_name, at)
+        steps.append((status, implied))
+    recipient.status = update.status
+    return steps
+
+
+def _bump_counters(counters: dict[int, dict[str, int]]) -> None:
+    columns = {
+        SENT: "total_sent",
+        DELIVERED: "total_delivered",
+        READ: "total_opened",
+        FAILED: "total_failed",
+        UNDELIVERED: "total_delivered",
+    }
+    for campaign_id, counts in counters.items():
+        changes = {}
+        for status, n in counts.items():
+            column = columns[status]
+            delta = -n if status == UNDELIVERED else n
+            changes[column] = changes.get(column, F(column)) + delta
+        Campaign.objects.filter(pk=campaign_id).update(**changes)
+
+
+def _record_errors(errors: dict[tuple[int, str], list]) -> None:
+    """Upsert the campaign's error log: one row per error type, counted, last message kept."""
+    for (campaign_id, error_type), (count, message, at) in errors.items():
+        error_type, message = error_type[:64], message[:500]
+        updated = CampaignError.objects.filter(campaign_id=campaign_id, error_type=error_type)
+        if updated.update(count=F("count") + count, message=message, timestamp=at):
+            continue
+        try:
+            with transaction.atomic():
+                CampaignError.objects.create(
+                    campaign_id=campaign_id,
+                    error_type=error_type,
+                    message=message,
+                    count=count,
+                    timestamp=at,
+                )
+        except IntegrityError:
+            updated.update(count=F("count") + count, message=message, timestamp=at)
