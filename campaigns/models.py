@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from accounts.models import Account, validate_time_zone
 from audience.models import Contact, Segment
-from core.models import AccountScopedQuerySet, TimeStampedModel
+from core.models import AccountScopedManager, AccountScopedQuerySet, TimeStampedModel
 from messaging.models import Sender
 from templates_app.models import MessageTemplate
 
@@ -147,6 +147,11 @@ class Campaign(TimeStampedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+
+    # Delivery: when the current run's recipients were materialised, and how many runs a
+    # recurring broadcast has had (its next run is a django-q2 Schedule).
+    prepared_at = models.DateTimeField(null=True, blank=True)
+    run_count = models.PositiveIntegerField(default=0)
 
     objects = CampaignQuerySet.as_manager()
 
@@ -297,6 +302,12 @@ class Recipient(models.Model):
     error_code = models.CharField(max_length=32, blank=True, default="")
     error_message = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Delivery bookkeeping: the batch that carries the recipient and the token of the claim
+    # that holds it, so a claimer reads back exactly the rows its UPDATE took.
+    batch = models.ForeignKey(
+        "SendBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="recipients"
+    )
+    claim_token = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["id"]
@@ -313,6 +324,34 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.contact_id} {self.status}"
+
+
+class SendBatch(models.Model):
+    """A few hundred recipients sent by one task; the unit the sweeper can re-enqueue."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="batches")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    size = models.PositiveIntegerField(default=0)
+    enqueue_count = models.PositiveIntegerField(default=0)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["status", "enqueued_at"], name="batch_status_enqueued"),
+            models.Index(fields=["campaign", "status"], name="batch_campaign_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"batch {self.pk} of {self.campaign_id} ({self.status})"
 
 
 class CampaignError(models.Model):
@@ -352,3 +391,24 @@ class CampaignActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} on {self.campaign_id}"
+
+
+class TestContact(models.Model):
+    """A contact of the account that quick test sends go to (the team's own phones)."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="test_contacts")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "contact"], name="test_contact_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.contact)

@@ -20,10 +20,15 @@ install_error_handlers(api)
 # Routers register themselves in app modules; import order only affects the docs' order.
 from audience.api import router as audience_router  # noqa: E402
 from campaigns.api import router as campaigns_router  # noqa: E402
+from campaigns.api_review import router as review_router  # noqa: E402
 from messaging.api import router as messaging_router  # noqa: E402
 from templates_app.api import router as templates_router  # noqa: E402
 
 api.add_router("/campaigns", campaigns_router)
+api.add_router("/campaigns", review_router)
 api.add_router("/campaign-templates", templates_router)
 api.add_router("/", audience_router)
 api.add_router("/", messaging_router)
+from campaigns.api_execution import router as execution_router  # noqa: E402
+
+api.add_router("/campaigns", execution_router)

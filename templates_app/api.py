@@ -1,3 +1,57 @@
-from ninja import Router
+"""``/api/campaign-templates``: the message templates that ``message.templateId`` points to."""
 
-router = Router()
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from ninja import Path, Query, Router, Status
+
+from core.api import require_permission
+from templates_app import selectors, services
+from templates_app.schemas import TemplateIn, TemplateListOut, TemplateOut, template_out
+
+router = Router(tags=["templates"])
+
+# The spec names the path parameter ``templateId``.
+TemplateId = Path(..., alias="templateId")
+
+
+@router.get("", response=TemplateListOut, summary="List templates")
+def list_templates(
+    request: HttpRequest,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(20, ge=1, le=100, alias="pageSize"),
+    q: str = "",
+    status: str = "",
+    category: str = "",
+):
+    qs = selectors.template_list(account=request.account, q=q, status=status, category=category)
+    paginator = Paginator(qs, page_size)
+    items = paginator.page(page).object_list if page <= paginator.num_pages else []
+    return {"items": [template_out(t) for t in items], "count": paginator.count}
+
+
+@router.post("", response={201: TemplateOut}, summary="Create a template")
+def create_template(request: HttpRequest, payload: TemplateIn):
+    require_permission(request, "edit")
+    template = services.template_create(account=request.account, data=payload.as_data())
+    return Status(201, template_out(template))
+
+
+@router.get("/{templateId}", response=TemplateOut, summary="Get a template")
+def get_template(request: HttpRequest, template_id: int = TemplateId):
+    return template_out(selectors.template_get(account=request.account, template_id=template_id))
+
+
+@router.put("/{templateId}", response=TemplateOut, summary="Update a template")
+def update_template(request: HttpRequest, payload: TemplateIn, template_id: int = TemplateId):
+    require_permission(request, "edit")
+    template = selectors.template_get(account=request.account, template_id=template_id)
+    template = services.template_update(template=template, data=payload.as_data())
+    return template_out(template)
+
+
+@router.delete("/{templateId}", response={204: None}, summary="Delete a template")
+def delete_template(request: HttpRequest, template_id: int = TemplateId):
+    require_permission(request, "edit")
+    template = selectors.template_get(account=request.account, template_id=template_id)
+    services.template_delete(template=template)
+    return Status(204, None)

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from templates_app import views
 
 app_name = "templates"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.template_list_view, name="list"),
+    path("new/", views.template_create_view, name="create"),
+    path("<int:pk>/", views.template_edit_view, name="edit"),
+    path("<int:pk>/delete/", views.template_delete_view, name="delete"),
+]

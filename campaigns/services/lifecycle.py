@@ -98,17 +98,47 @@ def campaign_publish(*, campaign: Campaign, actor=None) -> Campaign:
     from campaigns.services.validation import validate_campaign
 
     _lock(campaign)
+    if campaign.status != Status.DRAFT and not campaign.is_deleted:
+        # A paused or scheduled campaign has started its life already: resume or unschedule.
+        raise TransitionError(
+            f"Only a draft campaign can be published; this one is "
+            f"{Status(campaign.status).label.lower()}.",
+            extra={"status": campaign.status, "to": Status.RUNNING},
+        )
     validate_campaign(campaign=campaign).raise_if_invalid()
     if not campaign.send_now and campaign.start_date and campaign.start_date > timezone.now():
-        return _move(campaign, to=Status.SCHEDULED, actor=actor, action="schedule")
-    return _move(
-        campaign, to=Status.RUNNING, actor=actor, action="publish", started_at=timezone.now()
-    )
+        _move(campaign, to=Status.SCHEDULED, actor=actor, action="schedule")
+        from campaigns.services import scheduling
+
+        scheduling.campaign_schedule(campaign=campaign)
+        return campaign
+    _move(campaign, to=Status.RUNNING, actor=actor, action="publish", started_at=timezone.now())
+    _start_after_commit(campaign)
+    return campaign
+
+
+def _start_after_commit(campaign: Campaign) -> None:
+    """The send pipeline takes over once the move to running is committed."""
+    from campaigns.services import dispatch
+
+    transaction.on_commit(lambda: dispatch.campaign_start(campaign.pk))
+
+
+@transaction.atomic
+def campaign_begin(*, campaign: Campaign, actor=None) -> Campaign:
+    """A scheduled campaign's start time came: scheduled → running, then the pipeline starts."""
+    _move(campaign, to=Status.RUNNING, actor=actor, action="start", started_at=timezone.now())
+    _start_after_commit(campaign)
+    return campaign
 
 
 @transaction.atomic
 def campaign_unschedule(*, campaign: Campaign, actor=None) -> Campaign:
-    return _move(campaign, to=Status.DRAFT, actor=actor, action="unschedule")
+    from campaigns.services import scheduling
+
+    _move(campaign, to=Status.DRAFT, actor=actor, action="unschedule")
+    scheduling.run_schedule_delete(campaign=campaign)
+    return campaign
 
 
 @transaction.atomic
@@ -118,10 +148,22 @@ def campaign_pause(*, campaign: Campaign, actor=None, reason: str = "") -> Campa
 
 @transaction.atomic
 def campaign_resume(*, campaign: Campaign, actor=None) -> Campaign:
+    _lock(campaign)
+    if campaign.status != Status.PAUSED:
+        # draft → running is publish's move (it validates first); resume only undoes a pause.
+        raise TransitionError(
+            f"Only a paused campaign can be resumed; this one is "
+            f"{Status(campaign.status).label.lower()}.",
+            extra={"status": campaign.status, "to": Status.RUNNING},
+        )
     fields = {}
     if campaign.started_at is None:
         fields["started_at"] = timezone.now()
-    return _move(campaign, to=Status.RUNNING, actor=actor, action="resume", **fields)
+    _move(campaign, to=Status.RUNNING, actor=actor, action="resume", **fields)
+    from campaigns.services import dispatch
+
+    transaction.on_commit(lambda: dispatch.campaign_resumed(campaign.pk))
+    return campaign
 
 
 @transaction.atomic

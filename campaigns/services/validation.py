@@ -7,6 +7,10 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from core.errors import ValidationFailed
 
+# Types the send pipeline can deliver today. Drip sequences and automations can be built and
+# saved as drafts, but publishing them is refused rather than sending only their first message.
+SENDABLE_TYPES = frozenset({Campaign.Type.BROADCAST, Campaign.Type.AB_TEST})
+
 # WhatsApp's limits for interactive reply buttons and a text body.
 MAX_BUTTONS = 3
 MAX_TEXT_LENGTH = 4096
@@ -54,6 +58,14 @@ def validate_campaign(*, campaign: Campaign) -> ValidationResult:
 def _basics(campaign: Campaign, result: ValidationResult) -> None:
     if not campaign.name.strip():
         result.add("name", "Give the campaign a name.", "basics")
+    if campaign.type not in SENDABLE_TYPES:
+        label = Campaign.Type(campaign.type).label.lower()
+        result.add(
+            "type",
+            f"Sending {label} campaigns is not available yet: the sequence is saved with the "
+            "draft and can be sent once scheduled steps ship.",
+            "basics",
+        )
 
 
 def _audience(campaign: Campaign, result: ValidationResult) -> None:

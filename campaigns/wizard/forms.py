@@ -52,9 +52,11 @@ class BasicsForm(StepForm):
         Campaign.Type.BROADCAST: "One message to an audience, now or at a set time. "
         "Best for announcements, sales and news.",
         Campaign.Type.DRIP: "A sequence of messages spaced over days or weeks, "
-        "for onboarding and nurturing.",
+        "for onboarding and nurturing. You can build and save it now; sending "
+        "sequences is not available yet.",
         Campaign.Type.AUTOMATION: "Messages triggered by what a contact does "
-        "(a tag added, an action, a date).",
+        "(a tag added, an action, a date). You can build and save it now; running "
+        "automations is not available yet.",
         Campaign.Type.AB_TEST: "Try two or more versions on a slice of the audience; "
         "the winner goes to everyone else.",
     }

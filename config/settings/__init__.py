@@ -1,5 +1,6 @@
 """Settings, split by concern; every value comes from ``config.env``."""
 
 from .base import *  # noqa: F403
+from .delivery import *  # noqa: F403
 from .django_q import *  # noqa: F403
 from .security import *  # noqa: F403

@@ -217,3 +217,27 @@ def test_edit_of_a_running_campaign_redirects_to_details(account, wclient):
     r = wclient.get(f"/dashboard/campaigns/{running.pk}/edit/")
     assert r.status_code == 302
     assert r["Location"].endswith(f"/dashboard/campaigns/{running.pk}/")
+
+
+def test_drip_is_saved_but_publishing_it_is_refused_with_a_reason(
+    account, new_wizard, audience_data
+):
+    assert b"sending sequences is not available yet" in new_wizard.start().content
+    new_wizard.post("basics", {"name": "Onboarding", "type": "drip"})
+    r = new_wizard.goto("audience", "sequence")
+    assert b"Sending sequences is not available yet" in r.content
+    new_wizard.post(
+        "sequence",
+        {
+            "step_0_delay": 0,
+            "step_0_content": "Welcome!",
+            "step_1_delay": 24,
+            "step_1_content": "Day two",
+        },
+    )
+    campaign = Campaign.objects.get(name="Onboarding")
+    assert list(campaign.workflow.values_list("delay_hours", flat=True)) == [0, 24]
+    from campaigns.services.validation import validate_campaign
+
+    problems = validate_campaign(campaign=campaign).problems
+    assert any("Sending drip campaigns is not available yet" in p.message for p in problems)

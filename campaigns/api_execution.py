@@ -1,0 +1,273 @@
+"""``/api/campaigns/{campaignId}/…``: the spec's Campaign Execution and Analytics endpoints.
+
+Send, schedule and cancel need the "send" permission; the reads need any role. Every lookup
+goes through ``campaign_get`` (another account's campaign is a 404).
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema, Status
+
+from analytics.models import Event
+from campaigns.models import Recipient
+from campaigns.schemas import CamelSchema, CampaignSchedulingIn, parse_hh_mm
+from campaigns.selectors import campaign_get
+from campaigns.services import dispatch, scheduling, stats
+from core.api import actor, require_permission
+
+router = Router(tags=["campaign execution"])
+
+
+class DeliveryErrorOut(Schema):
+    detail: str
+    code: str
+    errors: list[dict[str, str]] | None = None
+
+
+CampaignId = Annotated[int, Path(alias="campaignId")]
+WRITE_ERRORS = {
+    401: DeliveryErrorOut,
+    403: DeliveryErrorOut,
+    404: DeliveryErrorOut,
+    409: DeliveryErrorOut,
+    422: DeliveryErrorOut,
+}
+READ_ERRORS = {401: DeliveryErrorOut, 404: DeliveryErrorOut, 422: DeliveryErrorOut}
+RecipientStatus = Literal[tuple(Recipient.Status.values)]  # type: ignore[valid-type]
+EventType = Literal[tuple(Event.Type.values)]  # type: ignore[valid-type]
+
+
+class DeliveryStateOut(CamelSchema):
+    id: int
+    status: str
+    status_reason: str = ""
+    next_run_at: datetime | None = None
+
+
+class DeliveryErrorLogOut(CamelSchema):
+    timestamp: datetime
+    error_type: str
+    message: str
+    count: int
+
+
+class DeliveryStatsOut(CamelSchema):
+    total_recipients: int
+    total_sent: int
+    total_delivered: int
+    total_failed: int
+    total_opened: int
+    total_clicked: int
+    total_converted: int
+    delivery_rate: float
+    open_rate: float
+    click_rate: float
+    conversion_rate: float
+    estimated_revenue: float
+    status: str
+    status_reason: str
+    queue: dict[str, int]
+    error_log: list[DeliveryErrorLogOut]
+
+
+class DeliveryPageQuery(CamelSchema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+class DeliveryRecipientQuery(DeliveryPageQuery):
+    status: RecipientStatus | None = None
+
+
+class DeliveryEventQuery(DeliveryPageQuery):
+    type: EventType | None = None
+
+
+class DeliveryRecipientOut(CamelSchema):
+    id: int
+    contact_id: int
+    phone: str
+    status: str
+    variant: str | None
+    provider_message_id: str
+    attempts: int
+    send_at: datetime | None
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    read_at: datetime | None
+    error: str | None
+
+
+class DeliveryRecipientPageOut(CamelSchema):
+    items: list[DeliveryRecipientOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class DeliveryEventOut(CamelSchema):
+    id: int
+    type: str
+    occurred_at: datetime
+    recipient_id: int | None
+    contact_id: int | None
+    data: dict[str, Any]
+    revenue: float | None
+
+
+class DeliveryEventPageOut(CamelSchema):
+    items: list[DeliveryEventOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class DeliveryAnalyticsOut(CamelSchema):
+    hourly: list[dict[str, Any]]
+    by_variant: list[dict[str, Any]]
+    by_country: list[dict[str, Any]]
+    by_status: dict[str, int]
+
+
+def _state(campaign) -> DeliveryStateOut:
+    from django_q.models import Schedule
+
+    next_run = (
+        Schedule.objects.filter(name=scheduling.RUN_SCHEDULE.format(id=campaign.pk))
+        .values_list("next_run", flat=True)
+        .first()
+    )
+    return DeliveryStateOut(
+        id=campaign.pk,
+        status=campaign.status,
+        status_reason=campaign.status_reason,
+        next_run_at=next_run,
+    )
+
+
+@router.post("/{campaignId}/send", response={202: DeliveryStateOut, **WRITE_ERRORS}, by_alias=True)
+def send_campaign(request: HttpRequest, campaign_id: CampaignId):
+    """Send now: a draft is published to start at once; a scheduled campaign starts now."""
+    require_permission(request, "send")
+    campaign = campaign_get(account=request.account, campaign_id=campaign_id)
+    campaign = dispatch.campaign_send_now(campaign=campaign, actor=actor(request))
+    return Status(202, _state(campaign))
+
+
+@router.post(
+    "/{campaignId}/schedule", response={200: DeliveryStateOut, **WRITE_ERRORS}, by_alias=True
+)
+def schedule_campaign(request: HttpRequest, campaign_id: CampaignId, payload: CampaignSchedulingIn):
+    """Set a draft's scheduling and publish it: scheduled for its start, or running now."""
+    require_permission(request, "send")
+    campaign = campaign_get(account=request.account, campaign_id=campaign_id)
+    data = {
+        "send_now": payload.send_now,
+        "start_date": payload.start_date,
+        "end_date": payload.end_date,
+        "frequency": payload.frequency,
+        "delivery_time": parse_hh_mm(payload.delivery_time),
+        "local_time_delivery": payload.local_time_delivery,
+        "quiet_hours_start": parse_hh_mm(payload.quiet_hours_start),
+        "quiet_hours_end": parse_hh_mm(payload.quiet_hours_end),
+    }
+    if payload.timezone:
+        data["timezone"] = payload.timezone
+    campaign = scheduling.campaign_schedule_request(
+        campaign=campaign, actor=actor(request), data=data
+    )
+    return Status(200, _state(campaign))
+
+
+@router.post(
+    "/{campaignId}/cancel", response={200: DeliveryStateOut, **WRITE_ERRORS}, by_alias=True
+)
+def cancel_campaign(request: HttpRequest, campaign_id: CampaignId):
+    """Stop for good: the campaign completes ("cancelled"); who was not sent is skipped."""
+    require_permission(request, "send")
+    campaign = campaign_get(account=request.account, campaign_id=campaign_id)
+    return _state(dispatch.campaign_cancel(campaign=campaign, actor=actor(request)))
+
+
+@router.get("/{campaignId}/stats", response={200: DeliveryStatsOut, **READ_ERRORS}, by_alias=True)
+def campaign_stats(request: HttpRequest, campaign_id: CampaignId):
+    """The spec's stats object, the recipient queue by status and the error log."""
+    campaign = campaign_get(account=request.account, campaign_id=campaign_id)
+    return stats.campaign_stats(campaign=campaign)
+
+
+@router.get(
+    "/{campaignId}/recipients",
+    response={200: DeliveryRecipientPageOut, **READ_ERRORS},
+    by_alias=True,
+)
+def campaign_recipients(
+    request: HttpRequest, campaign_id: CampaignId, filters: Query[DeliveryRecipientQuery]
+):
+    """Recipient status, paged, optionally filtered by status."""
+    campaign = campaign_get(account=request.account, campaign_id=campaign_id)
+    total, rows = stats.recipients_page(
+        campaign=campaign,
+        status=filters.status or "",
+        page=filters.page,
+        page_size=filters.page_size,
+    )
+    items = [
+        DeliveryRecipientOut(
+            id=r.pk,
+            contact_id=r.contact_id,
+            phone=r.contact.phone or "",
+            status=r.status,
+            variant=r.variant.key if r.variant_id else None,
+            provider_message_id=r.provider_message_id,
+            attempts=r.attempts,
+            send_at=r.send_at,
+            sent_at=r.sent_at,
+            delivered_at=r.delivered_at,
+            read_at=r.read_at,
+            error=r.error_message or r.error_code or None,
+        )
+        for r in rows
+    ]
+    return DeliveryRecipientPageOut(
+        items=items, total=total, page=filters.page, page_size=filters.page_size
+    )
+
+
+@router.get(
+    "/{campaignId}/events", response={200: DeliveryEventPageOut, **READ_ERRORS}, by_alias=True
+)
+def campaign_events(
+    request: HttpRequest, campaign_id: CampaignId, filters: Query[DeliveryEventQuery]
+):
+    """The campaign's event log, newest first, paged."""
+    campaign = campaign_get(account=request.account, campaign_id=campaign_id)
+    total, rows = stats.events_page(
+        campaign=campaign, type=filters.type or "", page=filters.page, page_size=filters.page_size
+    )
+    items = [
+        DeliveryEventOut(
+            id=e.pk,
+            type=e.type,
+            occurred_at=e.occurred_at,
+            recipient_id=e.recipient_id,
+            contact_id=e.contact_id,
+            data=e.data if isinstance(e.data, dict) else {},
+            revenue=float(e.revenue) if e.revenue is not None else None,
+        )
+        for e in rows
+    ]
+    return DeliveryEventPageOut(
+        items=items, total=total, page=filters.page, page_size=filters.page_size
+    )
+
+
+@router.get(
+    "/{campaignId}/analytics", response={200: DeliveryAnalyticsOut, **READ_ERRORS}, by_alias=True
+)
+def campaign_analytics(request: HttpRequest, campaign_id: CampaignId):
+    """Per-hour sent / delivered / read / failed, and breakdowns by variant, country, status."""
+    campaign = campaign_get(account=request.account, campaign_id=campaign_id)
+    return stats.campaign_analytics(campaign=campaign)

@@ -1,0 +1,341 @@
+"""From a running campaign to batch tasks, and the periodic work that keeps it honest.
+
+The database is the source of truth: a recipient's status says where it is, a ``SendBatch``
+groups a few hundred queued recipients under one task. django-q2's Redis broker has no
+acknowledgements, so a task can vanish with a killed cluster; the sweeper re-enqueues any
+batch that still has claimable recipients after a while, and turns expired claims into
+``uncertain`` (never re-sent automatically: the message may have gone out).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Mod
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.utils import timezone
+
+from campaigns.models import Campaign, Recipient, SendBatch
+from campaigns.services import scheduling
+from campaigns.services.sending import CLAIMABLE, uncertain_mark
+from core.errors import Conflict
+
+logger = logging.getLogger(__name__)
+
+S = Recipient.Status
+DUE = (S.PENDING, S.RETRY_SCHEDULED)
+OPEN = (S.PENDING, S.QUEUED, S.SENDING, S.RETRY_SCHEDULED)
+
+
+# Enqueueing -------------------------------------------------------------------------------
+
+
+def _enqueue(func: str, *args, task_name: str) -> None:
+    from django_q.tasks import async_task
+
+    async_task(func, *args, task_name=task_name, sync=bool(settings.CAMPAIGNS_TASKS_SYNC))
+
+
+def batch_enqueue(batch_id: int, attempt: int = 1) -> None:
+    _enqueue("campaigns.tasks.batch_send", batch_id, task_name=f"batch-{batch_id}-{attempt}")
+
+
+def campaign_start(campaign_id: int) -> None:
+    """Called after a campaign's move to running commits: prepare, then dispatch (a task)."""
+    _enqueue(
+        "campaigns.tasks.campaign_prepare",
+        campaign_id,
+        task_name=f"campaign-{campaign_id}-prepare-{timezone.now():%Y%m%d%H%M%S}",
+    )
+
+
+def campaign_resumed(campaign_id: int) -> None:
+    """After a resume commits: pick up exactly the recipients still waiting, nobody else."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or campaign.status != Campaign.Status.RUNNING:
+        return
+    if campaign.prepared_at is None:
+        campaign_start(campaign_id)
+        return
+    batches_requeue(campaign_id=campaign_id, older_than=None)
+    dispatch_due(campaign_id=campaign_id)
+
+
+# Prepare: materialise, variants, send times -------------------------------------------------
+
+
+def variants_assign(*, campaign: Campaign) -> None:
+    """A/B split by id modulo 100: one UPDATE per variant over its slice of 0–99."""
+    variants = list(campaign.variants.order_by("key"))
+    if not variants or not (campaign.ab_enabled or campaign.type == Campaign.Type.AB_TEST):
+        return
+    pending = Recipient.objects.filter(campaign=campaign, status=S.PENDING)
+    low = 0
+    for i, variant in enumerate(variants):
+        high = 100 if i == len(variants) - 1 else low + int(variant.split_percentage)
+        pending.filter(
+            GreaterThanOrEqual(Mod("id", 100), low), LessThan(Mod("id", 100), high)
+        ).update(variant=variant)
+        low = high
+
+
+def campaign_prepare(*, campaign_id: int) -> int:
+    """Materialise the run's recipients with variant and send time; returns how many."""
+    from campaigns.services.materialise import recipients_materialise
+
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
+        if campaign is None or campaign.status != Campaign.Status.RUNNING:
+            return 0
+        if campaign.prepared_at is not None:
+            transaction.on_commit(lambda: dispatch_due(campaign_id=campaign_id))
+            return 0
+        now = timezone.now()
+        count = recipients_materialise(campaign=campaign)
+        variants_assign(campaign=campaign)
+        scheduling.recipients_schedule(campaign=campaign, start=now)
+        campaign.total_recipients = (campaign.total_recipients or 0) + count
+        campaign.prepared_at = now
+        campaign.run_count = (campaign.run_count or 0) + 1
+        campaign.save(update_fields=["total_recipients", "prepared_at", "run_count", "updated_at"])
+        transaction.on_commit(lambda: dispatch_due(campaign_id=campaign_id))
+    return count
+
+
+# Dispatch -----------------------------------------------------------------------------------
+
+
+def _outstanding_limit(campaign: Campaign) -> int:
+    """How many batches may wait in the broker at once (what a killed cluster can take with
+    it): a few per worker, and no more than about half a minute of sending."""
+    size = int(settings.CAMPAIGNS_BATCH_SIZE)
+    most = int(settings.CAMPAIGNS_MAX_OUTSTANDING_BATCHES)
+    rate = int(campaign.sender.rate_limit_per_second or 0) if campaign.sender_id else 0
+    if not rate:
+        return most
+    return min(most, max(2, math.ceil(rate * 30 / size)))
+
+
+def _claimable_batches(campaign_id: int):
+    claimable = Recipient.objects.filter(batch=OuterRef("pk"), status__in=CLAIMABLE)
+    return SendBatch.objects.filter(campaign_id=campaign_id).filter(Exists(claimable))
+
+
+def dispatch_due(*, campaign_id: int, now=None) -> int:
+    """Group due recipients into batches and enqueue them; returns how many were queued."""
+    campaign = Campaign.objects.select_related("sender").filter(pk=campaign_id).first()
+    if campaign is None or campaign.status != Campaign.Status.RUNNING:
+        return 0
+    now = now or timezone.now()
+    size = int(settings.CAMPAIGNS_BATCH_SIZE)
+    room = _outstanding_limit(campaign) - (
+        SendBatch.objects.filter(campaign_id=campaign_id)
+        .exclude(status=SendBatch.Status.DONE)
+        .count()
+    )
+    queued = 0
+    last_id = 0
+    while room > 0:
+        with transaction.atomic():
+            ids = list(
+                Recipient.objects.filter(campaign_id=campaign_id, status__in=DUE, id__gt=last_id)
+                .filter(Q(send_at__isnull=True) | Q(send_at__lte=now))
+                .order_by("id")
+                .values_list("id", flat=True)[:size]
+            )
+            if not ids:
+                break
+            last_id = ids[-1]
+            batch = SendBatch.objects.create(
+                campaign_id=campaign_id, size=len(ids), enqueued_at=now, enqueue_count=1
+            )
+            taken = Recipient.objects.filter(id__in=ids, status__in=DUE).update(
+                status=S.QUEUED, batch=batch
+            )
+            if not taken:  # another dispatcher was faster
+                batch.delete()
+                continue
+            transaction.on_commit(lambda b=batch.pk: batch_enqueue(b))
+        queued += taken
+        room -= 1
+    return queued
+
+
+def batches_requeue(*, campaign_id: int | None = None, older_than=None) -> int:
+    """Enqueue again the batches that still hold claimable recipients (lost tasks, resume)."""
+    qs = SendBatch.objects.filter(campaign__status=Campaign.Status.RUNNING).exclude(
+        status=SendBatch.Status.DONE
+    )
+    if campaign_id is not None:
+        qs = qs.filter(campaign_id=campaign_id)
+    if older_than is not None:
+        qs = qs.filter(enqueued_at__lt=older_than)
+    claimable = Recipient.objects.filter(batch=OuterRef("pk"), status__in=CLAIMABLE)
+    batches = list(qs.filter(Exists(claimable)).values_list("pk", "enqueue_count"))
+    now = timezone.now()
+    for batch_id, count in batches:
+        SendBatch.objects.filter(pk=batch_id).update(enqueued_at=now, enqueue_count=count + 1)
+        transaction.on_commit(lambda b=batch_id, n=count + 1: batch_enqueue(b, n))
+    return len(batches)
+
+
+def batches_close() -> int:
+    """Batches with nothing left to claim or send (e.g. all uncertain after a crash) are done,
+    so they stop counting against the campaign's outstanding-batch room."""
+    busy = Recipient.objects.filter(batch=OuterRef("pk"), status__in=(*CLAIMABLE, S.SENDING))
+    return (
+        SendBatch.objects.exclude(status=SendBatch.Status.DONE)
+        .exclude(Exists(busy))
+        .update(status=SendBatch.Status.DONE, finished_at=timezone.now())
+    )
+
+
+# Finish -------------------------------------------------------------------------------------
+
+
+def campaign_finish_if_done(*, campaign_id: int) -> bool:
+    """Complete a running campaign with nothing left to send, or schedule its next run."""
+    from campaigns.services import lifecycle
+
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if (
+        campaign is None
+        or campaign.status != Campaign.Status.RUNNING
+        or campaign.prepared_at is None
+        or Recipient.objects.filter(campaign_id=campaign_id, status__in=OPEN).exists()
+    ):
+        return False
+    SendBatch.objects.filter(campaign_id=campaign_id).exclude(status=SendBatch.Status.DONE).update(
+        status=SendBatch.Status.DONE, finished_at=timezone.now()
+    )
+    upcoming = scheduling.next_run_at(campaign, after=timezone.now())
+    if upcoming is not None:
+        scheduling.run_schedule_set(campaign=campaign, at=upcoming)
+        return False
+    try:
+        lifecycle.campaign_complete(campaign=campaign, reason="")
+    except lifecycle.TransitionError:
+        return False
+    return True
+
+
+def campaign_progress(*, campaign_id: int) -> None:
+    """After a batch: keep the pipeline full, and finish the campaign when it is all done."""
+    if dispatch_due(campaign_id=campaign_id) == 0:
+        campaign_finish_if_done(campaign_id=campaign_id)
+
+
+def campaign_next_run(*, campaign_id: int) -> None:
+    """A recurring campaign's run time came: clear the last run, prepare the next."""
+    from campaigns.services import lifecycle
+
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return
+    if campaign.status == Campaign.Status.SCHEDULED:
+        lifecycle.campaign_begin(campaign=campaign)  # starts it after commit
+        return
+    if campaign.status != Campaign.Status.RUNNING or campaign.prepared_at is None:
+        return
+    if Recipient.objects.filter(campaign_id=campaign_id, status__in=OPEN).exists():
+        return  # the last run is still going; the finish check schedules the next one
+    from analytics.models import Event
+
+    with transaction.atomic():
+        # Events keep the history of earlier runs; the recipient rows are the current run.
+        Event.objects.filter(campaign_id=campaign_id, recipient__isnull=False).update(
+            recipient=None
+        )
+        Recipient.objects.filter(campaign_id=campaign_id).delete()
+        SendBatch.objects.filter(campaign_id=campaign_id).delete()
+        Campaign.objects.filter(pk=campaign_id).update(prepared_at=None)
+        transaction.on_commit(lambda: campaign_start(campaign_id))
+
+
+# Periodic tasks ---------------------------------------------------------------------------
+
+
+def tick(*, now=None) -> int:
+    """Every minute: dispatch what came due (local times, retries) for running campaigns."""
+    now = now or timezone.now()
+    total = 0
+    stale_prepare = now - timezone.timedelta(seconds=int(settings.CAMPAIGNS_BATCH_STALE_SECONDS))
+    for campaign_id, prepared_at, updated_at in Campaign.objects.filter(
+        status=Campaign.Status.RUNNING
+    ).values_list("pk", "prepared_at", "updated_at"):
+        if prepared_at is None:
+            if updated_at < stale_prepare:  # its prepare task was lost
+                campaign_start(campaign_id)
+            continue
+        total += dispatch_due(campaign_id=campaign_id, now=now)
+    return total
+
+
+def sweep(*, now=None) -> dict:
+    """Every minute: expired claims → uncertain, lost batches → re-enqueued, done → complete."""
+    now = now or timezone.now()
+    uncertain = uncertain_mark(now=now)
+    stale = now - timezone.timedelta(seconds=int(settings.CAMPAIGNS_BATCH_STALE_SECONDS))
+    with transaction.atomic():
+        requeued = batches_requeue(older_than=stale)
+    batches_close()
+    completed = 0
+    for campaign_id in Campaign.objects.filter(status=Campaign.Status.RUNNING).values_list(
+        "pk", flat=True
+    ):
+        dispatch_due(campaign_id=campaign_id, now=now)
+        completed += campaign_finish_if_done(campaign_id=campaign_id)
+    if uncertain or requeued:
+        logger.warning("sweeper: %s uncertain, %s batches re-enqueued", uncertain, requeued)
+    return {"uncertain": uncertain, "requeued": requeued, "completed": completed}
+
+
+# Control --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_cancel(*, campaign: Campaign, actor=None) -> Campaign:
+    """Running or paused → completed ("cancelled"); whoever has not been sent is skipped."""
+    from campaigns.services import lifecycle
+
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status not in (Campaign.Status.RUNNING, Campaign.Status.PAUSED):
+        raise Conflict(
+            f"Only a running or paused campaign can be cancelled; this one is "
+            f"{Campaign.Status(locked.status).label.lower()}.",
+            code="not_cancellable",
+        )
+    Recipient.objects.filter(campaign=campaign, status__in=DUE + (S.QUEUED,)).update(
+        status=S.SKIPPED, error_code="cancelled", error_message="The campaign was cancelled."
+    )
+    SendBatch.objects.filter(campaign=campaign).exclude(status=SendBatch.Status.DONE).update(
+        status=SendBatch.Status.DONE, finished_at=timezone.now()
+    )
+    scheduling.run_schedule_delete(campaign=campaign)
+    return lifecycle.campaign_complete(campaign=campaign, actor=actor, reason="cancelled")
+
+
+@transaction.atomic
+def campaign_send_now(*, campaign: Campaign, actor=None) -> Campaign:
+    """ "Send immediately": a draft is published to start now, a scheduled one starts now."""
+    from campaigns.services import lifecycle
+
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status == Campaign.Status.DRAFT:
+        if not campaign.send_now:
+            campaign.send_now = True
+            campaign.save(update_fields=["send_now", "updated_at"])
+        return lifecycle.campaign_publish(campaign=campaign, actor=actor)
+    if locked.status == Campaign.Status.SCHEDULED:
+        campaign.status = locked.status
+        scheduling.run_schedule_delete(campaign=campaign)
+        return lifecycle.campaign_begin(campaign=campaign, actor=actor)
+    raise Conflict(
+        f"Only a draft or scheduled campaign can be sent now; this one is "
+        f"{Campaign.Status(locked.status).label.lower()}.",
+        code="not_sendable",
+    )

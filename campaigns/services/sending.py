@@ -1,0 +1,495 @@
+"""One batch task's work: claim recipients, render, send through the adapter, write results.
+
+Every write is set-based (one UPDATE for the claim, ``bulk_update`` for results, one F()
+bump of the counters and a handful of upserts of the error log per chunk), so the cost per
+recipient is rendering and the provider's round trip, never a query.
+
+The claim is the only way a recipient reaches the provider: it moves rows from ``queued`` /
+``retry_scheduled`` to ``sending`` with a lease and a claim token in one conditional UPDATE,
+so two workers (or a re-enqueued duplicate task) can never both take the same recipient.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from analytics.models import Event
+from campaigns.models import Campaign, CampaignError, Recipient, SendBatch, Variant
+from messaging.providers.base import OutboundMessage, ProviderResult
+
+logger = logging.getLogger(__name__)
+
+S = Recipient.Status
+CLAIMABLE = (S.QUEUED, S.RETRY_SCHEDULED)
+RESULT_FIELDS = [
+    "status",
+    "batch",
+    "attempts",
+    "lease_until",
+    "provider_message_id",
+    "sent_at",
+    "failed_at",
+    "send_at",
+    "error_code",
+    "error_message",
+]
+
+
+def lease_seconds() -> int:
+    return int(settings.CAMPAIGNS_LEASE_SECONDS)
+
+
+def backoff_delay(attempt: int, *, rng: random.Random | None = None) -> float:
+    """Full jitter: uniform(0, min(cap, base * 2 ** (attempt - 1)))."""
+    base = float(settings.CAMPAIGNS_RETRY_BASE_SECONDS)
+    cap = float(settings.CAMPAIGNS_RETRY_CAP_SECONDS)
+    ceiling = min(cap, base * (2 ** max(0, attempt - 1)))
+    return (rng or random).uniform(0, ceiling)
+
+
+# Claim ------------------------------------------------------------------------------------
+
+
+def recipients_claim(*, batch_id: int, limit: int | None = None) -> list[Recipient]:
+    """Atomically take the batch's claimable recipients; returns them with their contacts."""
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = Recipient.objects.filter(batch_id=batch_id, status__in=CLAIMABLE)
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+        ids = list(candidates.order_by("id").values_list("id", flat=True)[:limit])
+        if not ids:
+            return []
+        Recipient.objects.filter(id__in=ids, status__in=CLAIMABLE).update(
+            status=S.SENDING,
+            claim_token=token,
+            lease_until=now + timezone.timedelta(seconds=lease_seconds()),
+            attempts=F("attempts") + 1,
+        )
+    return list(
+        Recipient.objects.filter(batch_id=batch_id, status=S.SENDING, claim_token=token)
+        .select_related("contact")
+        .order_by("id")
+    )
+
+
+# Rendering --------------------------------------------------------------------------------
+
+
+@dataclass
+class MessageSpec:
+    """A message shape (the campaign's, a variant's or a workflow step's), compiled once."""
+
+    type: str
+    text: object  # CompiledTemplate
+    subject: object
+    template: dict | None
+    variables: list
+    media_urls: tuple
+    buttons: tuple
+    fallbacks: dict = field(default_factory=dict)
+    personalization: dict = field(default_factory=dict)
+
+
+def _spec(campaign: Campaign, message: dict | None = None) -> MessageSpec:
+    from campaigns.services.personalization import personalization_text
+    from templates_app.rendering import template_compile
+
+    personalization = campaign.personalization if isinstance(campaign.personalization, dict) else {}
+    fallbacks = dict(personalization.get("fallbacks") or {})
+    for name, mapping in (personalization.get("variables") or {}).items():
+        if isinstance(mapping, dict) and mapping.get("fallback"):
+            fallbacks[name] = mapping["fallback"]
+    if message:
+        kind = message.get("type") or campaign.message_type
+        content = message.get("content", campaign.message_content)
+        media = message.get("mediaUrls", campaign.media_urls)
+        buttons = message.get("buttons", campaign.buttons)
+        variables = message.get("variables", campaign.message_variables)
+    else:
+        kind, content = campaign.message_type, campaign.message_content
+        media, buttons, variables = (
+            campaign.media_urls,
+            campaign.buttons,
+            campaign.message_variables,
+        )
+    template = None
+    if kind == Campaign.MessageType.TEMPLATE and campaign.template_id:
+        t = campaign.template
+        template = {"name": t.name, "language": t.language}
+        if t.header_media_url:
+            template["header_media_url"] = t.header_media_url
+        content = content or t.body
+        if not variables:
+            # The template's own variables, in order, filled by the wizard's mapping.
+            variables = [f"{{{{{v['name']}}}}}" for v in t.variables or [] if v.get("name")]
+    return MessageSpec(
+        type=kind,
+        text=template_compile(personalization_text(content or "", personalization)),
+        subject=template_compile(personalization.get("subject") or campaign.name),
+        template=template,
+        variables=[template_compile(str(v)) for v in (variables or [])],
+        media_urls=tuple(media or ()),
+        buttons=tuple(b for b in (buttons or []) if isinstance(b, dict)),
+        fallbacks=fallbacks,
+        personalization=personalization,
+    )
+
+
+def message_render(spec: MessageSpec, recipient: Recipient) -> OutboundMessage:
+    from campaigns.services.personalization import personalization_context
+    from messaging.services.status import CALLBACK_PREFIX
+
+    contact = recipient.contact
+    context, _ = personalization_context(personalization=spec.personalization, contact=contact)
+    template = None
+    if spec.template is not None:
+        template = {
+            **spec.template,
+            "parameters": [v.render(context, spec.fallbacks, False) for v in spec.variables],
+        }
+    return OutboundMessage(
+        recipient_id=recipient.pk,
+        callback_data=f"{CALLBACK_PREFIX}{recipient.pk}",
+        to_phone=contact.phone or "",
+        to_email=contact.email or "",
+        type=spec.type,
+        text=spec.text.render(context, spec.fallbacks, False),
+        subject=spec.subject.render(context, spec.fallbacks, False),
+        template=template,
+        media_urls=spec.media_urls,
+        buttons=spec.buttons,
+    )
+
+
+class Renderer:
+    """Compiles each message shape once per batch and renders recipients against it."""
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.campaign = campaign
+        self._specs: dict[int | None, MessageSpec] = {}
+
+    def _spec_for(self, variant_id: int | None) -> MessageSpec:
+        if variant_id not in self._specs:
+            message = None
+            if variant_id is not None:
+                variant = Variant.objects.filter(pk=variant_id).first()
+                message = variant.message if variant and isinstance(variant.message, dict) else {}
+            self._specs[variant_id] = _spec(self.campaign, message)
+        return self._specs[variant_id]
+
+    def render(self, recipient: Recipient) -> OutboundMessage:
+        return message_render(self._spec_for(recipient.variant_id), recipient)
+
+
+# Results ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    sent: list[Recipient] = field(default_factory=list)
+    failed: list[Recipient] = field(default_factory=list)
+    retry_later: list[Recipient] = field(default_factory=list)
+    retry_now: list[tuple[float, Recipient]] = field(default_factory=list)
+    unsent: list[Recipient] = field(default_factory=list)
+    errors: dict[str, list] = field(default_factory=lambda: defaultdict(lambda: [0, ""]))
+    auth_error: ProviderResult | None = None
+
+
+def _error_type(result: ProviderResult) -> str:
+    if result.auth_failed:
+        return "auth_failed"
+    if result.throttled:
+        return "throttled"
+    return (result.error_code or ("transient" if result.transient else "permanent"))[:64]
+
+
+def results_classify(
+    pairs: list[tuple[Recipient, ProviderResult]], *, now, rng: random.Random | None = None
+) -> Outcome:
+    """What each provider answer means for its recipient (no writes here)."""
+    out = Outcome()
+    max_attempts = int(settings.CAMPAIGNS_MAX_ATTEMPTS)
+    inline = float(settings.CAMPAIGNS_RETRY_INLINE_SECONDS)
+    for recipient, result in pairs:
+        if result.ok:
+            recipient.status = S.SENT
+            recipient.provider_message_id = (result.provider_message_id or "")[:128]
+            recipient.sent_at = now
+            recipient.lease_until = None
+            recipient.error_code = recipient.error_message = ""
+            out.sent.append(recipient)
+            continue
+        kind = _error_type(result)
+        message = (result.error_message or result.error_code or kind)[:500]
+        out.errors[kind][0] += 1
+        out.errors[kind][1] = message
+        recipient.error_code = (result.error_code or kind)[:32]
+        recipient.error_message = message
+        if result.auth_failed:
+            out.auth_error = out.auth_error or result
+            out.unsent.append(recipient)
+        elif result.transient and recipient.attempts < max_attempts:
+            delay = backoff_delay(recipient.attempts, rng=rng)
+            if result.retry_after:
+                delay = max(delay, float(result.retry_after))
+            if delay <= inline:
+                out.retry_now.append((time.monotonic() + delay, recipient))
+            else:
+                recipient.status = S.RETRY_SCHEDULED
+                recipient.batch = None  # the dispatcher puts it in a new batch when due
+                recipient.send_at = now + timezone.timedelta(seconds=delay)
+                recipient.lease_until = None
+                out.retry_later.append(recipient)
+        else:
+            if result.transient:
+                recipient.error_message = (
+                    f"Gave up after {recipient.attempts} attempts: {message}"
+                )[:500]
+            recipient.status = S.FAILED
+            recipient.failed_at = now
+            recipient.lease_until = None
+            out.failed.append(recipient)
+    if out.auth_error is not None:
+        # Nothing more goes out on rejected credentials: retries wait for the resume.
+        out.unsent.extend(r for _, r in out.retry_now)
+        out.retry_now = []
+    return out
+
+
+def _errors_record(campaign_id: int, errors: dict[str, list], now) -> None:
+    for kind, (count, message) in errors.items():
+        updated = CampaignError.objects.filter(campaign_id=campaign_id, error_type=kind).update(
+            count=F("count") + count, message=message, timestamp=now
+        )
+        if updated:
+            continue
+        try:
+            with transaction.atomic():
+                CampaignError.objects.create(
+                    campaign_id=campaign_id,
+                    error_type=kind,
+                    count=count,
+                    message=message,
+                    timestamp=now,
+                )
+        except IntegrityError:  # another worker created it first
+            CampaignError.objects.filter(campaign_id=campaign_id, error_type=kind).update(
+                count=F("count") + count, message=message, timestamp=now
+            )
+
+
+def _sent_write(rows: list[Recipient], now) -> None:
+    """Mark ``rows`` sent with their provider ids: the one write every message pays for.
+
+    PostgreSQL: one ``UPDATE … FROM (VALUES …)``. Elsewhere (and on any other backend the
+    ORM supports): a two-column ``bulk_update`` and one constant UPDATE.
+    """
+    sending = Recipient.objects.filter(status=S.SENDING)
+    if connection.vendor == "postgresql":
+        table = Recipient._meta.db_table
+        values = ", ".join(["(%s::bigint, %s::varchar, %s::smallint)"] * len(rows))
+        params: list = []
+        for r in rows:
+            params += [r.pk, r.provider_message_id, r.attempts]
+        sql = (
+            f'UPDATE "{table}" AS r SET status = %s, provider_message_id = v.pmid, '
+            "attempts = v.attempts, sent_at = %s, lease_until = NULL, error_code = '', "
+            f"error_message = '' FROM (VALUES {values}) AS v(id, pmid, attempts) "
+            "WHERE r.id = v.id AND r.status = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [S.SENT.value, now, *params, S.SENDING.value])
+        return
+    sending.bulk_update(rows, ["provider_message_id", "attempts"], batch_size=1000)
+    sending.filter(pk__in=[r.pk for r in rows]).update(
+        status=S.SENT, sent_at=now, lease_until=None, error_code="", error_message=""
+    )
+
+
+def results_write(*, campaign: Campaign, outcome: Outcome, now) -> None:
+    """Persist one chunk's outcome: recipients, counters, events, error log."""
+    sending = Recipient.objects.filter(status=S.SENDING)
+    for recipient in outcome.unsent:
+        recipient.status = S.QUEUED
+        recipient.lease_until = None
+        recipient.attempts = max(0, recipient.attempts - 1)
+    rows = outcome.failed + outcome.retry_later + outcome.unsent
+    with transaction.atomic():
+        if outcome.sent:
+            _sent_write(outcome.sent, now)
+        if rows:
+            # Only rows still ours: a status webhook may already have moved one further on.
+            sending.bulk_update(rows, RESULT_FIELDS, batch_size=1000)
+        if outcome.sent or outcome.failed:
+            Campaign.objects.filter(pk=campaign.pk).update(
+                total_sent=F("total_sent") + len(outcome.sent),
+                total_failed=F("total_failed") + len(outcome.failed),
+            )
+        events = [
+            Event(
+                account_id=campaign.account_id,
+                campaign_id=campaign.pk,
+                recipient_id=r.pk,
+                contact_id=r.contact_id,
+                type=Event.Type.SENT,
+                occurred_at=now,
+                data={"providerMessageId": r.provider_message_id, "attempt": r.attempts},
+            )
+            for r in outcome.sent
+        ] + [
+            Event(
+                account_id=campaign.account_id,
+                campaign_id=campaign.pk,
+                recipient_id=r.pk,
+                contact_id=r.contact_id,
+                type=Event.Type.FAILED,
+                occurred_at=now,
+                data={"code": r.error_code, "message": r.error_message, "attempt": r.attempts},
+            )
+            for r in outcome.failed
+        ]
+        if events:
+            Event.objects.bulk_create(events, batch_size=1000)
+        if outcome.errors:
+            _errors_record(campaign.pk, outcome.errors, now)
+
+
+def _leases_extend(recipients: list[Recipient]) -> None:
+    Recipient.objects.filter(pk__in=[r.pk for r in recipients], status=S.SENDING).update(
+        lease_until=timezone.now() + timezone.timedelta(seconds=lease_seconds())
+    )
+
+
+# The batch --------------------------------------------------------------------------------
+
+
+def _campaign_running(campaign_id: int) -> bool:
+    return Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.RUNNING).exists()
+
+
+def _auth_pause(campaign: Campaign, result: ProviderResult) -> None:
+    from campaigns.services import lifecycle
+
+    sender = campaign.sender
+    reason = (
+        f"Sender “{sender.name}” ({sender.phone_number_id}) failed authentication: "
+        f"{result.error_message or result.error_code or 'credentials rejected'}"
+    )[:500]
+    try:
+        lifecycle.campaign_pause(campaign=Campaign.objects.get(pk=campaign.pk), reason=reason)
+    except lifecycle.TransitionError:
+        logger.info("campaign %s already left running; not pausing again", campaign.pk)
+
+
+def batch_send(*, batch_id: int) -> int:
+    """Send one batch; returns how many recipients were sent. Safe to run twice."""
+    from messaging.providers.registry import get_adapter
+
+    batch = SendBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return 0
+    campaign = (
+        Campaign.objects.select_related("sender", "template").filter(pk=batch.campaign_id).first()
+    )
+    if campaign is None or campaign.status != Campaign.Status.RUNNING:
+        return 0  # paused or over: recipients stay queued; resume re-enqueues the batch
+    SendBatch.objects.filter(pk=batch_id).update(
+        status=SendBatch.Status.RUNNING, started_at=timezone.now()
+    )
+    adapter = get_adapter(campaign.sender)
+    try:
+        sent = _send_batch(campaign, adapter, batch_id)
+    finally:
+        adapter.close()
+    if not Recipient.objects.filter(batch_id=batch_id, status__in=CLAIMABLE).exists():
+        SendBatch.objects.filter(pk=batch_id).update(
+            status=SendBatch.Status.DONE, finished_at=timezone.now()
+        )
+    return sent
+
+
+def _chunk_size(campaign: Campaign) -> int:
+    rate = int(campaign.sender.rate_limit_per_second or 0)
+    size = int(settings.CAMPAIGNS_SEND_CHUNK)
+    return max(1, min(size, rate or size))
+
+
+def _send_batch(campaign: Campaign, adapter, batch_id: int) -> int:
+    """Claim a chunk, send it, write its results; again until the batch is empty.
+
+    Claiming one chunk at a time (about a second of sending with a rate limit) means a killed
+    worker leaves at most one chunk uncertain, and the rest of its batch is still ``queued``
+    for the sweeper to hand to another worker. Retries due within seconds stay claimed here.
+    """
+    renderer = Renderer(campaign)
+    chunk = _chunk_size(campaign)
+    waiting: list[tuple[float, Recipient]] = []
+    sent = 0
+    leased_at = time.monotonic()
+    while True:
+        if waiting and time.monotonic() - leased_at > lease_seconds() / 3:
+            _leases_extend([r for _, r in waiting])  # still alive: keep what we hold
+            leased_at = time.monotonic()
+        if not _campaign_running(campaign.pk):
+            # Paused or cancelled: retries we hold go back to the queue.
+            outcome = Outcome(unsent=[r for _, r in waiting])
+            results_write(campaign=campaign, outcome=outcome, now=timezone.now())
+            return sent
+        now_mono = time.monotonic()
+        part = [r for t, r in waiting if t <= now_mono][:chunk]
+        taken = {r.pk for r in part}
+        waiting = [(t, r) for t, r in waiting if r.pk not in taken]
+        if part:
+            for r in part:
+                r.attempts += 1
+            Recipient.objects.filter(pk__in=taken, status=S.SENDING).update(
+                attempts=F("attempts") + 1
+            )
+        if len(part) < chunk:
+            part += recipients_claim(batch_id=batch_id, limit=chunk - len(part))
+        if not part:
+            if not waiting:
+                return sent
+            time.sleep(max(0.0, min(t for t, _ in waiting) - time.monotonic()))
+            continue
+        messages = [renderer.render(r) for r in part]
+        results = adapter.send_many(messages)
+        now = timezone.now()
+        outcome = results_classify(list(zip(part, results, strict=True)), now=now)
+        if outcome.auth_error is not None:
+            outcome.unsent.extend(r for _, r in waiting)
+            waiting = []
+        results_write(campaign=campaign, outcome=outcome, now=now)
+        sent += len(outcome.sent)
+        waiting.extend(outcome.retry_now)
+        if outcome.auth_error is not None:
+            _auth_pause(campaign, outcome.auth_error)
+            return sent
+
+
+def uncertain_mark(*, now=None) -> int:
+    """Recipients whose claim expired (their worker died): maybe sent, so never re-sent."""
+    now = now or timezone.now()
+    live = Campaign.objects.filter(
+        status__in=[Campaign.Status.RUNNING, Campaign.Status.PAUSED, Campaign.Status.COMPLETED]
+    ).values("pk")
+    return Recipient.objects.filter(
+        Q(campaign_id__in=live) & Q(status=S.SENDING) & Q(lease_until__lt=now)
+    ).update(
+        status=S.UNCERTAIN,
+        error_code="lease_expired",
+        error_message="The worker stopped while sending; the message may have gone out.",
+        lease_until=None,
+    )

@@ -1,0 +1,207 @@
+"""Reads of a campaign's delivery: the stats object, queue counts, recipients, events, series.
+
+Every function takes an already account-scoped campaign (``campaign_get``) or an account, and
+answers with a fixed number of grouped queries whatever the audience size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncHour
+from django.utils import timezone
+
+from analytics.models import Event
+from campaigns.models import Campaign, CampaignError, Recipient, SendBatch
+
+S = Recipient.Status
+SENT_LIKE = (S.SENT, S.DELIVERED, S.READ)
+SERIES_TYPES = ("sent", "delivered", "read", "failed")
+
+
+def status_counts(recipients) -> dict[str, int]:
+    counts = dict.fromkeys(S.values, 0)
+    for status, n in recipients.order_by().values_list("status").annotate(n=Count("id")):
+        counts[status] = n
+    return counts
+
+
+def queue_numbers(counts: dict[str, int], *, rate_per_minute: int) -> dict:
+    """Queue-page figures from status counts: what waits, what flies, how fast, how long."""
+    remaining = sum(counts[s] for s in (S.PENDING, S.QUEUED, S.SENDING, S.RETRY_SCHEDULED))
+    done = sum(counts[s] for s in (*SENT_LIKE, S.FAILED, S.SKIPPED, S.UNCERTAIN))
+    total = remaining + done
+    eta = round(remaining * 60 / rate_per_minute) if rate_per_minute and remaining else None
+    return {
+        "pending": counts[S.PENDING],
+        "queued": counts[S.QUEUED],
+        "inFlight": counts[S.SENDING],
+        "retrying": counts[S.RETRY_SCHEDULED],
+        "failed": counts[S.FAILED],
+        "sent": sum(counts[s] for s in SENT_LIKE),
+        "skipped": counts[S.SKIPPED],
+        "uncertain": counts[S.UNCERTAIN],
+        "remaining": remaining,
+        "total": total,
+        "progress": round(100.0 * done / total, 1) if total else 0.0,
+        "ratePerMinute": rate_per_minute,
+        "etaSeconds": eta,
+    }
+
+
+def sent_last_minute(*, account=None, campaign: Campaign | None = None, now=None) -> int:
+    since = (now or timezone.now()) - dt.timedelta(minutes=1)
+    qs = Event.objects.filter(type=Event.Type.SENT, occurred_at__gte=since)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    else:
+        qs = qs.filter(account=account)
+    return qs.count()
+
+
+def campaign_queue(*, campaign: Campaign) -> dict:
+    counts = status_counts(Recipient.objects.filter(campaign=campaign))
+    numbers = queue_numbers(counts, rate_per_minute=sent_last_minute(campaign=campaign))
+    numbers["batchesOpen"] = (
+        SendBatch.objects.filter(campaign=campaign).exclude(status=SendBatch.Status.DONE).count()
+    )
+    return numbers
+
+
+def account_queue(*, account) -> dict:
+    """The account's queue across its live campaigns, with one row per campaign."""
+    live = Campaign.objects.for_account(account).filter(
+        status__in=[Campaign.Status.RUNNING, Campaign.Status.PAUSED, Campaign.Status.SCHEDULED]
+    )
+    rows = {}
+    per_campaign = (
+        Recipient.objects.filter(campaign__in=live)
+        .order_by()
+        .values_list("campaign_id", "status")
+        .annotate(n=Count("id"))
+    )
+    for campaign_id, status, n in per_campaign:
+        rows.setdefault(campaign_id, dict.fromkeys(S.values, 0))[status] = n
+    rates = dict(
+        Event.objects.filter(
+            campaign__in=live,
+            type=Event.Type.SENT,
+            occurred_at__gte=timezone.now() - dt.timedelta(minutes=1),
+        )
+        .order_by()
+        .values_list("campaign_id")
+        .annotate(n=Count("id"))
+    )
+    campaigns = []
+    totals = dict.fromkeys(S.values, 0)
+    for campaign in live.order_by("-started_at", "-id"):
+        counts = rows.get(campaign.pk, dict.fromkeys(S.values, 0))
+        for s, n in counts.items():
+            totals[s] += n
+        campaigns.append(
+            {
+                "campaign": campaign,
+                **queue_numbers(counts, rate_per_minute=rates.get(campaign.pk, 0)),
+            }
+        )
+    return {
+        "campaigns": campaigns,
+        **queue_numbers(totals, rate_per_minute=sum(rates.values())),
+    }
+
+
+def campaign_stats(*, campaign: Campaign) -> dict:
+    """The spec's stats object, plus the recipient queue by status."""
+    counts = status_counts(Recipient.objects.filter(campaign=campaign))
+    return {
+        "totalRecipients": campaign.total_recipients,
+        "totalSent": campaign.total_sent,
+        "totalDelivered": campaign.total_delivered,
+        "totalFailed": campaign.total_failed,
+        "totalOpened": campaign.total_opened,
+        "totalClicked": campaign.total_clicked,
+        "totalConverted": campaign.total_converted,
+        "deliveryRate": campaign.delivery_rate,
+        "openRate": campaign.open_rate,
+        "clickRate": campaign.click_rate,
+        "conversionRate": campaign.conversion_rate,
+        "estimatedRevenue": float(campaign.estimated_revenue),
+        "status": campaign.status,
+        "statusReason": campaign.status_reason,
+        "queue": counts,
+        "errorLog": [
+            {
+                "timestamp": e.timestamp,
+                "errorType": e.error_type,
+                "message": e.message,
+                "count": e.count,
+            }
+            for e in CampaignError.objects.filter(campaign=campaign)
+        ],
+    }
+
+
+def recipients_page(*, campaign: Campaign, status: str = "", page: int = 1, page_size: int = 50):
+    qs = Recipient.objects.filter(campaign=campaign).select_related("contact", "variant")
+    if status:
+        qs = qs.filter(status=status)
+    total = qs.count()
+    start = (page - 1) * page_size
+    return total, list(qs.order_by("id")[start : start + page_size])
+
+
+def events_page(
+    *, campaign: Campaign, type: str = "", page: int = 1, page_size: int = 50
+) -> tuple[int, list[Event]]:
+    qs = Event.objects.filter(campaign=campaign)
+    if type:
+        qs = qs.filter(type=type)
+    total = qs.count()
+    start = (page - 1) * page_size
+    return total, list(qs.order_by("-occurred_at", "-id")[start : start + page_size])
+
+
+def campaign_analytics(*, campaign: Campaign) -> dict:
+    """Per-hour sent / delivered / read / failed from Events; breakdowns by variant, country
+    and status from the recipients."""
+    hourly: dict[dt.datetime, dict[str, int]] = {}
+    rows = (
+        Event.objects.filter(campaign=campaign, type__in=SERIES_TYPES)
+        .annotate(hour=TruncHour("occurred_at", tzinfo=dt.UTC))
+        .order_by()
+        .values_list("hour", "type")
+        .annotate(n=Count("id"))
+    )
+    for hour, kind, n in rows:
+        hourly.setdefault(hour, dict.fromkeys(SERIES_TYPES, 0))[kind] = n
+    series = [{"hour": hour, **hourly[hour]} for hour in sorted(hourly)]
+
+    recipients = Recipient.objects.filter(campaign=campaign).order_by()
+    breakdown = {
+        "sent": Count("id", filter=Q(status__in=SENT_LIKE)),
+        "delivered": Count("id", filter=Q(status__in=(S.DELIVERED, S.READ))),
+        "read": Count("id", filter=Q(status=S.READ)),
+        "failed": Count("id", filter=Q(status=S.FAILED)),
+        "clicked": Count("id", filter=Q(clicked_at__isnull=False)),
+        "converted": Count("id", filter=Q(converted_at__isnull=False)),
+        "total": Count("id"),
+    }
+    by_variant = [
+        {"variant": row.pop("variant__key") or "", "name": row.pop("variant__name") or "", **row}
+        for row in recipients.values("variant__key", "variant__name")
+        .annotate(**breakdown)
+        .order_by("variant__key")
+    ]
+    by_country = [
+        {"country": row.pop("contact__country") or "", **row}
+        for row in recipients.values("contact__country")
+        .annotate(**breakdown)
+        .order_by("contact__country")
+    ]
+    return {
+        "hourly": series,
+        "byVariant": by_variant,
+        "byCountry": by_country,
+        "byStatus": status_counts(recipients),
+    }

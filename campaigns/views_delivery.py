@@ -1,0 +1,57 @@
+"""Delivery pages: the queue of one campaign, of the whole account, and the live stats partial.
+
+Each page renders its panel once and htmx re-fetches just the panel every two seconds while
+anything is still moving; the partials are the same templates the pages include.
+"""
+
+from django.shortcuts import render
+
+from accounts.decorators import member_required
+from campaigns.services import stats
+from campaigns.views.access import with_campaign
+
+POLL_SECONDS = 2
+
+
+def _moving(numbers: dict) -> bool:
+    return bool(numbers["remaining"])
+
+
+@member_required
+@with_campaign
+def campaign_queue(request, campaign):
+    queue = stats.campaign_queue(campaign=campaign)
+    context = {
+        "nav": "campaigns",
+        "campaign": campaign,
+        "queue": queue,
+        "poll": _moving(queue) or campaign.status == campaign.Status.RUNNING,
+        "poll_seconds": POLL_SECONDS,
+    }
+    template = "campaigns/delivery/queue.html"
+    if request.htmx:
+        template = "campaigns/delivery/_queue_panel.html"
+    return render(request, template, context)
+
+
+@member_required
+def account_queue(request):
+    queue = stats.account_queue(account=request.account)
+    context = {
+        "nav": "campaigns",
+        "queue": queue,
+        "poll": _moving(queue),
+        "poll_seconds": POLL_SECONDS,
+    }
+    template = "campaigns/delivery/account_queue.html"
+    if request.htmx:
+        template = "campaigns/delivery/_account_panel.html"
+    return render(request, template, context)
+
+
+@member_required
+@with_campaign
+def live_stats(request, campaign):
+    """The stats block of the detail page (``{% include "campaigns/delivery/_live_stats.html" %}``
+    with ``campaign`` in the context renders it and starts its polling)."""
+    return render(request, "campaigns/delivery/_live_stats.html", {"campaign": campaign})

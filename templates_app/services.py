@@ -1,0 +1,448 @@
+"""Writes of message templates: one validation for the API, the editor page and the admin.
+
+``data`` always has the API's shape (camelCase), so a problem's ``field`` is the same path in
+API answers and in the editor's inline errors::
+
+    {"name", "category", "language", "status", "body", "footer",
+     "header": {"type", "text", "mediaUrl"},
+     "buttons": [{"type", "text", "value"}], "variables": [{"name", "example"}]}
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+
+from core.errors import Conflict, ValidationFailed
+from templates_app.models import MessageTemplate
+from templates_app.rendering import NUMBERED_RE, TemplateSyntaxProblem, template_compile
+
+# WhatsApp Cloud API limits for message templates.
+NAME_MAX = 512
+HEADER_TEXT_MAX = 60
+BODY_MAX = 1024
+FOOTER_MAX = 60
+BUTTONS_MAX = 10
+URL_BUTTONS_MAX = 2
+CALL_BUTTONS_MAX = 1
+BUTTON_TEXT_MAX = 25
+BUTTON_URL_MAX = 2000
+QUICK_REPLY_PAYLOAD_MAX = 256
+EXAMPLE_MAX = 200
+
+TEMPLATE_NAME_RE = re.compile(r"[a-z0-9_]+")
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
+NAMED_VARIABLE_RE = re.compile(r"[a-z_][a-z0-9_]*")
+
+BUTTON_TYPES = ("quickreply", "url", "call")
+BUTTON_TYPE_ALIASES = {
+    "quick_reply": "quickreply",
+    "quick-reply": "quickreply",
+    "phone_number": "call",
+    "phone": "call",
+}
+MEDIA_HEADERS = frozenset({"image", "video", "document"})
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[dict] = []
+
+    def add(self, field: str, message: str) -> None:
+        self.items.append({"field": field, "message": message})
+
+    def has(self, field: str) -> bool:
+        return any(p["field"] == field for p in self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            summary = "; ".join(f"{p['field']}: {p['message']}" for p in self.items)
+            raise ValidationFailed(
+                f"The template is not valid: {summary}", extra={"problems": self.items}
+            )
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else str(value).strip()
+
+
+def template_data(template: MessageTemplate) -> dict:
+    """The editable part of a template in the API's shape (the base a partial update merges on)."""
+    return {
+        "name": template.name,
+        "category": template.category,
+        "language": template.language,
+        "status": template.status,
+        "header": {
+            "type": template.header_type,
+            "text": template.header_text,
+            "mediaUrl": template.header_media_url,
+        },
+        "body": template.body,
+        "footer": template.footer,
+        "buttons": [dict(b) for b in template.buttons or [] if isinstance(b, dict)],
+        "variables": [dict(v) for v in template.variables or [] if isinstance(v, dict)],
+    }
+
+
+def _check_choice(problems, data, key, choices, label) -> str:
+    value = _text(data.get(key))
+    if value not in choices:
+        allowed = ", ".join(choices)
+        problems.add(key, f"Choose a {label}: one of {allowed}.")
+    return value
+
+
+def _placeholders(problems, field: str, text: str):
+    """The field's placeholders, or None after reporting why they cannot be read."""
+    try:
+        compiled = template_compile(text)
+    except TemplateSyntaxProblem as exc:
+        problems.add(field, exc.message)
+        return None
+    if compiled.has_conditions:
+        problems.add(
+            field,
+            "Conditional blocks are not part of WhatsApp templates; add them in the campaign's "
+            "personalization step.",
+        )
+    for name, fallback in compiled.placeholders:
+        if fallback is not None:
+            problems.add(
+                field,
+                f"Fallbacks such as “{{{{{name}|{fallback}}}}}” are set in the campaign's "
+                f"personalization step; write “{{{{{name}}}}}” here.",
+            )
+            break
+    for name, _ in compiled.placeholders:
+        if not (NUMBERED_RE.fullmatch(name) or NAMED_VARIABLE_RE.fullmatch(name)):
+            problems.add(
+                field,
+                f"“{{{{{name}}}}}”: template variables are numbered ({{{{1}}}}) or named with "
+                "lowercase letters, digits and underscores ({{first_name}}).",
+            )
+            break
+    return [name for name, _ in compiled.placeholders]
+
+
+def _validate_header(problems, header) -> tuple[dict, list[str]]:
+    if header is None:
+        header = {}
+    if not isinstance(header, dict):
+        problems.add("header", "The header must be an object with type, text and mediaUrl.")
+        return {"header_type": "none", "header_text": "", "header_media_url": ""}, []
+    kind = _text(header.get("type")) or "none"
+    text = header.get("text") or ""
+    text = text.strip() if isinstance(text, str) else ""
+    media_url = _text(header.get("mediaUrl"))
+    names: list[str] = []
+    if kind not in MessageTemplate.HeaderType.values:
+        problems.add(
+            "header.type",
+            "Choose a header type: " + ", ".join(MessageTemplate.HeaderType.values) + ".",
+        )
+        kind = "none"
+    if kind == "text":
+        if not text:
+            problems.add("header.text", "Write the header text, or choose no header.")
+        elif len(text) > HEADER_TEXT_MAX:
+            problems.add(
+                "header.text",
+                f"The header text has {len(text)} characters; the limit is {HEADER_TEXT_MAX}.",
+            )
+        names = _placeholders(problems, "header.text", text) or []
+        if len(names) > 1:
+            problems.add("header.text", "The header text may hold at most one variable.")
+    elif kind in MEDIA_HEADERS:
+        if not media_url:
+            problems.add("header.mediaUrl", f"Give the URL of the header {kind}.")
+        else:
+            try:
+                _url_validator(media_url)
+            except ValidationError:
+                problems.add("header.mediaUrl", "Enter a full http(s) URL for the header media.")
+    return {
+        "header_type": kind,
+        "header_text": text if kind == "text" else "",
+        "header_media_url": media_url if kind in MEDIA_HEADERS else "",
+    }, names
+
+
+def _validate_buttons(problems, buttons) -> list[dict]:
+    if buttons is None:
+        return []
+    if not isinstance(buttons, list):
+        problems.add("buttons", "Buttons must be a list.")
+        return []
+    if len(buttons) > BUTTONS_MAX:
+        problems.add("buttons", f"A template has at most {BUTTONS_MAX} buttons.")
+    cleaned: list[dict] = []
+    for i, button in enumerate(buttons):
+        path = f"buttons.{i}"
+        if not isinstance(button, dict):
+            problems.add(path, "Each button needs a type, a text and a value.")
+            continue
+        kind = _text(button.get("type")).lower()
+        kind = BUTTON_TYPE_ALIASES.get(kind, kind)
+        text = _text(button.get("text"))
+        value = _text(button.get("value"))
+        if kind not in BUTTON_TYPES:
+            problems.add(f"{path}.type", "Choose a button type: quick reply, URL or call.")
+        if not text:
+            problems.add(f"{path}.text", "Write the button's text.")
+        elif len(text) > BUTTON_TEXT_MAX:
+            problems.add(
+                f"{path}.text",
+                f"The button text has {len(text)} characters; the limit is {BUTTON_TEXT_MAX}.",
+            )
+        if kind == "url":
+            # A dynamic URL ends with a variable the campaign fills in.
+            probe = re.sub(r"\{\{\s*[A-Za-z0-9_]+\s*\}\}", "x", value)
+            if not value:
+                problems.add(f"{path}.value", "Give the URL the button opens.")
+            elif len(value) > BUTTON_URL_MAX:
+                problems.add(f"{path}.value", f"The URL is longer than {BUTTON_URL_MAX}.")
+            else:
+                try:
+                    _url_validator(probe)
+                except ValidationError:
+                    problems.add(f"{path}.value", "Enter a full http(s) URL.")
+        elif kind == "call":
+            value = _phone(problems, f"{path}.value", value)
+        elif kind == "quickreply" and len(value) > QUICK_REPLY_PAYLOAD_MAX:
+            problems.add(
+                f"{path}.value",
+                f"The quick reply payload is longer than {QUICK_REPLY_PAYLOAD_MAX} characters.",
+            )
+        cleaned.append({"type": kind, "text": text, "value": value})
+
+    kinds = [b["type"] for b in cleaned]
+    if kinds.count("url") > URL_BUTTONS_MAX:
+        problems.add("buttons", f"A template has at most {URL_BUTTONS_MAX} URL buttons.")
+    if kinds.count("call") > CALL_BUTTONS_MAX:
+        problems.add("buttons", f"A template has at most {CALL_BUTTONS_MAX} call button.")
+    # WhatsApp shows quick replies and call-to-action buttons as two groups; they cannot
+    # alternate (quick reply, URL, quick reply).
+    groups = [k == "quickreply" for k in kinds if k in BUTTON_TYPES]
+    switches = sum(1 for a, b in zip(groups, groups[1:], strict=False) if a != b)
+    if switches > 1:
+        problems.add(
+            "buttons",
+            "Keep quick replies together, before or after the URL and call buttons.",
+        )
+    return cleaned
+
+
+def _phone(problems, field: str, value: str) -> str:
+    if not value:
+        problems.add(field, "Give the phone number the button calls.")
+        return value
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        problems.add(field, "Enter the phone number in international form, e.g. +14155550123.")
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _validate_variables(problems, used: list[str], given) -> list[dict]:
+    """One ``{name, example}`` per variable the template uses, in order of use."""
+    examples: dict[str, str] = {}
+    if given is not None and not isinstance(given, list):
+        problems.add("variables", "Variables must be a list of {name, example}.")
+        given = []
+    for i, item in enumerate(given or []):
+        if not isinstance(item, dict) or not _text(item.get("name")):
+            problems.add(f"variables.{i}", "Each variable needs a name and an example.")
+            continue
+        name = _text(item.get("name")).strip("{} ")
+        examples.setdefault(name, _text(item.get("example")))
+
+    unique = list(dict.fromkeys(used))
+    numbered = [n for n in unique if NUMBERED_RE.fullmatch(n)]
+    named = [n for n in unique if not NUMBERED_RE.fullmatch(n)]
+    if numbered and named:
+        problems.add(
+            "body",
+            "Use either numbered variables ({{1}}) or named ones ({{first_name}}), not both.",
+        )
+    if numbered:
+        numbers = sorted(int(n) for n in numbered)
+        missing = [n for n in range(1, numbers[-1] + 1) if n not in numbers]
+        if missing:
+            listed = ", ".join(f"{{{{{n}}}}}" for n in missing)
+            problems.add(
+                "body",
+                f"Numbered variables run from {{{{1}}}} without gaps: {listed} is missing.",
+            )
+
+    cleaned = []
+    for i, name in enumerate(unique):
+        example = examples.get(name, "")
+        if not example:
+            problems.add(f"variables.{i}.example", f"Give an example value for {{{{{name}}}}}.")
+        elif len(example) > EXAMPLE_MAX:
+            problems.add(
+                f"variables.{i}.example",
+                f"The example for {{{{{name}}}}} is longer than {EXAMPLE_MAX} characters.",
+            )
+        cleaned.append({"name": name, "example": example})
+    return cleaned
+
+
+def template_validate(*, account, data: dict, instance: MessageTemplate | None = None) -> dict:
+    """Check ``data`` against WhatsApp's rules; return the model's field values.
+
+    Every problem is collected (not only the first) so the editor can mark all of them at once.
+    """
+    problems = _Problems()
+    if not isinstance(data, dict):
+        problems.add("", "The template must be an object.")
+        problems.raise_if_any()
+
+    name = _text(data.get("name"))
+    if not name:
+        problems.add("name", "Give the template a name.")
+    elif len(name) > NAME_MAX:
+        problems.add("name", f"The name is longer than {NAME_MAX} characters.")
+    elif not TEMPLATE_NAME_RE.fullmatch(name):
+        problems.add(
+            "name", "Use lowercase letters, digits and underscores only, e.g. spring_sale_2."
+        )
+    category = _check_choice(
+        problems, data, "category", MessageTemplate.Category.values, "category"
+    )
+    status = _check_choice(problems, data, "status", MessageTemplate.Status.values, "status")
+    language = _text(data.get("language"))
+    if not LANGUAGE_RE.fullmatch(language):
+        problems.add("language", "Use a language code such as en, fr or pt_BR.")
+
+    header, header_names = _validate_header(problems, data.get("header"))
+
+    raw_body = data.get("body")
+    body = raw_body.strip() if isinstance(raw_body, str) else ""
+    body_names: list[str] = []
+    if not body:
+        problems.add("body", "Write the message body.")
+    elif len(body) > BODY_MAX:
+        problems.add("body", f"The body has {len(body)} characters; the limit is {BODY_MAX}.")
+    else:
+        body_names = _placeholders(problems, "body", body) or []
+
+    raw_footer = data.get("footer")
+    footer = raw_footer.strip() if isinstance(raw_footer, str) else ""
+    if len(footer) > FOOTER_MAX:
+        problems.add(
+            "footer", f"The footer has {len(footer)} characters; the limit is {FOOTER_MAX}."
+        )
+    if "{{" in footer or "{%" in footer:
+        problems.add("footer", "The footer cannot hold variables.")
+
+    buttons = _validate_buttons(problems, data.get("buttons"))
+    variables = _validate_variables(problems, header_names + body_names, data.get("variables"))
+
+    if name and not problems.has("name") and not problems.has("language"):
+        clash = MessageTemplate.objects.for_account(account).filter(name=name, language=language)
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            problems.add("name", _duplicate_message(name, language))
+
+    problems.raise_if_any()
+    return {
+        "name": name,
+        "category": category,
+        "language": language,
+        "status": status,
+        **header,
+        "body": body,
+        "footer": footer,
+        "buttons": buttons,
+        "variables": variables,
+    }
+
+
+def _duplicate_message(name: str, language: str) -> str:
+    return f"A template named “{name}” already exists in language “{language}”."
+
+
+def _duplicate(name: str, language: str) -> ValidationFailed:
+    message = _duplicate_message(name, language)
+    return ValidationFailed(message, extra={"problems": [{"field": "name", "message": message}]})
+
+
+_DEFAULTS = {
+    "category": MessageTemplate.Category.MARKETING,
+    "language": "en",
+    "status": MessageTemplate.Status.DRAFT,
+}
+
+
+@transaction.atomic
+def template_create(*, account, data: dict) -> MessageTemplate:
+    merged = {**_DEFAULTS, **{k: v for k, v in (data or {}).items() if v is not None}}
+    values = template_validate(account=account, data=merged)
+    template = MessageTemplate(account=account, **values)
+    try:
+        with transaction.atomic():
+            template.save()
+    except IntegrityError:
+        # Another request created the same name and language since we checked.
+        raise _duplicate(values["name"], values["language"]) from None
+    return template
+
+
+@transaction.atomic
+def template_update(*, template: MessageTemplate, data: dict) -> MessageTemplate:
+    """Apply ``data`` over the template's current values; absent keys stay as they are."""
+    current = template_data(template)
+    data = {k: v for k, v in (data or {}).items() if v is not None}
+    merged = {**current, **data}
+    if isinstance(data.get("header"), dict):
+        merged["header"] = {**current["header"], **data["header"]}
+    values = template_validate(account=template.account, data=merged, instance=template)
+    changed = [f for f, v in values.items() if getattr(template, f) != v]
+    for field_name in changed:
+        setattr(template, field_name, values[field_name])
+    if changed:
+        try:
+            with transaction.atomic():
+                template.save(update_fields=[*changed, "updated_at"])
+        except IntegrityError:
+            raise _duplicate(values["name"], values["language"]) from None
+    return template
+
+
+@transaction.atomic
+def template_delete(*, template: MessageTemplate) -> None:
+    """Delete a template no campaign refers to (a deleted campaign in the bin still does)."""
+    names = list(template.campaigns.order_by("name").values_list("name", flat=True)[:4])
+    if names:
+        raise Conflict(_in_use_message(template, names))
+    try:
+        template.delete()
+    except ProtectedError:
+        names = list(template.campaigns.order_by("name").values_list("name", flat=True)[:4])
+        raise Conflict(_in_use_message(template, names)) from None
+
+
+def _in_use_message(template: MessageTemplate, names: list[str]) -> str:
+    shown = ", ".join(f"“{n}”" for n in names[:3])
+    if len(names) > 3:
+        shown += " and others"
+    return (
+        f"The template “{template.name}” is used by the campaign{'s' if len(names) > 1 else ''} "
+        f"{shown} and cannot be deleted. Change or delete those campaigns first (deleted "
+        "campaigns keep their template until they are purged)."
+    )

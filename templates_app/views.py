@@ -1,0 +1,179 @@
+"""Message template pages: list, the editor (create and edit) and delete. Views stay thin."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import member_required
+from core.errors import Conflict, NotFound, ValidationFailed
+from templates_app import selectors, services
+from templates_app.forms import editor_data_from_post, errors_by_field
+from templates_app.models import MessageTemplate
+from templates_app.preview import data_variable_names, template_preview
+from templates_app.rendering import CONTACT_FIELDS
+
+PAGE_SIZE = 20
+
+
+def _get_or_404(request, pk) -> MessageTemplate:
+    try:
+        return selectors.template_get(account=request.account, template_id=pk)
+    except NotFound:
+        raise Http404("Template not found.") from None
+
+
+def _can_edit(request) -> bool:
+    return bool(request.membership and request.membership.can("edit"))
+
+
+@member_required
+def template_list_view(request):
+    filters = {
+        "q": request.GET.get("q", "").strip()[:200],
+        "status": request.GET.get("status", ""),
+        "category": request.GET.get("category", ""),
+    }
+    if filters["status"] not in MessageTemplate.Status.values:
+        filters["status"] = ""
+    if filters["category"] not in MessageTemplate.Category.values:
+        filters["category"] = ""
+    qs = selectors.template_list(account=request.account, with_usage=True, **filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "templates_app/list.html",
+        {
+            "nav": "templates",
+            "page": page,
+            "filters": filters,
+            "statuses": MessageTemplate.Status.choices,
+            "categories": MessageTemplate.Category.choices,
+            "can_edit": _can_edit(request),
+        },
+    )
+
+
+def _editor(request, *, data: dict, problems=None, template=None, status=200):
+    errors = errors_by_field(problems or [])
+    examples = {v.get("name"): v.get("example", "") for v in data.get("variables") or []}
+    variable_rows = [
+        {
+            "name": name,
+            "placeholder": f"{{{{{name}}}}}",
+            "example": examples.get(name, ""),
+            "errors": errors.get(f"variables_{i}_example", []),
+        }
+        for i, name in enumerate(data_variable_names(data))
+    ]
+    button_rows = [
+        {
+            **button,
+            "errors": [
+                message
+                for key in ("type", "text", "value")
+                for message in errors.get(f"buttons_{i}_{key}", [])
+            ],
+        }
+        for i, button in enumerate(data.get("buttons") or [])
+    ]
+    usage_count, usage_names = (
+        selectors.template_usage(template=template) if template is not None else (0, [])
+    )
+    return render(
+        request,
+        "templates_app/editor.html",
+        {
+            "nav": "templates",
+            "template": template,
+            "usage_count": usage_count,
+            "usage_names": usage_names,
+            "data": data,
+            "header": data.get("header") or {},
+            "errors": errors,
+            "problem_count": len(problems or []),
+            "variable_rows": variable_rows,
+            "button_rows": button_rows,
+            "preview": template_preview(data),
+            "read_only": not _can_edit(request),
+            "categories": MessageTemplate.Category.choices,
+            "statuses": MessageTemplate.Status.choices,
+            "header_types": MessageTemplate.HeaderType.choices,
+            "button_types": [
+                ("quickreply", "Quick reply"),
+                ("url", "Visit website"),
+                ("call", "Call phone number"),
+            ],
+            "contact_fields": CONTACT_FIELDS,
+            "limits": {
+                "header": services.HEADER_TEXT_MAX,
+                "body": services.BODY_MAX,
+                "footer": services.FOOTER_MAX,
+                "button_text": services.BUTTON_TEXT_MAX,
+                "buttons": services.BUTTONS_MAX,
+            },
+        },
+        status=status,
+    )
+
+
+NEW_TEMPLATE = {
+    "name": "",
+    "category": MessageTemplate.Category.MARKETING,
+    "language": "en",
+    "status": MessageTemplate.Status.DRAFT,
+    "header": {"type": "none", "text": "", "mediaUrl": ""},
+    "body": "",
+    "footer": "",
+    "buttons": [],
+    "variables": [],
+}
+
+
+@member_required(permission="edit")
+def template_create_view(request):
+    if request.method != "POST":
+        return _editor(request, data=NEW_TEMPLATE)
+    data = editor_data_from_post(request.POST)
+    try:
+        template = services.template_create(account=request.account, data=data)
+    except ValidationFailed as exc:
+        return _editor(request, data=data, problems=exc.extra.get("problems"), status=422)
+    messages.success(request, f"Template “{template.name}” created.")
+    return redirect("templates:edit", pk=template.pk)
+
+
+@member_required(permission="edit", writes_only=True)
+def template_edit_view(request, pk):
+    template = _get_or_404(request, pk)
+    if request.method != "POST":
+        return _editor(request, data=services.template_data(template), template=template)
+    data = editor_data_from_post(request.POST)
+    try:
+        services.template_update(template=template, data=data)
+    except ValidationFailed as exc:
+        return _editor(
+            request,
+            data=data,
+            problems=exc.extra.get("problems"),
+            template=template,
+            status=422,
+        )
+    messages.success(request, f"Template “{template.name}” saved.")
+    return redirect("templates:edit", pk=template.pk)
+
+
+@require_POST
+@member_required(permission="edit")
+def template_delete_view(request, pk):
+    template = _get_or_404(request, pk)
+    name = template.name
+    try:
+        services.template_delete(template=template)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("templates:edit", args=[pk]))
+    messages.success(request, f"Template “{name}” deleted.")
+    return redirect("templates:list")

@@ -1,0 +1,34 @@
+"""Fixtures of the delivery tests: a fake provider on 127.0.0.1 and a WhatsApp sender."""
+
+import pytest
+
+from messaging.models import Sender
+from tests.factories import SenderFactory
+from tests.messaging.provider_server import ProviderServer
+
+
+@pytest.fixture
+def provider():
+    with ProviderServer(seed=7) as server:
+        yield server
+
+
+@pytest.fixture
+def fast_retries(settings):
+    settings.CAMPAIGNS_RETRY_BASE_SECONDS = 0.01
+    settings.CAMPAIGNS_RETRY_CAP_SECONDS = 0.05
+    settings.CAMPAIGNS_RETRY_INLINE_SECONDS = 1
+    settings.CAMPAIGNS_MAX_ATTEMPTS = 3
+    settings.PROVIDER_READ_TIMEOUT = 1
+    return settings
+
+
+@pytest.fixture
+def wa_sender(account, provider):
+    return SenderFactory(
+        account=account,
+        name="Shop number",
+        channel=Sender.Channel.WHATSAPP,
+        api_base_url=provider.url,
+        rate_limit_per_second=0,
+    )
