@@ -22,7 +22,7 @@ install: $(STAMP) ## Create .venv and install the project with its test tools
 run: install ## Migrate, load demo data and serve on 127.0.0.1:$(PORT) with a qcluster
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	PORT=$(PORT) ./scripts/serve.sh
+	PORT=$(PORT) exec ./scripts/serve.sh
 
 test: install ## Lint, check migrations and run the whole suite
 	$(BIN)/ruff check .

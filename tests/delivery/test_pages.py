@@ -68,7 +68,8 @@ def test_live_stats_partial(logged_in_client, account, wa_sender):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'hx-trigger="every 2s"' in html
-    assert "Live stats" in html
+    assert f"estimated {campaign.estimated_reach}" in html
+    assert 'data-stat="total_sent"' in html
 
 
 def test_pages_of_another_account_are_404(logged_in_client, other_account):

@@ -329,7 +329,8 @@ class ProviderServer:
         if WHATSAPP_PATH.match(path):
             record.kind = "whatsapp"
             try:
-                record.json = json.loads(body or b"{}")
+                # An empty body (a client killed before sending it) is no message at all.
+                record.json = json.loads(body)
             except ValueError:
                 record.json = None
         elif TWILIO_PATH.match(path):

@@ -510,6 +510,8 @@ class Command(BaseCommand):
                 "channel": Sender.Channel.SANDBOX,
                 "display_phone_number": "+1 555 0100",
                 "rate_limit_per_second": 80,
+                # Plays back delivered / read / failed statuses, so a send shows a whole life.
+                "simulate_statuses": True,
             },
         )
         self._say("sender", "Demo sandbox (sandbox channel)", created)
