@@ -9,6 +9,7 @@ was typed on the current step, valid or not.
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import FileSystemStorage
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -120,8 +121,6 @@ class CampaignWizardView(SessionWizardView):
             try:
                 campaign = campaign_get(account=request.account, campaign_id=self.campaign_id)
             except NotFound:
-                from django.http import Http404
-
                 raise Http404("Campaign not found.") from None
             if campaign.status != Campaign.Status.DRAFT:
                 messages.info(request, "Only drafts can be edited; this campaign has started.")

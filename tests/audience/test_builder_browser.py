@@ -3,8 +3,6 @@
 import os
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from audience.models import AttributeDefinition, Segment
 from tests.factories import AttributeDefinitionFactory, ContactFactory, TagFactory
@@ -12,47 +10,15 @@ from tests.factories import AttributeDefinitionFactory, ContactFactory, TagFacto
 # Playwright's sync API runs an event loop in this thread; the ORM must be told that is fine.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = "/tmp/segment_builder.png"
-
-
-@pytest.fixture
-def browser_page(live_server, user):
-    from playwright.sync_api import sync_playwright
-
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_build_a_nested_segment_and_watch_the_count(browser_page, live_server, account):
+def test_build_a_nested_segment_and_watch_the_count(signed_in_page, live_server, account):
     from playwright.sync_api import expect
 
-    page = browser_page
+    page = signed_in_page
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # given French and American contacts, some with a number attribute and a tag

@@ -3,7 +3,6 @@
 import os
 
 import pytest
-from django.test import Client
 
 from audience import tasks
 from audience.models import Contact, ImportJob
@@ -11,47 +10,19 @@ from audience.models import Contact, ImportJob
 # Playwright's sync API runs an event loop in this thread; the ORM must be told that is fine.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture
-def browser_page(live_server, user, settings, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def page(signed_in_page, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-        )
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    signed_in_page.set_default_timeout(20_000)
+    return signed_in_page
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_upload_map_and_watch_the_progress(browser_page, live_server, account):
+def test_upload_map_and_watch_the_progress(page, live_server, account):
     from playwright.sync_api import expect
 
-    page = browser_page
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     content = b"Tel,Nick,Score\n+33612345678,Ada,5\nbad,Bob,6\n+33612345679,Cy,7\n"

@@ -1,44 +1,16 @@
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from templates_app.models import MessageTemplate
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = "/tmp/templates_editor.png"
 
 
-@pytest.fixture
-def browser_page(live_server, user):
-    """A Chromium page signed in as a marketer of ``account``."""
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-        )
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
-
-
 @pytest.mark.browser
-def test_create_a_template_with_a_variable_and_see_the_preview(browser_page, live_server, account):
-    page = browser_page
+def test_create_a_template_with_a_variable_and_see_the_preview(
+    signed_in_page, live_server, account
+):
+    page = signed_in_page
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
@@ -96,9 +68,9 @@ def test_create_a_template_with_a_variable_and_see_the_preview(browser_page, liv
 
 @pytest.mark.browser
 def test_named_variable_from_the_menu_and_inline_errors_after_a_rejected_save(
-    browser_page, live_server, account
+    signed_in_page, live_server, account
 ):
-    page = browser_page
+    page = signed_in_page
 
     # given a body with a named variable picked from the insert menu, and no example for it
     page.goto(f"{live_server.url}/dashboard/campaigns/templates/new/")
