@@ -199,6 +199,32 @@ class HttpAdapter:
         self._local = threading.local()
 
 
+def error_result(
+    *,
+    status: int,
+    code: int | None,
+    message: str,
+    body: dict,
+    response: requests.Response | None,
+    throttle_codes: frozenset | set,
+    auth_codes: frozenset | set,
+    transient_codes: frozenset | set,
+) -> ProviderResult:
+    """One classification for every HTTP provider's refusal, so the pipeline reads them alike:
+    throttled (slow down and retry), credentials refused, transient (retry), else permanent."""
+    error_code = str(code) if code is not None else f"http_{status}"
+    common = {"ok": False, "error_code": error_code, "error_message": message, "raw": body}
+    if status == 429 or code in throttle_codes:
+        return ProviderResult(
+            **common, transient=True, throttled=True, retry_after=retry_after_seconds(response)
+        )
+    if status == 401 or code in auth_codes:
+        return ProviderResult(**common, auth_failed=True)
+    if status >= 500 or code in transient_codes:
+        return ProviderResult(**common, transient=True)
+    return ProviderResult(**common)
+
+
 def safe_json(response: requests.Response) -> dict:
     try:
         data = response.json()

@@ -3,7 +3,7 @@
 import requests
 
 from .base import OutboundMessage, ProviderResult
-from .http import HttpAdapter, retry_after_seconds, safe_json, transport_error
+from .http import HttpAdapter, error_result, safe_json, transport_error
 
 DEFAULT_API_BASE_URL = "https://graph.facebook.com/v21.0"
 
@@ -146,26 +146,16 @@ def map_error(status: int, body: dict, response=None) -> ProviderResult:
     except (TypeError, ValueError):
         code = None
     message = str(error.get("message") or error.get("error_user_msg") or f"HTTP {status}")[:500]
-    error_code = str(code) if code is not None else f"http_{status}"
-    if status == 429 or code in THROTTLE_CODES:
-        return ProviderResult(
-            ok=False,
-            error_code=error_code,
-            error_message=message,
-            transient=True,
-            throttled=True,
-            retry_after=retry_after_seconds(response),
-            raw=body,
-        )
-    if status == 401 or code in AUTH_CODES:
-        return ProviderResult(
-            ok=False, error_code=error_code, error_message=message, auth_failed=True, raw=body
-        )
-    if status >= 500 or code in TRANSIENT_CODES:
-        return ProviderResult(
-            ok=False, error_code=error_code, error_message=message, transient=True, raw=body
-        )
-    return ProviderResult(ok=False, error_code=error_code, error_message=message, raw=body)
+    return error_result(
+        status=status,
+        code=code,
+        message=message,
+        body=body,
+        response=response,
+        throttle_codes=THROTTLE_CODES,
+        auth_codes=AUTH_CODES,
+        transient_codes=TRANSIENT_CODES,
+    )
 
 
 class WhatsAppAdapter(HttpAdapter):
