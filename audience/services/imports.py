@@ -389,9 +389,8 @@ class _Run:
             padded = row + [""] * (len(self.header) - len(row))
             self.error_writer.writerow([*padded, row_number, message])
 
-    def chunk(self, chunk: list[tuple[int, list[str]]], position: int) -> None:
-        if not self.plan:
-            self._plan(chunk)
+    def clean(self, chunk: list[tuple[int, list[str]]]) -> tuple[list, list]:
+        """Stored values or problems for each row; no database access."""
         cleans, failures = [], []
         for row_number, row in chunk:
             if not any(cell.strip() for cell in row):
@@ -407,11 +406,15 @@ class _Run:
                 failures.append((row_number, row, message))
             else:
                 cleans.append((row_number, clean))
+        return cleans, failures
+
+    def write(self, cleans: list, failures: list, rows: int, position: int) -> None:
+        """Upsert one chunk and count it, in one transaction (so a resumed run skips it)."""
         job = self.job
         with transaction.atomic():
             result = contacts_upsert(account=self.account, cleans=cleans)
             self._record_errors(failures)
-            job.processed += len(chunk)
+            job.processed += rows
             job.imported += result.created
             job.updated += result.updated
             job.failed += len(failures)
@@ -445,11 +448,10 @@ class _Run:
                 # Resume after a crash: these rows' results are already committed.
                 for _ in islice(rows, job.processed):
                     pass
-            while True:
-                chunk = list(islice(rows, CHUNK_ROWS))
-                if not chunk:
-                    break
-                self.chunk(chunk, raw.tell())
+            while chunk := list(islice(rows, CHUNK_ROWS)):
+                if not self.plan:
+                    self._plan(chunk)
+                self.write(*self.clean(chunk), len(chunk), raw.tell())
             text.detach()
         self.finish()
 

@@ -137,3 +137,28 @@ def test_bulk_never_touches_another_account(api, account, other_account):
     theirs.refresh_from_db()
     assert theirs.first_name == "Theirs"
     assert Contact.objects.get(account=account).first_name == "Mine"
+
+
+def test_a_phone_inserted_meanwhile_is_retried_not_a_500(api, account, monkeypatch):
+    # given a writer that inserts one of the batch's phones between our lookup and our insert
+    from audience.services import contacts as service
+
+    original = service._bulk_insert
+    calls = []
+
+    def racing_insert(new):
+        if not calls:
+            Contact.objects.create(account=account, phone=new[0].phone, first_name="Racer")
+        calls.append(len(new))
+        return original(new)
+
+    monkeypatch.setattr(service, "_bulk_insert", racing_insert)
+    items = [{"phone": _phone(n), "firstName": f"N{n}"} for n in range(3)]
+    # when
+    response = api.post("/api/contacts/bulk", {"contacts": items}, content_type=JSON)
+    # then the unique constraint's error rolled the attempt back and the retry wrote all three
+    assert response.status_code == 200, response.content[:500]
+    assert len(calls) == 2
+    assert response.json()["failed"] == 0
+    assert Contact.objects.filter(account=account).count() == 3
+    assert Contact.objects.get(phone=_phone(0)).first_name == "N0"
