@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from common import database_ensure, machine_description  # noqa: E402
 
 ACCOUNT_SLUG = "bench-audience"
 SEGMENT = {
@@ -78,32 +78,8 @@ CITIES = {
 }
 
 
-def _create_database() -> None:
-    import dj_database_url
-    import psycopg
-
-    url = os.environ.get("DATABASE_URL", "")
-    config = dj_database_url.parse(url) if url else {"ENGINE": ""}
-    if "postgresql" not in config["ENGINE"]:
-        raise SystemExit("The audience benchmark runs on PostgreSQL: set DATABASE_URL.")
-    dsn = {
-        "host": config["HOST"] or "127.0.0.1",
-        "port": config["PORT"] or 5432,
-        "user": config["USER"],
-        "password": config["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**dsn) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (config["NAME"],)
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
-
-
 def _setup() -> None:
-    _create_database()
+    database_ensure()
     import django
 
     django.setup()
@@ -362,28 +338,6 @@ def measure_materialise(account, segment, repeat: int) -> dict:
     }
 
 
-def machine() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
-    memory = ""
-    try:
-        memory = (
-            subprocess.run(["free", "-g"], capture_output=True, text=True, check=False)
-            .stdout.split("\n")[1]
-            .split()[1]
-            + " GiB"
-        )
-    except (OSError, IndexError):
-        pass
-    return (
-        f"{platform.machine()}, {os.cpu_count()} CPUs, {memory} RAM, "
-        f"PostgreSQL {version}, Python {platform.python_version()}"
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("step", nargs="?", choices=["all", "generate", "measure"], default="all")
@@ -403,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         account=account, name="FR/DE, 40+ or VIP", defaults={"filters": SEGMENT}
     )
     contacts = account.contacts.count()
-    print(f"machine: {machine()}")
+    print(f"machine: {machine_description()}")
     print(f"contacts: {contacts:,}")
 
     est = measure_estimate(account, segment, args.repeat)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import signal
 import subprocess
 import sys
@@ -32,31 +31,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-
-def _create_database() -> None:
-    """Create the PostgreSQL database named by DATABASE_URL if it does not exist."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(os.environ["DATABASE_URL"])
-    if "postgresql" not in config["ENGINE"]:
-        raise SystemExit("The delivery benchmark runs on PostgreSQL: set DATABASE_URL.")
-    if not os.environ.get("REDIS_URL"):
-        raise SystemExit("The delivery benchmark runs with the Redis broker: set REDIS_URL.")
-    dsn = {
-        "host": config["HOST"] or "127.0.0.1",
-        "port": config["PORT"] or 5432,
-        "user": config["USER"],
-        "password": config["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**dsn) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (config["NAME"],)
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
+from common import database_ensure, machine_description  # noqa: E402
 
 
 def _rss_kb(pid: int) -> int:
@@ -236,7 +211,9 @@ def main() -> None:
     parser.add_argument("--plain", type=int, default=5000, help="requests in the plain loop")
     args = parser.parse_args()
 
-    _create_database()
+    if not os.environ.get("REDIS_URL"):
+        raise SystemExit("The delivery benchmark runs with the Redis broker: set REDIS_URL.")
+    database_ensure()
     import django
 
     django.setup()
@@ -266,12 +243,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    load = os.getloadavg()
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, {args.workers} cluster workers, "
-        f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
-    )
+    print(f"machine: {machine_description()}; {args.workers} cluster workers")
 
 
 if __name__ == "__main__":

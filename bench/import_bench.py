@@ -22,10 +22,8 @@ import argparse
 import csv
 import json
 import os
-import platform
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from common import database_ensure, machine_description  # noqa: E402
 
 ACCOUNT_SLUG = "bench-import"
 TARGET_ROWS_PER_SECOND = 10_000
@@ -57,33 +57,9 @@ CITIES = ["Paris", "Lyon", "London", "Berlin", "Mumbai", "São Paulo", "Madrid",
 TAGS = ["newsletter", "loyal", "vip", "churn-risk", "beta"]
 
 
-def _create_database() -> None:
-    import dj_database_url
-    import psycopg
-
-    url = os.environ.get("DATABASE_URL", "")
-    config = dj_database_url.parse(url) if url else {"ENGINE": ""}
-    if "postgresql" not in config["ENGINE"]:
-        raise SystemExit("The import benchmark runs on PostgreSQL: set DATABASE_URL.")
-    dsn = {
-        "host": config["HOST"] or "127.0.0.1",
-        "port": config["PORT"] or 5432,
-        "user": config["USER"],
-        "password": config["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**dsn) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (config["NAME"],)
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
-
-
 def _setup(media: Path) -> None:
     os.environ["MEDIA_ROOT"] = str(media)
-    _create_database()
+    database_ensure()
     import django
 
     django.setup()
@@ -201,24 +177,6 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _machine() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    try:
-        cpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    except OSError:
-        cpu = str(os.cpu_count())
-    return (
-        f"{cpu} CPUs, {memory:.0f} GiB RAM, PostgreSQL {pg}, Python {platform.python_version()}, "
-        f"load average {load}"
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -238,7 +196,7 @@ def main() -> int:
         small, big = tmp_path / "warmup.csv", tmp_path / "contacts.csv"
         generate(small, args.warmup_rows, seed=1)
         size = generate(big, args.rows, seed=2)
-        print(f"machine: {_machine()}")
+        print(f"machine: {machine_description()}")
         print(f"file: {args.rows:,} rows, {size / 2**20:.1f} MiB")
 
         _reset(account)

@@ -14,30 +14,18 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from common import database_ensure  # noqa: E402
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/campaigns_bench"
 BENCHES = ["audience_bench.py", "import_bench.py", "delivery_bench.py"]
 
 
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-
-
 def main() -> int:
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+    database_ensure()
     env = dict(os.environ)
-    env.setdefault("DATABASE_URL", DEFAULT_DB)
-    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
-    if not env["DATABASE_URL"].startswith("postgres"):
-        print("The benchmarks measure PostgreSQL: set DATABASE_URL to a postgres:// URL.")
-        return 2
-    ensure_database(env["DATABASE_URL"])
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT,
