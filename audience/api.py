@@ -17,22 +17,13 @@ from pydantic.alias_generators import to_camel
 from audience import selectors
 from audience.services import segments as segment_services
 from audience.services import suppression as suppression_services
-from core.api import actor, require_permission
+from core.api import ERRORS, ErrorOut, actor, require_permission
 
 router = Router(tags=["audience"])
 
 
 class CamelSchema(Schema):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
-    errors: list[dict[str, str]] | None = None
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class SegmentIn(CamelSchema):

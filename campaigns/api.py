@@ -14,7 +14,6 @@ from campaigns.models import Campaign
 from campaigns.schemas import (
     DOCUMENT_PREFETCH,
     DOCUMENT_SELECT,
-    CampaignApiError,
     CampaignIn,
     CampaignListOut,
     CampaignListQuery,
@@ -22,20 +21,12 @@ from campaigns.schemas import (
 )
 from campaigns.selectors import campaign_get, campaign_list
 from campaigns.services import crud, lifecycle
-from core.api import actor, require_permission
+from core.api import ERRORS, READ_ERRORS, actor, require_permission
 
 router = Router(tags=["campaigns"])
 
-ERRORS = {
-    401: CampaignApiError,
-    403: CampaignApiError,
-    404: CampaignApiError,
-    409: CampaignApiError,
-    422: CampaignApiError,
-}
 # The spec names the path parameter campaignId; errors about it carry that name too.
 CampaignId = Annotated[int, Path(alias="campaignId")]
-READ_ERRORS = {401: CampaignApiError, 404: CampaignApiError, 422: CampaignApiError}
 
 
 def _document(request: HttpRequest, campaign_id, *, include_deleted: bool = False) -> CampaignOut:

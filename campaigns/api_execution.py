@@ -8,33 +8,25 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Status
 
 from analytics.models import Event
 from campaigns.models import Recipient
-from campaigns.schemas import CamelSchema, CampaignSchedulingIn, parse_hh_mm
+from campaigns.schemas import (
+    CamelSchema,
+    CampaignErrorLogOut,
+    CampaignSchedulingIn,
+    CampaignStatsOut,
+    parse_hh_mm,
+)
 from campaigns.selectors import campaign_get
 from campaigns.services import dispatch, scheduling, stats
-from core.api import actor, require_permission
+from core.api import ERRORS, READ_ERRORS, actor, require_permission
 
 router = Router(tags=["campaign execution"])
 
 
-class DeliveryErrorOut(Schema):
-    detail: str
-    code: str
-    errors: list[dict[str, str]] | None = None
-
-
 CampaignId = Annotated[int, Path(alias="campaignId")]
-WRITE_ERRORS = {
-    401: DeliveryErrorOut,
-    403: DeliveryErrorOut,
-    404: DeliveryErrorOut,
-    409: DeliveryErrorOut,
-    422: DeliveryErrorOut,
-}
-READ_ERRORS = {401: DeliveryErrorOut, 404: DeliveryErrorOut, 422: DeliveryErrorOut}
 RecipientStatus = Literal[tuple(Recipient.Status.values)]  # type: ignore[valid-type]
 EventType = Literal[tuple(Event.Type.values)]  # type: ignore[valid-type]
 
@@ -46,30 +38,13 @@ class DeliveryStateOut(CamelSchema):
     next_run_at: datetime | None = None
 
 
-class DeliveryErrorLogOut(CamelSchema):
-    timestamp: datetime
-    error_type: str
-    message: str
-    count: int
+class DeliveryStatsOut(CampaignStatsOut):
+    """The Campaign document's ``stats`` plus where the delivery stands."""
 
-
-class DeliveryStatsOut(CamelSchema):
-    total_recipients: int
-    total_sent: int
-    total_delivered: int
-    total_failed: int
-    total_opened: int
-    total_clicked: int
-    total_converted: int
-    delivery_rate: float
-    open_rate: float
-    click_rate: float
-    conversion_rate: float
-    estimated_revenue: float
     status: str
     status_reason: str
     queue: dict[str, int]
-    error_log: list[DeliveryErrorLogOut]
+    error_log: list[CampaignErrorLogOut]
 
 
 class DeliveryPageQuery(CamelSchema):
@@ -147,7 +122,7 @@ def _state(campaign) -> DeliveryStateOut:
     )
 
 
-@router.post("/{campaignId}/send", response={202: DeliveryStateOut, **WRITE_ERRORS}, by_alias=True)
+@router.post("/{campaignId}/send", response={202: DeliveryStateOut, **ERRORS}, by_alias=True)
 def send_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Send now: a draft is published to start at once; a scheduled campaign starts now."""
     require_permission(request, "send")
@@ -156,9 +131,7 @@ def send_campaign(request: HttpRequest, campaign_id: CampaignId):
     return Status(202, _state(campaign))
 
 
-@router.post(
-    "/{campaignId}/schedule", response={200: DeliveryStateOut, **WRITE_ERRORS}, by_alias=True
-)
+@router.post("/{campaignId}/schedule", response={200: DeliveryStateOut, **ERRORS}, by_alias=True)
 def schedule_campaign(request: HttpRequest, campaign_id: CampaignId, payload: CampaignSchedulingIn):
     """Set a draft's scheduling and publish it: scheduled for its start, or running now."""
     require_permission(request, "send")
@@ -181,9 +154,7 @@ def schedule_campaign(request: HttpRequest, campaign_id: CampaignId, payload: Ca
     return Status(200, _state(campaign))
 
 
-@router.post(
-    "/{campaignId}/cancel", response={200: DeliveryStateOut, **WRITE_ERRORS}, by_alias=True
-)
+@router.post("/{campaignId}/cancel", response={200: DeliveryStateOut, **ERRORS}, by_alias=True)
 def cancel_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Stop for good: the campaign completes ("cancelled"); who was not sent is skipped."""
     require_permission(request, "send")

@@ -14,7 +14,7 @@ from pydantic import Field
 from campaigns.selectors import campaign_get
 from campaigns.services.test_send import campaign_test_send
 from campaigns.services.validation import validate_campaign
-from core.api import require_permission
+from core.api import ErrorOut, require_permission
 
 router = Router(tags=["campaigns"])
 CampaignId = Annotated[int, Path(alias="campaignId")]
@@ -42,11 +42,6 @@ class TestSendOut(Schema):
 class PreviewOut(Schema):
     sent: int
     results: list[TestSendOut]
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
 
 
 @router.post("/{campaignId}/validate", response={200: ValidationOut, 401: ErrorOut, 404: ErrorOut})

@@ -575,12 +575,6 @@ class CampaignListOut(Schema):
     count: int
 
 
-class CampaignApiError(Schema):
-    detail: str
-    code: str
-    errors: list[dict[str, str]] | None = None
-
-
 # What ``CampaignOut.from_campaign`` reads, so lists cost a fixed number of queries.
 DOCUMENT_SELECT = ("sender", "created_by")
 DOCUMENT_PREFETCH = (
@@ -591,8 +585,3 @@ DOCUMENT_PREFETCH = (
     "workflow",
     "error_log",
 )
-
-# Names other modules import (api_execution); the classes carry the Campaign prefix so their
-# OpenAPI components do not collide with the templates' and audience's ButtonIn, ErrorOut, ...
-ErrorOut = CampaignApiError
-SchedulingIn = CampaignSchedulingIn

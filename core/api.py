@@ -6,12 +6,26 @@ with ``field`` a dotted path in the spec's camelCase names (``audience.segmentId
 """
 
 from django.http import HttpRequest
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.services import api_key_authenticate
 from core.errors import ApplicationError, PermissionDenied
+
+
+class ErrorOut(Schema):
+    """The body of every error answer (see ``install_error_handlers``): one schema, so the
+    OpenAPI document names one component for it."""
+
+    detail: str
+    code: str
+    errors: list[dict[str, str]] | None = None
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class ApiKeyAuth(HttpBearer):
