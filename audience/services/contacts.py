@@ -276,10 +276,11 @@ class _NewContact:
 def _bulk_insert(new: list[_NewContact]) -> None:
     """``bulk_create`` that sets the new ids.
 
-    On PostgreSQL the rows are COPied straight into the table and their ids read back by
-    phone: several times faster than a multi-row INSERT built by the ORM, which spends most
-    of its time preparing each value in Python. A phone inserted meanwhile by another writer
-    fails the COPY with the unique constraint (an ``IntegrityError``, as ``bulk_create``).
+    On PostgreSQL the rows are COPied straight into the table with ids reserved from its
+    sequence: several times faster than a multi-row INSERT built by the ORM, which spends
+    most of its time preparing each value in Python. A phone inserted meanwhile by another
+    writer fails the COPY with the unique constraint (an ``IntegrityError``, as
+    ``bulk_create``).
     """
     if connection.vendor != "postgresql":
         objs = [Contact(**{f.attname: getattr(c, f.attname) for f in _NEW_FIELDS}) for c in new]
@@ -296,24 +297,36 @@ def _bulk_insert(new: list[_NewContact]) -> None:
             row.pk = obj.pk
         return
     qn = connection.ops.quote_name
-    fields = _NEW_FIELDS
+    table = Contact._meta.db_table
+    fields = [Contact._meta.pk, *_NEW_FIELDS]
     columns = ", ".join(qn(f.column) for f in fields)
     json_index = fields.index(Contact._meta.get_field("attributes"))
-    attnames = [f.attname for f in fields]
-    copy_sql = f"COPY {qn(Contact._meta.db_table)} ({columns}) FROM STDIN"
+    attnames = [f.attname for f in _NEW_FIELDS]
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(copy_sql) as copy:
+        # Ids taken from the table's sequence up front: COPY cannot return the ids it made.
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, Contact._meta.pk.column, len(new)],
+        )
+        for contact, (pk,) in zip(new, cursor.fetchall(), strict=True):
+            contact.pk = pk
+        with cursor.cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy:
             for contact in new:
-                row = [getattr(contact, name) for name in attnames]
+                row = [contact.pk, *(getattr(contact, name) for name in attnames)]
                 row[json_index] = json.dumps(row[json_index])
                 copy.write_row(row)
-    ids = dict(
-        Contact.objects.filter(account_id=new[0].account_id)
-        .filter(phone__any_of=[c.phone for c in new])
-        .values_list("phone", "id")
-    )
-    for c in new:
-        c.pk = ids[c.phone]
+
+
+def _contacts_with_phones(*, account_id: int, phones: list[str]):
+    """The account's contacts among ``phones``, with the phones as one array parameter.
+
+    The plan depends on the table's statistics: while they say the account is small (its
+    first large import), PostgreSQL filters the account's rows with a hashed ``= ANY``
+    instead of probing the unique index, which costs ~14 ms per 2,000 phones at 100,000
+    contacts and grows with the account. A per-phone ``LATERAL`` probe was tried: in the same
+    situation the planner picks the account index inside it too, and each chunk took seconds.
+    """
+    return Contact.objects.filter(account_id=account_id, phone__any_of=phones)
 
 
 def _bulk_update(objs: list[Contact], names: list[str]) -> None:
@@ -369,8 +382,7 @@ def _upsert_once(*, account, cleans: list[tuple[int, dict]], replace_tags: bool)
             by_phone[phone] = clean
             first_index[phone] = index
     existing = {
-        c.phone: c
-        for c in Contact.objects.for_account(account).filter(phone__any_of=list(by_phone))
+        c.phone: c for c in _contacts_with_phones(account_id=account.pk, phones=list(by_phone))
     }
     new, changed_objs, fields = [], [], set()
     for phone, clean in by_phone.items():

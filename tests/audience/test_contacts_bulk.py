@@ -162,3 +162,18 @@ def test_a_phone_inserted_meanwhile_is_retried_not_a_500(api, account, monkeypat
     assert response.json()["failed"] == 0
     assert Contact.objects.filter(account=account).count() == 3
     assert Contact.objects.get(phone=_phone(0)).first_name == "N0"
+
+
+def test_the_phone_lookup_sees_only_the_account_s_contacts(account, other_account):
+    # given the same number in two accounts, and one number only in the other account
+    from audience.services.contacts import _contacts_with_phones
+
+    ours = ContactFactory(account=account, phone=_phone(1))
+    ContactFactory(account=other_account, phone=_phone(1))
+    ContactFactory(account=other_account, phone=_phone(2))
+    # when
+    found = list(
+        _contacts_with_phones(account_id=account.pk, phones=[_phone(1), _phone(2), _phone(3)])
+    )
+    # then
+    assert [(c.pk, c.phone, c.account_id) for c in found] == [(ours.pk, ours.phone, account.pk)]
