@@ -7,6 +7,27 @@ from tests.factories import AccountFactory, MembershipFactory, UserFactory
 PASSWORD = "pass-word-123"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, with no stray session left when they are dropped.
+
+    Why: a live-server request thread can end with its persistent connection (CONN_MAX_AGE)
+    still open and idle (seen: the connection of a browser test's campaign action), and
+    dropping the test database then fails ("being accessed by other users") and leaves it
+    behind. Ending such sessions first makes the drop reliable.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 costs seconds per user on a busy 2-core machine; tests need no strong hash."""
