@@ -26,6 +26,7 @@ from audience.services.attributes import (
     attribute_infer_json_type,
     attributes_ensure,
 )
+from core.bulk import values_update
 from core.errors import ValidationFailed
 
 BULK_LIMIT = 10_000
@@ -329,45 +330,6 @@ def _contacts_with_phones(*, account_id: int, phones: list[str]):
     return Contact.objects.filter(account_id=account_id, phone__any_of=phones)
 
 
-def _bulk_update(objs: list[Contact], names: list[str]) -> None:
-    """``bulk_update`` as one ``UPDATE … FROM (VALUES …)`` per batch where the database has it.
-
-    Django's ``bulk_update`` builds a CASE per field and row, which costs milliseconds per
-    contact in Python; PostgreSQL and SQLite ≥ 3.33 join a VALUES list instead. Other
-    backends keep the ORM path.
-    """
-    vendor = connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
-        Contact.objects.bulk_update(objs, names, batch_size=500)
-        return
-    qn = connection.ops.quote_name
-    fields = [Contact._meta.get_field(name) for name in names]
-    pk = Contact._meta.pk
-    casts = [""] * (len(fields) + 1)
-    if vendor == "postgresql":
-        casts = [f"::{f.db_type(connection)}" for f in [pk, *fields]]
-    row_sql = "(" + ", ".join(f"%s{cast}" for cast in casts) + ")"
-    columns = ", ".join(qn(f.column) for f in [pk, *fields])
-    table = qn(Contact._meta.db_table)
-    assignments = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in fields)
-    per_batch = max(1, 999 // len(casts)) if vendor == "sqlite" else 1000
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), per_batch):
-            batch = objs[start : start + per_batch]
-            params = []
-            for obj in batch:
-                params.append(obj.pk)
-                params.extend(
-                    f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields
-                )
-            cursor.execute(
-                f"WITH v ({columns}) AS (VALUES {', '.join([row_sql] * len(batch))}) "
-                f"UPDATE {table} SET {assignments} FROM v "
-                f"WHERE {table}.{qn(pk.column)} = v.{qn(pk.column)}",
-                params,
-            )
-
-
 def _upsert_once(*, account, cleans: list[tuple[int, dict]], replace_tags: bool) -> UpsertResult:
     result = UpsertResult()
     now = timezone.now()
@@ -400,7 +362,7 @@ def _upsert_once(*, account, cleans: list[tuple[int, dict]], replace_tags: bool)
     if new:
         _bulk_insert(new)
     if changed_objs:
-        _bulk_update(changed_objs, sorted(fields | {"updated_at"}))
+        values_update(Contact, changed_objs, sorted(fields | {"updated_at"}))
     new_by_phone = {c.phone: c for c in new}
     pairs = []
     replace_for = []

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from analytics.models import Event
 from campaigns.models import Campaign, CampaignError, Recipient
+from core.bulk import values_update
 
 SENT, DELIVERED, READ, FAILED = "sent", "delivered", "read", "failed"
 UNDELIVERED = "undelivered"
@@ -190,7 +191,8 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
                 )
             )
     if changed:
-        Recipient.objects.bulk_update(
+        values_update(
+            Recipient,
             list(changed.values()),
             [
                 "status",
@@ -202,7 +204,6 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
                 "error_code",
                 "error_message",
             ],
-            batch_size=500,
         )
         Event.objects.bulk_create(events, batch_size=500)
         _bump_counters(counters)

@@ -1,0 +1,65 @@
+"""Writing many rows' changed fields at once, fast on the databases we run on.
+
+Django's ``bulk_update`` builds a ``CASE WHEN pk = … THEN …`` expression per field and row,
+which costs about a millisecond per row in Python (seen: 3,000 status receipts took 8 s of
+CPU). PostgreSQL and SQLite ≥ 3.33 can instead join the new values as a ``VALUES`` list in
+one ``UPDATE … FROM``. Other backends keep ``bulk_update``.
+"""
+
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import Model
+
+
+def values_update(
+    model: type[Model],
+    objs: Sequence[Model],
+    names: Sequence[str],
+    *,
+    where: dict[str, object] | None = None,
+) -> None:
+    """Write fields ``names`` of ``objs`` (saved rows of ``model``) in a few statements.
+
+    ``where`` (field → value) leaves alone the rows that no longer match, as a guarded
+    ``queryset.filter(...).bulk_update()`` would: a result is written only to a row still in
+    the state its writer claimed.
+    """
+    if not objs:
+        return
+    where = where or {}
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        model._default_manager.filter(**where).bulk_update(objs, names, batch_size=500)
+        return
+    qn = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in names]
+    pk = model._meta.pk
+    casts = [""] * (len(fields) + 1)
+    if vendor == "postgresql":
+        # VALUES columns have no declared type; each cast tells PostgreSQL what a NULL is.
+        casts = [f"::{f.db_type(connection)}" for f in [pk, *fields]]
+    row_sql = "(" + ", ".join(f"%s{cast}" for cast in casts) + ")"
+    columns = ", ".join(qn(f.column) for f in [pk, *fields])
+    table = qn(model._meta.db_table)
+    assignments = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in fields)
+    guards = [(model._meta.get_field(name), value) for name, value in where.items()]
+    guard_sql = "".join(f" AND {table}.{qn(f.column)} = %s" for f, _ in guards)
+    guard_params = [f.get_db_prep_value(value, connection) for f, value in guards]
+    # SQLite allows 999 parameters per statement in older builds; stay under it.
+    per_batch = max(1, 999 // len(casts)) if vendor == "sqlite" else 1000
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), per_batch):
+            batch = objs[start : start + per_batch]
+            params: list = []
+            for obj in batch:
+                params.append(obj.pk)
+                params.extend(
+                    f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields
+                )
+            cursor.execute(
+                f"WITH v ({columns}) AS (VALUES {', '.join([row_sql] * len(batch))}) "
+                f"UPDATE {table} SET {assignments} FROM v "
+                f"WHERE {table}.{qn(pk.column)} = v.{qn(pk.column)}{guard_sql}",
+                params + guard_params,
+            )
