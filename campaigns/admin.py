@@ -27,7 +27,7 @@ from .models import (
     Variant,
     WorkflowStep,
 )
-from .services import lifecycle
+from .services import control, lifecycle
 
 STAT_FIELDS = (
     "total_recipients",
@@ -257,11 +257,11 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.action(description="Pause selected campaigns")
     def pause(self, request, queryset):
-        self._apply(request, queryset, lifecycle.campaign_pause, "Paused")
+        self._apply(request, queryset, control.campaign_pause, "Paused")
 
     @admin.action(description="Resume selected campaigns")
     def resume(self, request, queryset):
-        self._apply(request, queryset, lifecycle.campaign_resume, "Resumed")
+        self._apply(request, queryset, control.campaign_resume, "Resumed")
 
     @admin.action(description="Duplicate selected campaigns as drafts")
     def duplicate(self, request, queryset):

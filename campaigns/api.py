@@ -20,7 +20,7 @@ from campaigns.schemas import (
     CampaignOut,
 )
 from campaigns.selectors import campaign_get, campaign_list
-from campaigns.services import crud, lifecycle
+from campaigns.services import control, crud, lifecycle
 from core.api import ERRORS, READ_ERRORS, actor, require_permission
 
 router = Router(tags=["campaigns"])
@@ -112,7 +112,7 @@ def duplicate_campaign(request: HttpRequest, campaign_id: CampaignId):
 def publish_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Validate and start now, or schedule for ``scheduling.startDate``."""
     require_permission(request, "send")
-    lifecycle.campaign_publish(campaign=_get(request, campaign_id), actor=actor(request))
+    control.campaign_publish(campaign=_get(request, campaign_id), actor=actor(request))
     return _document(request, campaign_id)
 
 
@@ -120,7 +120,7 @@ def publish_campaign(request: HttpRequest, campaign_id: CampaignId):
 def pause_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Stop claiming new messages; messages in flight finish."""
     require_permission(request, "send")
-    lifecycle.campaign_pause(campaign=_get(request, campaign_id), actor=actor(request))
+    control.campaign_pause(campaign=_get(request, campaign_id), actor=actor(request))
     return _document(request, campaign_id)
 
 
@@ -128,5 +128,5 @@ def pause_campaign(request: HttpRequest, campaign_id: CampaignId):
 def resume_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Carry on sending a paused campaign."""
     require_permission(request, "send")
-    lifecycle.campaign_resume(campaign=_get(request, campaign_id), actor=actor(request))
+    control.campaign_resume(campaign=_get(request, campaign_id), actor=actor(request))
     return _document(request, campaign_id)

@@ -20,7 +20,7 @@ from campaigns.schemas import (
     parse_hh_mm,
 )
 from campaigns.selectors import campaign_get
-from campaigns.services import dispatch, scheduling, stats
+from campaigns.services import control, scheduling, stats
 from core.api import ERRORS, READ_ERRORS, actor, require_permission
 
 router = Router(tags=["campaign execution"])
@@ -127,7 +127,7 @@ def send_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Send now: a draft is published to start at once; a scheduled campaign starts now."""
     require_permission(request, "send")
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    campaign = dispatch.campaign_send_now(campaign=campaign, actor=actor(request))
+    campaign = control.campaign_send_now(campaign=campaign, actor=actor(request))
     return Status(202, _state(campaign))
 
 
@@ -148,9 +148,7 @@ def schedule_campaign(request: HttpRequest, campaign_id: CampaignId, payload: Ca
     }
     if payload.timezone:
         data["timezone"] = payload.timezone
-    campaign = scheduling.campaign_schedule_request(
-        campaign=campaign, actor=actor(request), data=data
-    )
+    campaign = control.campaign_schedule_request(campaign=campaign, actor=actor(request), data=data)
     return Status(200, _state(campaign))
 
 
@@ -159,7 +157,7 @@ def cancel_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Stop for good: the campaign completes ("cancelled"); who was not sent is skipped."""
     require_permission(request, "send")
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    return _state(dispatch.campaign_cancel(campaign=campaign, actor=actor(request)))
+    return _state(control.campaign_cancel(campaign=campaign, actor=actor(request)))
 
 
 @router.get("/{campaignId}/stats", response={200: DeliveryStatsOut, **READ_ERRORS}, by_alias=True)

@@ -73,6 +73,13 @@ class Campaign(TimeStampedModel):
     type = models.CharField(max_length=16, choices=Type.choices, default=Type.BROADCAST)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     status_reason = models.CharField(max_length=500, blank=True, default="")
+    # What a paused campaign was paused from (scheduled or running): resume returns it there.
+    paused_from = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        choices=[(Status.SCHEDULED.value, "Scheduled"), (Status.RUNNING.value, "Running")],
+    )
 
     # Audience
     audience_type = models.CharField(
@@ -166,6 +173,11 @@ class Campaign(TimeStampedModel):
             models.Index(fields=["account", "deleted_at"], name="campaign_acct_deleted"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(status="paused", paused_from__in=["scheduled", "running"])
+                | (~Q(status="paused") & Q(paused_from="")),
+                name="campaign_paused_from_iff_paused",
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=True)

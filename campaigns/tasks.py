@@ -1,6 +1,6 @@
 """django-q2 entry points of the send pipeline: thin, by id, safe to run twice."""
 
-from campaigns.services import dispatch, sending
+from campaigns.services import control, dispatch, sending
 
 
 def campaign_prepare(campaign_id: int) -> int:
@@ -19,7 +19,7 @@ def batch_send(batch_id: int) -> int:
 
 def campaign_run(campaign_id: int) -> None:
     """A campaign's Schedule fired: its scheduled start, or a recurring broadcast's next run."""
-    dispatch.campaign_next_run(campaign_id=campaign_id)
+    control.schedule_fired(campaign_id=campaign_id)
 
 
 def tick() -> int:

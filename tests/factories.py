@@ -131,6 +131,11 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Campaign {n}")
     description = "Spring sale"
     message_content = "Hi {{first_name}}, the spring sale is on!"
+    status = Campaign.Status.DRAFT
+    # A paused campaign remembers what it was paused from; running unless a test says so.
+    paused_from = factory.LazyAttribute(
+        lambda c: Campaign.Status.RUNNING if c.status == Campaign.Status.PAUSED else ""
+    )
 
 
 class VariantFactory(factory.django.DjangoModelFactory):

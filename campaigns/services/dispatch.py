@@ -20,9 +20,9 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
 from campaigns.models import Campaign, Recipient, SendBatch
-from campaigns.services import scheduling
+from campaigns.services import lifecycle, scheduling
 from campaigns.services.sending import CLAIMABLE, uncertain_mark
-from core.errors import Conflict
+from campaigns.services.validation import type_problem
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def campaign_resumed(campaign_id: int) -> None:
         campaign_start(campaign_id)
         return
     batches_requeue(campaign_id=campaign_id, older_than=None)
-    dispatch_due(campaign_id=campaign_id)
+    campaign_progress(campaign_id=campaign_id)
 
 
 # Prepare: materialise, variants, send times -------------------------------------------------
@@ -93,6 +93,12 @@ def campaign_prepare(*, campaign_id: int) -> int:
             return 0
         if campaign.prepared_at is not None:
             transaction.on_commit(lambda: dispatch_due(campaign_id=campaign_id))
+            return 0
+        problem = type_problem(campaign)
+        if problem:
+            # Only reachable through data written around the guard (an old demo, a hand
+            # edit): the audience is never materialised for a type the pipeline cannot run.
+            lifecycle.move(campaign, action=lifecycle.Action.PAUSE, reason=problem[:500])
             return 0
         now = timezone.now()
         count = recipients_materialise(campaign=campaign)
@@ -128,7 +134,7 @@ def _claimable_batches(campaign_id: int):
 def dispatch_due(*, campaign_id: int, now=None) -> int:
     """Group due recipients into batches and enqueue them; returns how many were queued."""
     campaign = Campaign.objects.select_related("sender").filter(pk=campaign_id).first()
-    if campaign is None or campaign.status != Campaign.Status.RUNNING:
+    if campaign is None or campaign.status != Campaign.Status.RUNNING or type_problem(campaign):
         return 0
     now = now or timezone.now()
     size = int(settings.CAMPAIGNS_BATCH_SIZE)
@@ -199,8 +205,6 @@ def batches_close() -> int:
 
 def campaign_finish_if_done(*, campaign_id: int) -> bool:
     """Complete a running campaign with nothing left to send, or schedule its next run."""
-    from campaigns.services import lifecycle
-
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if (
         campaign is None
@@ -229,31 +233,17 @@ def campaign_progress(*, campaign_id: int) -> None:
         campaign_finish_if_done(campaign_id=campaign_id)
 
 
-def campaign_next_run(*, campaign_id: int) -> None:
-    """A recurring campaign's run time came: clear the last run, prepare the next."""
-    from campaigns.services import lifecycle
+def run_reset(*, campaign_id: int) -> None:
+    """Before a recurring broadcast's next run: clear the last run's recipients and batches.
 
-    campaign = Campaign.objects.filter(pk=campaign_id).first()
-    if campaign is None:
-        return
-    if campaign.status == Campaign.Status.SCHEDULED:
-        lifecycle.campaign_begin(campaign=campaign)  # starts it after commit
-        return
-    if campaign.status != Campaign.Status.RUNNING or campaign.prepared_at is None:
-        return
-    if Recipient.objects.filter(campaign_id=campaign_id, status__in=OPEN).exists():
-        return  # the last run is still going; the finish check schedules the next one
+    Events keep the history of earlier runs; the recipient rows are the current run.
+    """
     from analytics.models import Event
 
-    with transaction.atomic():
-        # Events keep the history of earlier runs; the recipient rows are the current run.
-        Event.objects.filter(campaign_id=campaign_id, recipient__isnull=False).update(
-            recipient=None
-        )
-        Recipient.objects.filter(campaign_id=campaign_id).delete()
-        SendBatch.objects.filter(campaign_id=campaign_id).delete()
-        Campaign.objects.filter(pk=campaign_id).update(prepared_at=None)
-        transaction.on_commit(lambda: campaign_start(campaign_id))
+    Event.objects.filter(campaign_id=campaign_id, recipient__isnull=False).update(recipient=None)
+    Recipient.objects.filter(campaign_id=campaign_id).delete()
+    SendBatch.objects.filter(campaign_id=campaign_id).delete()
+    Campaign.objects.filter(pk=campaign_id).update(prepared_at=None)
 
 
 # Periodic tasks ---------------------------------------------------------------------------
@@ -292,50 +282,3 @@ def sweep(*, now=None) -> dict:
     if uncertain or requeued:
         logger.warning("sweeper: %s uncertain, %s batches re-enqueued", uncertain, requeued)
     return {"uncertain": uncertain, "requeued": requeued, "completed": completed}
-
-
-# Control --------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def campaign_cancel(*, campaign: Campaign, actor=None) -> Campaign:
-    """Running or paused → completed ("cancelled"); whoever has not been sent is skipped."""
-    from campaigns.services import lifecycle
-
-    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if locked.status not in (Campaign.Status.RUNNING, Campaign.Status.PAUSED):
-        raise Conflict(
-            f"Only a running or paused campaign can be cancelled; this one is "
-            f"{Campaign.Status(locked.status).label.lower()}.",
-            code="not_cancellable",
-        )
-    Recipient.objects.filter(campaign=campaign, status__in=DUE + (S.QUEUED,)).update(
-        status=S.SKIPPED, error_code="cancelled", error_message="The campaign was cancelled."
-    )
-    SendBatch.objects.filter(campaign=campaign).exclude(status=SendBatch.Status.DONE).update(
-        status=SendBatch.Status.DONE, finished_at=timezone.now()
-    )
-    scheduling.run_schedule_delete(campaign=campaign)
-    return lifecycle.campaign_complete(campaign=campaign, actor=actor, reason="cancelled")
-
-
-@transaction.atomic
-def campaign_send_now(*, campaign: Campaign, actor=None) -> Campaign:
-    """ "Send immediately": a draft is published to start now, a scheduled one starts now."""
-    from campaigns.services import lifecycle
-
-    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if locked.status == Campaign.Status.DRAFT:
-        if not campaign.send_now:
-            campaign.send_now = True
-            campaign.save(update_fields=["send_now", "updated_at"])
-        return lifecycle.campaign_publish(campaign=campaign, actor=actor)
-    if locked.status == Campaign.Status.SCHEDULED:
-        campaign.status = locked.status
-        scheduling.run_schedule_delete(campaign=campaign)
-        return lifecycle.campaign_begin(campaign=campaign, actor=actor)
-    raise Conflict(
-        f"Only a draft or scheduled campaign can be sent now; this one is "
-        f"{Campaign.Status(locked.status).label.lower()}.",
-        code="not_sendable",
-    )

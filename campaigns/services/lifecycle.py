@@ -1,8 +1,13 @@
-"""Campaign status transitions: the one place that says which moves are allowed.
+"""Campaign status transitions: one table that says which action moves which state where.
 
-Every caller (pages, API, admin actions, tasks) changes a campaign's status through the
-functions here, so a rule is enforced once and every change lands in the campaign's history.
+The table is keyed by a campaign's *state*, which is its status except while it is paused: a
+paused campaign remembers what it was paused from (``paused_from``), because resume must return
+it there. A paused scheduled campaign is scheduled again at its start time; it is never started
+early. This module only changes statuses and records them; whether messages may leave, and
+starting or stopping the pipeline, is ``campaigns.services.control``'s job.
 """
+
+from enum import StrEnum
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,13 +17,56 @@ from core.errors import Conflict
 
 Status = Campaign.Status
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.SCHEDULED, Status.RUNNING}),
-    Status.SCHEDULED: frozenset({Status.DRAFT, Status.RUNNING, Status.PAUSED, Status.FAILED}),
-    Status.RUNNING: frozenset({Status.PAUSED, Status.COMPLETED, Status.FAILED}),
-    Status.PAUSED: frozenset({Status.RUNNING, Status.SCHEDULED, Status.COMPLETED, Status.FAILED}),
-    Status.COMPLETED: frozenset(),
-    Status.FAILED: frozenset({Status.DRAFT}),
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+    PAUSED_SCHEDULED = "paused-scheduled"
+    PAUSED_RUNNING = "paused-running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class Action(StrEnum):
+    SCHEDULE = "schedule"  # publish with a start in the future
+    START = "start"  # publish to send now
+    BEGIN = "begin"  # a scheduled start: the Schedule fired, or "send now" was chosen
+    PAUSE = "pause"
+    RESUME = "resume"
+    UNSCHEDULE = "unschedule"  # back to draft, to change it or pick another time
+    CANCEL = "cancel"  # stop sending for good; whoever was not sent is skipped
+    COMPLETE = "complete"
+    FAIL = "fail"
+
+
+TABLE: dict[State, dict[Action, str]] = {
+    State.DRAFT: {Action.SCHEDULE: Status.SCHEDULED, Action.START: Status.RUNNING},
+    State.SCHEDULED: {
+        Action.BEGIN: Status.RUNNING,
+        Action.PAUSE: Status.PAUSED,
+        Action.UNSCHEDULE: Status.DRAFT,
+        Action.FAIL: Status.FAILED,
+    },
+    State.RUNNING: {
+        Action.PAUSE: Status.PAUSED,
+        Action.CANCEL: Status.COMPLETED,
+        Action.COMPLETE: Status.COMPLETED,
+        Action.FAIL: Status.FAILED,
+    },
+    State.PAUSED_SCHEDULED: {
+        Action.RESUME: Status.SCHEDULED,
+        Action.BEGIN: Status.RUNNING,
+        Action.UNSCHEDULE: Status.DRAFT,
+        Action.FAIL: Status.FAILED,
+    },
+    State.PAUSED_RUNNING: {
+        Action.RESUME: Status.RUNNING,
+        Action.CANCEL: Status.COMPLETED,
+        Action.FAIL: Status.FAILED,
+    },
+    State.COMPLETED: {},
+    State.FAILED: {},
 }
 
 # Statuses whose campaign may be edited; everything else is locked while it sends or after.
@@ -28,25 +76,45 @@ DELETABLE = frozenset(
     {Status.DRAFT, Status.SCHEDULED, Status.PAUSED, Status.COMPLETED, Status.FAILED}
 )
 
+_DESCRIBED = {
+    State.PAUSED_SCHEDULED: "paused scheduled",
+    State.PAUSED_RUNNING: "paused",
+}
+
 
 class TransitionError(Conflict):
     code = "invalid_transition"
 
 
-def can_transition(campaign: Campaign, to: str) -> bool:
-    return to in TRANSITIONS[campaign.status]
-
-
-def require(campaign: Campaign, *, to: str) -> None:
-    if not can_transition(campaign, to):
-        current = Status(campaign.status).label.lower()
-        target = Status(to).label.lower()
-        allowed = ", ".join(sorted(Status(s).label.lower() for s in TRANSITIONS[campaign.status]))
-        raise TransitionError(
-            f"A {current} campaign cannot become {target}"
-            + (f" (it can become: {allowed})." if allowed else " (it is final)."),
-            extra={"status": campaign.status, "to": to},
+def state_of(campaign: Campaign) -> State:
+    if campaign.status == Status.PAUSED:
+        return (
+            State.PAUSED_SCHEDULED
+            if campaign.paused_from == Status.SCHEDULED
+            else State.PAUSED_RUNNING
         )
+    return State(campaign.status)
+
+
+def describe(state: State) -> str:
+    return _DESCRIBED.get(state, state.value)
+
+
+def allows(campaign: Campaign, action: Action) -> bool:
+    return not campaign.is_deleted and action in TABLE[state_of(campaign)]
+
+
+def require(campaign: Campaign, action: Action) -> str:
+    """The status ``action`` moves ``campaign`` to, or a ``TransitionError`` saying why not."""
+    state = state_of(campaign)
+    target = TABLE[state].get(action)
+    if target is None:
+        possible = ", ".join(a.value for a in TABLE[state]) or "nothing: it is final"
+        raise TransitionError(
+            f"A {describe(state)} campaign cannot {action.value} (it can: {possible}).",
+            extra={"status": campaign.status, "action": action.value},
+        )
+    return target
 
 
 def require_editable(campaign: Campaign) -> None:
@@ -69,110 +137,55 @@ def record(*, campaign: Campaign, actor, action: str, **detail) -> CampaignActiv
     )
 
 
-def _lock(campaign: Campaign) -> Campaign:
+def lock(campaign: Campaign) -> Campaign:
     """Re-read the row under a lock so two concurrent transitions cannot both pass the check."""
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    campaign.status = locked.status
-    campaign.deleted_at = locked.deleted_at
+    for name in ("status", "paused_from", "deleted_at", "started_at", "prepared_at"):
+        setattr(campaign, name, getattr(locked, name))
     return campaign
 
 
-def _move(campaign: Campaign, *, to: str, actor, action: str, reason: str = "", **fields):
-    _lock(campaign)
+def move(
+    campaign: Campaign,
+    *,
+    action: Action,
+    actor=None,
+    reason: str = "",
+    record_as: str = "",
+    **fields,
+) -> Campaign:
+    """Apply ``action`` through the table; the caller holds the transaction.
+
+    ``record_as`` names the move in the history the way the person did it ("publish", "send
+    now"), where the table's action is the more general one.
+    """
+    lock(campaign)
     if campaign.is_deleted:
         raise Conflict("This campaign is deleted; restore it first.")
-    require(campaign, to=to)
-    previous = campaign.status
-    campaign.status = to
+    target = require(campaign, action)
+    previous = state_of(campaign)
+    campaign.paused_from = campaign.status if target == Status.PAUSED else ""
+    campaign.status = target
     campaign.status_reason = reason
     for name, value in fields.items():
         setattr(campaign, name, value)
-    campaign.save(update_fields=["status", "status_reason", "updated_at", *fields])
-    record(campaign=campaign, actor=actor, action=action, previous=previous, reason=reason)
-    return campaign
-
-
-@transaction.atomic
-def campaign_publish(*, campaign: Campaign, actor=None) -> Campaign:
-    """Validate, then start now or at ``start_date``: draft → running or scheduled."""
-    from campaigns.services.validation import validate_campaign
-
-    _lock(campaign)
-    if campaign.status != Status.DRAFT and not campaign.is_deleted:
-        # A paused or scheduled campaign has started its life already: resume or unschedule.
-        raise TransitionError(
-            f"Only a draft campaign can be published; this one is "
-            f"{Status(campaign.status).label.lower()}.",
-            extra={"status": campaign.status, "to": Status.RUNNING},
-        )
-    validate_campaign(campaign=campaign).raise_if_invalid()
-    if not campaign.send_now and campaign.start_date and campaign.start_date > timezone.now():
-        _move(campaign, to=Status.SCHEDULED, actor=actor, action="schedule")
-        from campaigns.services import scheduling
-
-        scheduling.campaign_schedule(campaign=campaign)
-        return campaign
-    _move(campaign, to=Status.RUNNING, actor=actor, action="publish", started_at=timezone.now())
-    _start_after_commit(campaign)
-    return campaign
-
-
-def _start_after_commit(campaign: Campaign) -> None:
-    """The send pipeline takes over once the move to running is committed."""
-    from campaigns.services import dispatch
-
-    transaction.on_commit(lambda: dispatch.campaign_start(campaign.pk))
-
-
-@transaction.atomic
-def campaign_begin(*, campaign: Campaign, actor=None) -> Campaign:
-    """A scheduled campaign's start time came: scheduled → running, then the pipeline starts."""
-    _move(campaign, to=Status.RUNNING, actor=actor, action="start", started_at=timezone.now())
-    _start_after_commit(campaign)
-    return campaign
-
-
-@transaction.atomic
-def campaign_unschedule(*, campaign: Campaign, actor=None) -> Campaign:
-    from campaigns.services import scheduling
-
-    _move(campaign, to=Status.DRAFT, actor=actor, action="unschedule")
-    scheduling.run_schedule_delete(campaign=campaign)
-    return campaign
-
-
-@transaction.atomic
-def campaign_pause(*, campaign: Campaign, actor=None, reason: str = "") -> Campaign:
-    return _move(campaign, to=Status.PAUSED, actor=actor, action="pause", reason=reason)
-
-
-@transaction.atomic
-def campaign_resume(*, campaign: Campaign, actor=None) -> Campaign:
-    _lock(campaign)
-    if campaign.status != Status.PAUSED:
-        # draft → running is publish's move (it validates first); resume only undoes a pause.
-        raise TransitionError(
-            f"Only a paused campaign can be resumed; this one is "
-            f"{Status(campaign.status).label.lower()}.",
-            extra={"status": campaign.status, "to": Status.RUNNING},
-        )
-    fields = {}
-    if campaign.started_at is None:
-        fields["started_at"] = timezone.now()
-    _move(campaign, to=Status.RUNNING, actor=actor, action="resume", **fields)
-    from campaigns.services import dispatch
-
-    transaction.on_commit(lambda: dispatch.campaign_resumed(campaign.pk))
+    campaign.save(update_fields=["status", "paused_from", "status_reason", "updated_at", *fields])
+    record(
+        campaign=campaign,
+        actor=actor,
+        action=record_as or action.value,
+        previous=previous.value,
+        reason=reason,
+    )
     return campaign
 
 
 @transaction.atomic
 def campaign_complete(*, campaign: Campaign, actor=None, reason: str = "") -> Campaign:
-    return _move(
+    return move(
         campaign,
-        to=Status.COMPLETED,
+        action=Action.COMPLETE,
         actor=actor,
-        action="complete",
         reason=reason,
         completed_at=timezone.now(),
     )
@@ -180,20 +193,15 @@ def campaign_complete(*, campaign: Campaign, actor=None, reason: str = "") -> Ca
 
 @transaction.atomic
 def campaign_fail(*, campaign: Campaign, reason: str, actor=None) -> Campaign:
-    return _move(
-        campaign,
-        to=Status.FAILED,
-        actor=actor,
-        action="fail",
-        reason=reason,
-        completed_at=timezone.now(),
+    return move(
+        campaign, action=Action.FAIL, actor=actor, reason=reason, completed_at=timezone.now()
     )
 
 
 @transaction.atomic
 def campaign_delete(*, campaign: Campaign, actor=None) -> Campaign:
     """Soft delete: the campaign leaves every list but keeps its data until restored."""
-    _lock(campaign)
+    lock(campaign)
     if campaign.is_deleted:
         return campaign
     if campaign.status not in DELETABLE:
@@ -208,7 +216,7 @@ def campaign_delete(*, campaign: Campaign, actor=None) -> Campaign:
 
 @transaction.atomic
 def campaign_restore(*, campaign: Campaign, actor=None) -> Campaign:
-    _lock(campaign)
+    lock(campaign)
     if not campaign.is_deleted:
         return campaign
     campaign.deleted_at = None
@@ -227,9 +235,11 @@ def campaign_duplicate(*, campaign: Campaign, actor=None) -> Campaign:
     copy._state.adding = True
     copy.name = _copy_name(campaign)
     copy.status = Status.DRAFT
+    copy.paused_from = ""
     copy.status_reason = ""
     copy.created_by = actor if getattr(actor, "is_authenticated", False) else source.created_by
-    copy.started_at = copy.completed_at = copy.deleted_at = None
+    copy.started_at = copy.completed_at = copy.deleted_at = copy.prepared_at = None
+    copy.run_count = 0
     for counter in (
         "total_recipients",
         "total_sent",

@@ -215,12 +215,3 @@ def schedules_ensure() -> None:
                 "next_run": timezone.now(),
             },
         )
-
-
-@transaction.atomic
-def campaign_schedule_request(*, campaign: Campaign, actor=None, data: dict) -> Campaign:
-    """``POST …/schedule``: write the scheduling fields of a draft, then publish it."""
-    from campaigns.services import crud, lifecycle
-
-    crud.campaign_update(campaign=campaign, actor=actor, data=data, partial=True)
-    return lifecycle.campaign_publish(campaign=campaign, actor=actor)

@@ -1,6 +1,6 @@
 """One batch task's work: claim recipients, render, send through the adapter, write results.
 
-Every write is set-based (one UPDATE for the claim, ``bulk_update`` for results, one F()
+Every write is set-based (one UPDATE for the claim, ``values_update`` for results, one F()
 bump of the counters and a handful of upserts of the error log per chunk), so the cost per
 recipient is rendering and the provider's round trip, never a query.
 
@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from analytics.models import Event
 from campaigns.models import Campaign, CampaignError, Recipient, SendBatch, Variant
+from core.bulk import values_update
 from messaging.providers.base import OutboundMessage, ProviderResult
 
 logger = logging.getLogger(__name__)
@@ -293,8 +294,9 @@ def _errors_record(campaign_id: int, errors: dict[str, list], now) -> None:
 def _sent_write(rows: list[Recipient], now) -> None:
     """Mark ``rows`` sent with their provider ids: the one write every message pays for.
 
-    PostgreSQL: one ``UPDATE … FROM (VALUES …)``. Elsewhere (and on any other backend the
-    ORM supports): a two-column ``bulk_update`` and one constant UPDATE.
+    PostgreSQL: one ``UPDATE … FROM (VALUES …)`` guarded by the status. Elsewhere: the two
+    varying columns through ``values_update``, then one constant UPDATE of the rows still
+    ``sending``.
     """
     sending = Recipient.objects.filter(status=S.SENDING)
     if connection.vendor == "postgresql":
@@ -312,7 +314,7 @@ def _sent_write(rows: list[Recipient], now) -> None:
         with connection.cursor() as cursor:
             cursor.execute(sql, [S.SENT.value, now, *params, S.SENDING.value])
         return
-    sending.bulk_update(rows, ["provider_message_id", "attempts"], batch_size=1000)
+    values_update(Recipient, rows, ["provider_message_id", "attempts"], where={"status": S.SENDING})
     sending.filter(pk__in=[r.pk for r in rows]).update(
         status=S.SENT, sent_at=now, lease_until=None, error_code="", error_message=""
     )
@@ -320,7 +322,6 @@ def _sent_write(rows: list[Recipient], now) -> None:
 
 def results_write(*, campaign: Campaign, outcome: Outcome, now) -> None:
     """Persist one chunk's outcome: recipients, counters, events, error log."""
-    sending = Recipient.objects.filter(status=S.SENDING)
     for recipient in outcome.unsent:
         recipient.status = S.QUEUED
         recipient.lease_until = None
@@ -331,7 +332,7 @@ def results_write(*, campaign: Campaign, outcome: Outcome, now) -> None:
             _sent_write(outcome.sent, now)
         if rows:
             # Only rows still ours: a status webhook may already have moved one further on.
-            sending.bulk_update(rows, RESULT_FIELDS, batch_size=1000)
+            values_update(Recipient, rows, RESULT_FIELDS, where={"status": S.SENDING})
         if outcome.sent or outcome.failed:
             Campaign.objects.filter(pk=campaign.pk).update(
                 total_sent=F("total_sent") + len(outcome.sent),
@@ -380,7 +381,7 @@ def _campaign_running(campaign_id: int) -> bool:
 
 
 def _auth_pause(campaign: Campaign, result: ProviderResult) -> None:
-    from campaigns.services import lifecycle
+    from campaigns.services import control, lifecycle
 
     sender = campaign.sender
     reason = (
@@ -388,7 +389,7 @@ def _auth_pause(campaign: Campaign, result: ProviderResult) -> None:
         f"{result.error_message or result.error_code or 'credentials rejected'}"
     )[:500]
     try:
-        lifecycle.campaign_pause(campaign=Campaign.objects.get(pk=campaign.pk), reason=reason)
+        control.campaign_pause(campaign=Campaign.objects.get(pk=campaign.pk), reason=reason)
     except lifecycle.TransitionError:
         logger.info("campaign %s already left running; not pausing again", campaign.pk)
 

@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from audience.selectors import audience_queryset
 from campaigns.models import Campaign
-from core.errors import ValidationFailed
+from core.errors import ApplicationError, ValidationFailed
 
 # Types the send pipeline can deliver today. Drip sequences and automations can be built and
 # saved as drafts, but publishing them is refused rather than sending only their first message.
@@ -58,25 +59,50 @@ def validate_campaign(*, campaign: Campaign) -> ValidationResult:
 def _basics(campaign: Campaign, result: ValidationResult) -> None:
     if not campaign.name.strip():
         result.add("name", "Give the campaign a name.", "basics")
-    if campaign.type not in SENDABLE_TYPES:
-        label = Campaign.Type(campaign.type).label.lower()
-        result.add(
-            "type",
-            f"Sending {label} campaigns is not available yet: the sequence is saved with the "
-            "draft and can be sent once scheduled steps ship.",
-            "basics",
-        )
+    problem = type_problem(campaign)
+    if problem:
+        result.add("type", problem, "basics")
+
+
+def type_problem(campaign: Campaign) -> str:
+    """Why the pipeline cannot send this campaign's type, or "" when it can.
+
+    Also the pipeline's own safety net: a campaign that reached ``running`` around the guard
+    (old demo data, a hand edit) is never materialised as a broadcast.
+    """
+    if campaign.type in SENDABLE_TYPES:
+        return ""
+    label = Campaign.Type(campaign.type).label.lower()
+    return (
+        f"Sending {label} campaigns is not available yet: the sequence is saved with the "
+        "draft and can be sent once scheduled steps ship."
+    )
 
 
 def _audience(campaign: Campaign, result: ValidationResult) -> None:
     if campaign.pk is None:
         return
+    before = len(result.problems)
     if campaign.audience_type == Campaign.AudienceType.SEGMENT and not campaign.segments.exists():
         result.add("audience.segmentIds", "Pick at least one segment.", "audience")
     if campaign.audience_type == Campaign.AudienceType.CUSTOM and not (
         campaign.custom_filters or {}
     ).get("rules"):
         result.add("audience.customFilters", "Add at least one filter rule.", "audience")
+    if len(result.problems) > before or campaign.status != Campaign.Status.DRAFT:
+        return  # once started, the recipients are the materialised rows, not the audience
+    try:
+        empty = not audience_queryset(campaign=campaign).exists()
+    except ApplicationError as exc:
+        result.add("audience", exc.message, "audience")
+        return
+    if empty:
+        result.add(
+            "audience",
+            "Nobody is in this audience now (after the exclusions), so publishing it would "
+            "send nothing. Pick other segments, change the filters or the exclusions.",
+            "audience",
+        )
 
 
 def _message(campaign: Campaign, result: ValidationResult) -> None:

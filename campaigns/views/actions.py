@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import forbidden, member_required
 from campaigns.models import Campaign
-from campaigns.services import lifecycle
+from campaigns.services import control, lifecycle
+from campaigns.services.lifecycle import Action as Move
 from core.errors import ApplicationError
 
 from .access import with_campaign
@@ -41,6 +42,11 @@ def _alive(status_test):
     return lambda c: not c.is_deleted and status_test(c)
 
 
+def _table(action: Move):
+    """Shown exactly when the lifecycle table allows the move."""
+    return lambda c: lifecycle.allows(c, action)
+
+
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
@@ -49,25 +55,35 @@ ACTIONS: dict[str, Action] = {
             "Publish",
             "send",
             _alive(lambda c: c.status == Status.DRAFT),
-            lifecycle.campaign_publish,
+            control.campaign_publish,
             "published",
             style="btn-primary",
             confirm="Publish this campaign? Sending starts now or at its start date.",
         ),
         Action(
+            "send",
+            "Send now",
+            "send",
+            _table(Move.BEGIN),
+            control.campaign_send_now,
+            "is sending",
+            style="btn-primary",
+            confirm="Send this campaign now, instead of at its start time?",
+        ),
+        Action(
             "pause",
             "Pause",
             "send",
-            _alive(lambda c: c.status in (Status.RUNNING, Status.SCHEDULED)),
-            lifecycle.campaign_pause,
+            _table(Move.PAUSE),
+            control.campaign_pause,
             "paused",
         ),
         Action(
             "resume",
             "Resume",
             "send",
-            _alive(lambda c: c.status == Status.PAUSED),
-            lifecycle.campaign_resume,
+            _table(Move.RESUME),
+            control.campaign_resume,
             "resumed",
             style="btn-primary",
         ),
@@ -75,9 +91,19 @@ ACTIONS: dict[str, Action] = {
             "unschedule",
             "Back to draft",
             "edit",
-            _alive(lambda c: c.status == Status.SCHEDULED),
-            lifecycle.campaign_unschedule,
+            _table(Move.UNSCHEDULE),
+            control.campaign_unschedule,
             "moved back to draft",
+        ),
+        Action(
+            "cancel",
+            "Cancel sending",
+            "send",
+            _table(Move.CANCEL),
+            control.campaign_cancel,
+            "cancelled",
+            style="btn-danger",
+            confirm="Stop this campaign for good? Recipients not sent yet are skipped.",
         ),
         Action(
             "duplicate",

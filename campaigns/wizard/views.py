@@ -18,7 +18,7 @@ from formtools.wizard.views import SessionWizardView
 from accounts.decorators import member_required
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_get
-from campaigns.services import crud, lifecycle
+from campaigns.services import control, crud
 from campaigns.services.validation import validate_campaign
 from campaigns.wizard import context as step_context
 from campaigns.wizard.forms import (
@@ -33,7 +33,7 @@ from campaigns.wizard.forms import (
     VariantsForm,
 )
 from campaigns.wizard.initial import initial_for
-from core.errors import NotFound, ValidationFailed
+from core.errors import ApplicationError, NotFound, ValidationFailed
 
 RESUME_KEY = "campaign_wizard_draft"
 
@@ -284,8 +284,8 @@ class CampaignWizardView(SessionWizardView):
             messages.error(self.request, "Your role cannot send campaigns; it is saved as a draft.")
             return redirect("campaigns:detail", draft.pk)
         try:
-            campaign = lifecycle.campaign_publish(campaign=draft, actor=self.request.user)
-        except (ValidationFailed, lifecycle.TransitionError) as exc:
+            campaign = control.campaign_publish(campaign=draft, actor=self.request.user)
+        except ApplicationError as exc:
             messages.error(self.request, exc.message)
             return redirect(reverse("campaigns:edit", args=[draft.pk]))
         if campaign.status == Campaign.Status.SCHEDULED:

@@ -5,7 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from campaigns.models import Campaign, CampaignActivity
-from campaigns.services import lifecycle
+from campaigns.services import control, lifecycle
 from core.errors import ApplicationError
 from tests.admin.formdata import change_form_data
 from tests.factories import CampaignFactory, VariantFactory
@@ -65,8 +65,8 @@ def test_pause_reports_a_refused_transition_and_still_pauses_the_rest(admin_clie
     running.refresh_from_db()
     assert draft.status == Status.DRAFT
     assert running.status == Status.PAUSED
-    assert _refusal(lifecycle.campaign_pause, draft) in notes
-    assert "draft" in _refusal(lifecycle.campaign_pause, draft)[1]
+    assert _refusal(control.campaign_pause, draft) in notes
+    assert "draft" in _refusal(control.campaign_pause, draft)[1]
     assert ("success", "Paused 1 campaign(s).") in notes
     assert not CampaignActivity.objects.filter(campaign=draft).exists()
 
@@ -83,7 +83,7 @@ def test_resume_restarts_paused_campaigns_and_refuses_completed_ones(admin_clien
     assert paused.status == Status.RUNNING
     assert paused.started_at is not None
     assert completed.status == Status.COMPLETED
-    assert _refusal(lifecycle.campaign_resume, completed) in notes
+    assert _refusal(control.campaign_resume, completed) in notes
 
 
 @pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_soft_delete_refuses_a_running_campaign(admin_client, account):
 @pytest.mark.django_db
 def test_pausing_a_deleted_campaign_is_refused(admin_client, account):
     gone = CampaignFactory(account=account, name="Gone", status=Status.RUNNING)
-    Campaign.objects.filter(pk=gone.pk).update(status=Status.PAUSED)
+    Campaign.objects.filter(pk=gone.pk).update(status=Status.PAUSED, paused_from=Status.RUNNING)
     gone.refresh_from_db()
     _run(admin_client, "soft_delete", gone)
 
@@ -153,7 +153,7 @@ def test_pausing_a_deleted_campaign_is_refused(admin_client, account):
 
     gone.refresh_from_db()
     assert gone.status == Status.PAUSED
-    assert notes == [_refusal(lifecycle.campaign_resume, gone)]
+    assert notes == [_refusal(control.campaign_resume, gone)]
     assert "deleted" in notes[0][1]
 
 

@@ -6,6 +6,7 @@ from accounts.services import api_key_create
 from tests.api.documents import SECRETS
 from tests.factories import (
     CampaignFactory,
+    ContactFactory,
     MessageTemplateFactory,
     SegmentFactory,
     SenderFactory,
@@ -29,6 +30,7 @@ def segments(account):
 
 @pytest.fixture
 def campaign(account, sender):
+    ContactFactory(account=account)  # somebody to send to: an empty audience is not published
     return CampaignFactory(account=account, sender=sender, name="Spring sale")
 
 

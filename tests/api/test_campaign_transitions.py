@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from accounts.models import Role
 from campaigns.models import Campaign, CampaignActivity
+from tests.factories import ContactFactory
 
 
 def _set_status(campaign, status):
-    Campaign.objects.filter(pk=campaign.pk).update(status=status)
+    paused_from = "running" if status == "paused" else ""
+    Campaign.objects.filter(pk=campaign.pk).update(status=status, paused_from=paused_from)
 
 
 def test_publish_a_ready_draft_starts_it(api, campaign):
@@ -39,7 +41,8 @@ def test_publish_with_a_future_start_schedules_it(api, campaign):
 
 
 def test_publish_of_an_incomplete_campaign_lists_the_problems(api, account):
-    # given a draft with no sender and no text
+    # given a draft with no sender and no text, for an audience of one
+    ContactFactory(account=account)
     created = api.post(
         "/api/campaigns", {"name": "Unfinished"}, content_type="application/json"
     ).json()

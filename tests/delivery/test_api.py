@@ -14,6 +14,12 @@ from tests.factories import CampaignFactory, ContactFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def someone(account):
+    """Somebody to send to: an empty audience is not published."""
+    return ContactFactory(account=account)
+
+
 def url(campaign, action):
     return f"/api/campaigns/{campaign.pk}/{action}"
 

@@ -26,7 +26,7 @@ from django.db.models import Count
 from accounts.models import Account
 from audience.models import Contact
 from campaigns.models import Campaign, Recipient
-from campaigns.services import lifecycle, scheduling
+from campaigns.services import control, scheduling
 from messaging.models import Sender
 from tests.messaging.provider_server import ProviderServer
 
@@ -197,7 +197,7 @@ def _run_with_a_crash(
     _purge_broker()
     campaign = _seed(server, rate=rate, audience=audience)
     scheduling.schedules_ensure()
-    lifecycle.campaign_publish(campaign=campaign)  # enqueues the prepare task on commit
+    control.campaign_publish(campaign=campaign)  # enqueues the prepare task on commit
     db.hand_over()
     cluster_env = _env(db, env)
     log = tmp_path / "qcluster.log"

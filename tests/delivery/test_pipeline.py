@@ -11,7 +11,7 @@ from django.utils import timezone
 from analytics.models import Event
 from campaigns import tasks
 from campaigns.models import Campaign, CampaignError, Recipient, SendBatch
-from campaigns.services import dispatch, lifecycle, sending
+from campaigns.services import control, dispatch, sending
 from core.errors import Conflict
 from tests.delivery.helpers import drain, running_campaign, statuses
 from tests.factories import CampaignFactory, ContactFactory, VariantFactory
@@ -188,7 +188,7 @@ def test_an_auth_failure_pauses_the_campaign_and_keeps_the_audience(
     # when the credentials are fixed and the campaign resumed
     provider.respond_with = None
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.campaign_resume(campaign=campaign)
+        control.campaign_resume(campaign=campaign)
     drain(campaign)
 
     # then everyone is sent once
@@ -208,7 +208,7 @@ def test_pause_stops_claiming_and_resume_never_resends(
     sending.batch_send(batch_id=first.pk)
 
     # when it is paused, the other batch tasks claim nothing
-    lifecycle.campaign_pause(campaign=campaign)
+    control.campaign_pause(campaign=campaign)
     for batch in rest:
         tasks.batch_send(batch.pk)
     assert len(provider.requests) == 10
@@ -216,7 +216,7 @@ def test_pause_stops_claiming_and_resume_never_resends(
 
     # and when it is resumed, the rest goes out and nobody gets a second message
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.campaign_resume(campaign=campaign)
+        control.campaign_resume(campaign=campaign)
     drain(campaign)
     assert statuses(campaign) == {"sent": 30}
     assert len(provider.requests) == 30
@@ -231,7 +231,7 @@ def test_cancel_skips_whoever_was_not_sent(account, wa_sender, provider, setting
     dispatch.dispatch_due(campaign_id=campaign.pk)
     sending.batch_send(batch_id=SendBatch.objects.filter(campaign=campaign).first().pk)
 
-    dispatch.campaign_cancel(campaign=campaign)
+    control.campaign_cancel(campaign=campaign)
 
     campaign.refresh_from_db()
     assert (campaign.status, campaign.status_reason) == (Campaign.Status.COMPLETED, "cancelled")
@@ -239,7 +239,7 @@ def test_cancel_skips_whoever_was_not_sent(account, wa_sender, provider, setting
     drain(campaign)
     assert len(provider.requests) == 10
     with pytest.raises(Conflict):
-        dispatch.campaign_cancel(campaign=campaign)
+        control.campaign_cancel(campaign=campaign)
 
 
 def test_expired_claims_become_uncertain_and_are_not_resent(account, wa_sender, provider):
@@ -295,7 +295,7 @@ def test_ab_variants_split_by_id_and_send_their_own_message(
 
     # when it is published and its tasks run
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        lifecycle.campaign_publish(campaign=campaign)
+        control.campaign_publish(campaign=campaign)
     assert len(callbacks) == 1
     assert dispatch.campaign_prepare(campaign_id=campaign.pk) == 40
     campaign.refresh_from_db()

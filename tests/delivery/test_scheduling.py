@@ -8,7 +8,7 @@ import time_machine
 from django_q.models import Schedule
 
 from campaigns.models import Campaign, Recipient
-from campaigns.services import lifecycle, scheduling
+from campaigns.services import control, scheduling
 from tests.factories import CampaignFactory, ContactFactory
 
 UTC = dt.UTC
@@ -199,7 +199,8 @@ def test_without_local_delivery_everyone_gets_the_start_in_one_update(
 def test_publishing_a_scheduled_campaign_creates_its_schedule_row(
     account, django_capture_on_commit_callbacks
 ):
-    # given a campaign scheduled for tomorrow 09:00 Paris
+    # given a campaign scheduled for tomorrow 09:00 Paris, for an audience of one
+    ContactFactory(account=account)
     with time_machine.travel(dt.datetime(2026, 3, 28, 12, 0, tzinfo=UTC), tick=False):
         campaign = CampaignFactory(
             account=account,
@@ -209,7 +210,7 @@ def test_publishing_a_scheduled_campaign_creates_its_schedule_row(
         )
         # when it is published
         with django_capture_on_commit_callbacks(execute=True):
-            lifecycle.campaign_publish(campaign=campaign)
+            control.campaign_publish(campaign=campaign)
 
     # then a one-off Schedule starts it at its start date, without catch-up replays
     row = Schedule.objects.get(name=f"campaign-{campaign.pk}-run")
@@ -219,7 +220,7 @@ def test_publishing_a_scheduled_campaign_creates_its_schedule_row(
     assert row.next_run == dt.datetime(2026, 3, 29, 7, 0, tzinfo=UTC)
 
     # and unscheduling removes it
-    lifecycle.campaign_unschedule(campaign=campaign)
+    control.campaign_unschedule(campaign=campaign)
     assert not Schedule.objects.filter(name=f"campaign-{campaign.pk}-run").exists()
 
 

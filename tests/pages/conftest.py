@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import Role
-from tests.factories import CampaignFactory
+from tests.factories import CampaignFactory, ContactFactory
 
 ROLES = [Role.OWNER, Role.MANAGER, Role.MARKETER, Role.VIEWER]
 WRITE_ROLES = [Role.OWNER, Role.MANAGER, Role.MARKETER]
@@ -22,6 +22,7 @@ def as_role(client, account, make_member):
 
 @pytest.fixture
 def draft(account):
+    ContactFactory(account=account)  # somebody to send to: an empty audience is not published
     return CampaignFactory(account=account, name="Spring sale", status="draft")
 
 

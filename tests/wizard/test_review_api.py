@@ -6,6 +6,12 @@ from tests.factories import CampaignFactory, ContactFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def someone(account):
+    """Somebody to send to: an empty audience is not published."""
+    return ContactFactory(account=account)
+
+
 def test_validate_lists_every_problem_with_its_field(account, api):
     campaign = CampaignFactory(account=account, sender=None, message_content="")
     body = api.post(f"/api/campaigns/{campaign.pk}/validate").json()
