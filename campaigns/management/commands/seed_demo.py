@@ -5,31 +5,33 @@ when the demo account has none, so a second run adds nothing and takes well unde
 Contacts and their tag links go in with ``bulk_create`` (a few queries for the thousand), and
 the data are drawn from a fixed seed so every install shows the same store.
 
-Campaign statuses are set directly rather than through the lifecycle: this is a picture of a
-store some weeks into using the product, not a sequence of sends.
+Campaigns are never given a status by hand: each is written as a draft, then published,
+paused or left as it is through ``campaigns.services.control``, with the send pipeline running
+inline against the sandbox sender and its status playback applied at once. So every figure
+the demo shows (sent, delivered, read, failed, the error log) is one the product produced, and
+it holds nothing the product cannot do yet: no clicks, conversions or revenue, no running
+journeys.
 """
 
+import ast
+import logging
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 
 import phonenumbers
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Account, Membership, Role
 from audience.models import AttributeDefinition, Contact, Segment, Tag
-from campaigns.models import (
-    AutomationTrigger,
-    Campaign,
-    CampaignActivity,
-    CampaignError,
-    Variant,
-    WorkflowStep,
-)
+from audience.services.segments import campaign_refresh_reach, segment_recount
+from campaigns.models import AutomationTrigger, Campaign, Variant, WorkflowStep
+from campaigns.services import control, lifecycle
 from messaging.models import Sender
 from templates_app.models import MessageTemplate
 
@@ -336,7 +338,9 @@ class Command(BaseCommand):
             segments = self._segments(account, users["demo"])
             templates = self._templates(account)
             sender = self._sender(account)
-            self._campaigns(account, users["demo"], sender, segments, templates)
+        # Outside the transaction above: each campaign step commits, and the pipeline that
+        # runs after a commit sees the contacts.
+        self._campaigns(account, users["demo"], sender, segments, templates)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready.")
             + " Log in at /accounts/login/ as demo / demo-pass-2026 (marketer) or "
@@ -484,6 +488,8 @@ class Command(BaseCommand):
             )
             segments[name] = segment
             made += created
+            if segment.counted_at is None:
+                segment_recount(segment=segment)
         self._say("segments", f"{len(SEGMENTS)} segments", made)
         return segments
 
@@ -509,7 +515,8 @@ class Command(BaseCommand):
                 "name": "Demo sandbox",
                 "channel": Sender.Channel.SANDBOX,
                 "display_phone_number": "+1 555 0100",
-                "rate_limit_per_second": 80,
+                # The sandbox has no provider limit to respect; a high rate keeps seeding quick.
+                "rate_limit_per_second": 1000,
                 # Plays back delivered / read / failed statuses, so a send shows a whole life.
                 "simulate_statuses": True,
             },
@@ -520,13 +527,18 @@ class Command(BaseCommand):
     # -- campaigns -------------------------------------------------------------------------
 
     def _campaigns(self, account, owner, sender, segments, templates) -> None:
+        """Each campaign is written as a draft, then taken where it stands through the same
+        control service and pipeline a marketer's clicks use, inline, against the sandbox."""
         made = 0
         for spec in self._campaign_specs(segments, templates):
             if Campaign.objects.for_account(account).filter(name=spec["name"]).exists():
                 continue
             self._campaign(account, owner, sender, spec)
             made += 1
-        self._say("campaigns", "every status and type", made)
+        self._say("campaigns", "sent through the sandbox", made)
+        played = _sandbox_statuses_play_back()
+        if played:
+            self.stdout.write(f"  {'statuses':<17} {played} delivered / read / failed played back")
 
     def _campaign(self, account, owner, sender, spec: dict) -> Campaign:
         spec = dict(spec)
@@ -534,83 +546,86 @@ class Command(BaseCommand):
         variants = spec.pop("variants", [])
         steps = spec.pop("steps", [])
         triggers = spec.pop("triggers", [])
-        errors = spec.pop("errors", [])
-        sent = spec.pop("sent", 0)
-        campaign = Campaign.objects.create(
-            account=account, sender=sender, created_by=owner, **spec, **_stats(sent, self.rng)
-        )
-        campaign.segments.set(segments)
-        Variant.objects.bulk_create(Variant(campaign=campaign, **v) for v in variants)
-        WorkflowStep.objects.bulk_create(
-            WorkflowStep(campaign=campaign, position=i, **s) for i, s in enumerate(steps)
-        )
-        AutomationTrigger.objects.bulk_create(
-            AutomationTrigger(campaign=campaign, **t) for t in triggers
-        )
-        CampaignError.objects.bulk_create(
-            CampaignError(campaign=campaign, timestamp=self.now - timedelta(hours=3), **e)
-            for e in errors
-        )
-        CampaignActivity.objects.create(
-            campaign=campaign, actor=owner, action="create", detail={"source": "seed_demo"}
-        )
+        then = spec.pop("then", [])
+        with transaction.atomic():
+            campaign = Campaign.objects.create(
+                account=account, sender=sender, created_by=owner, **spec
+            )
+            campaign.segments.set(segments)
+            Variant.objects.bulk_create(Variant(campaign=campaign, **v) for v in variants)
+            WorkflowStep.objects.bulk_create(
+                WorkflowStep(campaign=campaign, position=i, **s) for i, s in enumerate(steps)
+            )
+            AutomationTrigger.objects.bulk_create(
+                AutomationTrigger(campaign=campaign, **t) for t in triggers
+            )
+            lifecycle.record(campaign=campaign, actor=owner, action="create", source="seed_demo")
+            campaign_refresh_reach(campaign=campaign)
+        # Each step commits on its own, so the pipeline runs inline right after it (without
+        # django-q's line per task in the command's output).
+        with override_settings(CAMPAIGNS_TASKS_SYNC=True), _quiet("django-q"):
+            for step, options in then:
+                getattr(control, step)(campaign=campaign, actor=owner, **options)
+        campaign.refresh_from_db()
         return campaign
 
     def _campaign_specs(self, segments, templates) -> list[dict]:
         now = self.now
         day = timedelta(days=1)
         text = Campaign.MessageType.TEXT
-        spring = templates["spring_sale"]
         greeting = "Hi {{first_name}}, "
         return [
             {
                 "name": "Spring sale announcement",
                 "description": "Storewide spring sale, sent to everyone subscribed.",
                 "type": Campaign.Type.BROADCAST,
-                "status": Campaign.Status.COMPLETED,
                 "message_type": Campaign.MessageType.TEMPLATE,
-                "template": spring,
+                "template": templates["spring_sale"],
                 "message_variables": ["first_name", "discount"],
-                "start_date": now - 30 * day,
-                "started_at": now - 30 * day,
-                "completed_at": now - 30 * day + timedelta(hours=2),
-                "tracking_url": "https://shop.example.com/spring",
-                "sent": 912,
-                "errors": [
-                    {
-                        "error_type": "131026",
-                        "message": "Message undeliverable: the number is not on WhatsApp.",
-                        "count": 14,
-                    },
-                    {
-                        "error_type": "131047",
-                        "message": "Re-engagement message: more than 24 hours since the reply.",
-                        "count": 3,
-                    },
-                ],
+                "personalization": {
+                    "variables": {
+                        "1": {"source": "field", "value": "first_name", "fallback": "there"},
+                        "2": {"source": "text", "value": "20%"},
+                    }
+                },
+                "then": [("campaign_publish", {})],
             },
             {
-                "name": "Weekend flash sale (UK)",
-                "description": "48-hour flash sale for British customers.",
-                "type": Campaign.Type.BROADCAST,
-                "status": Campaign.Status.RUNNING,
+                "name": "Free shipping vs 10% off",
+                "description": "A/B test of two offers to the Americas; compare the variants.",
+                "type": Campaign.Type.AB_TEST,
+                "ab_enabled": True,
+                "winner_criteria": Campaign.WinnerCriteria.ENGAGEMENT,
                 "audience_type": Campaign.AudienceType.SEGMENT,
-                "segments": [segments["UK customers"]],
+                "segments": [segments["Americas"]],
+                "message_type": text,
+                "message_content": greeting + "free shipping on every order this week.",
+                "variants": [
+                    _variant("A", "Free shipping", "Free shipping on every order!", 50),
+                    _variant("B", "10% off", "Take 10% off your next order!", 50),
+                ],
+                "then": [("campaign_publish", {})],
+            },
+            {
+                # Contacts span 19 hours of time zones, so at any hour some are in their quiet
+                # hours: they wait for 08:00 their time while the others get it now.
+                "name": "Weekend flash sale",
+                "description": "Sent now, except where it is night: there it waits for 08:00.",
+                "type": Campaign.Type.BROADCAST,
                 "message_content": greeting + "our flash sale ends Sunday at midnight. 🛍️",
                 "buttons": [
                     {"type": "url", "text": "Shop the sale", "value": "https://shop.example.com"}
                 ],
                 "message_type": Campaign.MessageType.INTERACTIVE,
                 "timezone": "Europe/London",
-                "start_date": now - timedelta(hours=2),
-                "started_at": now - timedelta(hours=2),
-                "sent": 96,
+                "quiet_hours_start": time(21, 0),
+                "quiet_hours_end": time(8, 0),
+                "then": [("campaign_publish", {})],
             },
             {
                 "name": "Black Friday early access",
                 "description": "Early access for VIPs, delivered at 9:00 in each contact's time.",
                 "type": Campaign.Type.BROADCAST,
-                "status": Campaign.Status.SCHEDULED,
                 "audience_type": Campaign.AudienceType.CUSTOM,
                 "custom_filters": {
                     "op": "and",
@@ -620,33 +635,45 @@ class Command(BaseCommand):
                 "message_content": greeting + "Black Friday starts early for you. 🎁",
                 "send_now": False,
                 "start_date": now + 7 * day,
+                "timezone": "Europe/London",
                 "delivery_time": time(9, 0),
                 "local_time_delivery": True,
                 "quiet_hours_start": time(21, 0),
                 "quiet_hours_end": time(8, 0),
+                "then": [("campaign_publish", {})],
+            },
+            {
+                "name": "UK loyalty thank-you",
+                "description": "Scheduled for next week, then paused by the team.",
+                "type": Campaign.Type.BROADCAST,
+                "audience_type": Campaign.AudienceType.SEGMENT,
+                "segments": [segments["UK customers"]],
+                "message_type": text,
+                "message_content": greeting + "thank you for shopping with us this year. 💙",
+                "send_now": False,
+                "start_date": now + 6 * day,
+                "timezone": "Europe/London",
+                "then": [
+                    ("campaign_publish", {}),
+                    ("campaign_pause", {"reason": "Paused while the wording is checked."}),
+                ],
             },
             {
                 "name": "New arrivals",
                 "description": "Draft: this week's new products.",
                 "type": Campaign.Type.BROADCAST,
-                "status": Campaign.Status.DRAFT,
                 "message_type": Campaign.MessageType.MEDIA,
                 "message_content": "New this week 👀",
                 "media_urls": ["https://shop.example.com/media/new-arrivals.jpg"],
             },
             {
                 "name": "Welcome series",
-                "description": "Three messages over the first week after sign-up.",
+                "description": "Draft drip: three messages over the first week after sign-up.",
                 "type": Campaign.Type.DRIP,
-                "status": Campaign.Status.RUNNING,
                 "audience_type": Campaign.AudienceType.SEGMENT,
                 "segments": [segments["Recent sign-ups"]],
                 "message_type": text,
                 "message_content": greeting + "welcome to Demo Store!",
-                "frequency": Campaign.Frequency.DAILY,
-                "start_date": now - 14 * day,
-                "started_at": now - 14 * day,
-                "sent": 240,
                 "steps": [
                     _step("welcome", 0, greeting + "welcome to Demo Store!"),
                     _step("tips", 24, "Three ways to get the most from your account."),
@@ -660,19 +687,15 @@ class Command(BaseCommand):
             },
             {
                 "name": "Cart abandonment",
-                "description": "Reminds shoppers who left items in their cart.",
+                "description": "Draft automation: reminds shoppers who left items in their cart.",
                 "type": Campaign.Type.AUTOMATION,
-                "status": Campaign.Status.PAUSED,
-                "status_reason": "Paused while the discount code is renewed.",
                 "automation_enabled": True,
                 "message_type": text,
                 "message_content": greeting + "you left something in your cart.",
-                "started_at": now - 20 * day,
-                "sent": 130,
                 "triggers": [
                     {
                         "type": AutomationTrigger.Type.USER_ACTION,
-                        "condition": {"event": "cart_abandoned", "afterMinutes": 60},
+                        "condition": {"event": "cart_abandoned"},
                     }
                 ],
                 "steps": [
@@ -681,75 +704,49 @@ class Command(BaseCommand):
                 ],
             },
             {
-                "name": "VIP anniversary",
-                "description": "Draft automation: a thank-you on the sign-up anniversary.",
-                "type": Campaign.Type.AUTOMATION,
-                "status": Campaign.Status.DRAFT,
-                "automation_enabled": True,
-                "message_type": text,
-                "message_content": greeting + "happy anniversary! A gift is waiting.",
-                "triggers": [
-                    {
-                        "type": AutomationTrigger.Type.DATE_BASED,
-                        "condition": {"attribute": "signup_date", "anniversary": True},
-                    },
-                    {"type": AutomationTrigger.Type.TAG_ADDED, "condition": {"tag": "vip"}},
-                ],
-                "steps": [_step("gift", 0, greeting + "happy anniversary! A gift is waiting.")],
-            },
-            {
-                "name": "Free shipping vs 10% off",
-                "description": "A/B test of two offers; the winner was free shipping.",
-                "type": Campaign.Type.AB_TEST,
-                "status": Campaign.Status.COMPLETED,
-                "ab_enabled": True,
-                "winner_criteria": Campaign.WinnerCriteria.CONVERSIONS,
-                "message_type": text,
-                "message_content": greeting + "free shipping on every order this week.",
-                "start_date": now - 10 * day,
-                "started_at": now - 10 * day,
-                "completed_at": now - 9 * day,
-                "sent": 400,
-                "variants": [
-                    _variant("A", "Free shipping", "Free shipping on every order!", 50, True),
-                    _variant("B", "10% off", "Take 10% off your next order!", 50, False),
-                ],
-            },
-            {
                 "name": "Emoji in the opening line",
                 "description": "Draft A/B test with three variants.",
                 "type": Campaign.Type.AB_TEST,
-                "status": Campaign.Status.DRAFT,
                 "ab_enabled": True,
                 "winner_criteria": Campaign.WinnerCriteria.CLICKS,
                 "message_type": text,
                 "message_content": "New styles just landed.",
                 "variants": [
-                    _variant("A", "Plain", "New styles just landed.", 34, False),
-                    _variant("B", "One emoji", "✨ New styles just landed.", 33, False),
-                    _variant("C", "Two emoji", "✨👗 New styles just landed.", 33, False),
-                ],
-            },
-            {
-                "name": "Loyalty points reminder",
-                "description": "Failed: the template was still waiting for approval.",
-                "type": Campaign.Type.BROADCAST,
-                "status": Campaign.Status.FAILED,
-                "status_reason": "The provider refused the template: it is not approved yet.",
-                "message_type": Campaign.MessageType.TEMPLATE,
-                "template": templates["loyalty_points"],
-                "message_variables": ["first_name", "points"],
-                "started_at": now - 3 * day,
-                "completed_at": now - 3 * day,
-                "errors": [
-                    {
-                        "error_type": "132001",
-                        "message": "Template does not exist or is not approved.",
-                        "count": 1,
-                    }
+                    _variant("A", "Plain", "New styles just landed.", 34),
+                    _variant("B", "One emoji", "✨ New styles just landed.", 33),
+                    _variant("C", "Two emoji", "✨👗 New styles just landed.", 33),
                 ],
             },
         ]
+
+
+@contextmanager
+def _quiet(logger_name: str):
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _sandbox_statuses_play_back() -> int:
+    """Run now the status playback the sandbox scheduled for its messages (what the cluster
+    would do a few seconds later), so the demo opens with delivered, read and failed counts."""
+    from django_q.models import Schedule
+
+    from messaging.services.sandbox import sandbox_statuses_emit
+
+    applied = 0
+    rows = Schedule.objects.filter(func="messaging.tasks.sandbox_statuses_emit").order_by(
+        "next_run"
+    )
+    for schedule in rows:
+        message_pks, stage = ast.literal_eval(schedule.args)
+        applied += sandbox_statuses_emit(message_pks=message_pks, stage=stage).applied
+        schedule.delete()
+    return applied
 
 
 def _step(step_id: str, delay_hours: int, content: str, conditions=None) -> dict:
@@ -761,32 +758,10 @@ def _step(step_id: str, delay_hours: int, content: str, conditions=None) -> dict
     }
 
 
-def _variant(key: str, name: str, content: str, split: int, winner: bool) -> dict:
+def _variant(key: str, name: str, content: str, split: int) -> dict:
     return {
         "key": key,
         "name": name,
         "message": {"type": "text", "content": content},
         "split_percentage": split,
-        "is_winner": winner,
-    }
-
-
-def _stats(sent: int, rng: random.Random) -> dict:
-    """Plausible counters for ``sent`` messages (delivered ⊇ read ⊇ clicked ⊇ converted)."""
-    if not sent:
-        return {}
-    failed = int(sent * rng.uniform(0.01, 0.04))
-    delivered = sent - failed
-    opened = int(delivered * rng.uniform(0.6, 0.85))
-    clicked = int(opened * rng.uniform(0.15, 0.35))
-    converted = int(clicked * rng.uniform(0.1, 0.3))
-    return {
-        "total_recipients": sent + int(sent * 0.02),
-        "total_sent": sent,
-        "total_delivered": delivered,
-        "total_failed": failed,
-        "total_opened": opened,
-        "total_clicked": clicked,
-        "total_converted": converted,
-        "estimated_revenue": Decimal(converted) * Decimal("42.50"),
     }
