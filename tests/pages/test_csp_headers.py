@@ -168,7 +168,8 @@ def test_no_script_builds_code_from_strings_or_writes_style_attributes():
     # eval-like calls need 'unsafe-eval'; a style attribute written from a script is refused
     # by style-src 'self' (setting element.style.width is allowed, and is what to use)
     forbidden = re.compile(
-        r"\beval\(|new Function\(|setAttribute\(\s*['\"]style|\.innerHTML\s*=\s*[^\"';]*<[^>]*style=",
+        r"\beval\(|new Function\(|setAttribute\(\s*['\"]style"
+        r"|\.innerHTML\s*=\s*[^\"';]*<[^>]*style=",
     )
     ours = [p for d in STATIC_JS_DIRS for p in d.rglob("*.js")]
     assert ours
