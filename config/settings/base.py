@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "formtools",
     "django_htmx",
+    "csp",  # Content-Security-Policy header (policy in security.py); its checks catch 3.x settings
     "django_q",
     "ninja",  # serves /api/docs with its bundled Swagger UI instead of a CDN
     "core",
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
