@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format bench check-deploy clean
+.PHONY: help install browser run test lint format bench check-deploy clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -24,7 +24,10 @@ run: install ## Migrate, load demo data and serve on 127.0.0.1:$(PORT) with a qc
 	$(BIN)/python manage.py seed_demo
 	PORT=$(PORT) exec ./scripts/serve.sh
 
-test: install ## Lint, check migrations and run the whole suite
+browser: ## Make sure Debian's Chromium is there for the browser tests (installs it if it may)
+	@./scripts/ensure-browser.sh
+
+test: install browser ## Lint, check migrations and run the whole suite (Chromium included)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from accounts.models import Role
@@ -89,7 +91,7 @@ def other_api_key(other_account):
     return raw
 
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # scripts/ensure-browser.sh
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -103,8 +105,6 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def browser_page():
     """A fresh headless Chromium page (Debian's build; no browser download)."""
-    import os
-
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
