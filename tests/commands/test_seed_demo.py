@@ -237,9 +237,10 @@ def test_every_figure_was_produced_by_the_pipeline(demo):
         # the counters are the recipients' statuses, each message one the sandbox recorded
         assert campaign.total_recipients == recipients.count() == campaign.estimated_reach
         assert campaign.total_sent == recipients.exclude(sent_at=None).count()
-        assert campaign.total_sent == SandboxMessage.objects.filter(
-            recipient_id__in=recipients.values("pk")
-        ).count()
+        assert (
+            campaign.total_sent
+            == SandboxMessage.objects.filter(recipient_id__in=recipients.values("pk")).count()
+        )
         assert campaign.total_delivered == statuses["delivered"] + statuses["read"]
         assert campaign.total_opened == statuses["read"]
         assert campaign.total_failed == statuses["failed"]
