@@ -459,7 +459,7 @@ class _Run:
         job = self.job
         if self.error_file is not None:
             self.error_file.seek(0)
-            job.error_file.save(f"import-{job.pk}-errors.csv", File(self.error_file), save=False)
+            job.error_file.save("errors.csv", File(self.error_file), save=False)
             self.error_file.close()
         job.status = ImportJob.Status.COMPLETED
         job.finished_at = timezone.now()
