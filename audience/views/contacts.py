@@ -2,6 +2,7 @@
 export. Views only parse, call one service or selector, and render."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -17,6 +18,7 @@ from audience.services import contacts as contact_services
 from audience.services import imports as import_services
 from audience.services.attributes import attribute_definitions
 from core.errors import NotFound, ValidationFailed
+from core.uploads import size_text
 
 PAGE_SIZE = 50
 FIELD_CHOICES = [
@@ -184,12 +186,17 @@ def contact_export_view(request):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file", help_text="First row: column names. UTF-8 or Excel CSV."
-    )
+    file = forms.FileField(label="CSV file")
     review = forms.BooleanField(
         required=False, initial=True, label="Review the columns before importing"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "First row: column names. UTF-8 or Excel CSV, up to "
+            f"{size_text(settings.CONTACT_IMPORT_MAX_BYTES)}."
+        )
 
 
 @member_required(permission="edit")

@@ -10,7 +10,10 @@ public.
 import csv
 import importlib
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -217,3 +220,23 @@ def test_the_migration_moves_the_files_of_existing_installs_out_of_public_media(
     assert b"not-a-phone" in _body(errors)
     upload = client.get(reverse("audience:import_file", args=[job.pk]))
     assert _body(upload) == b"phone\n+33612345678\nnot-a-phone\n"
+
+
+def test_a_private_root_inside_the_public_media_root_stops_the_start(tmp_path, settings):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "media" / "private"),
+    }
+    started = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode != 0
+    assert "PRIVATE_MEDIA_ROOT" in started.stderr
+    assert "must not be inside MEDIA_ROOT" in started.stderr

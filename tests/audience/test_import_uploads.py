@@ -109,6 +109,7 @@ def test_a_csv_over_the_limit_is_a_form_error_in_the_page(client, account, make_
     )
     assert response.status_code == 422
     assert "the limit is 1 KB" in response.content.decode()
+    assert "up to 1 KB" in response.content.decode()  # the form says the limit up front
     assert not ImportJob.objects.exists()
     assert _files_under(settings.PRIVATE_MEDIA_ROOT) == []
 
