@@ -363,12 +363,14 @@ def _row_item(row: list[str], plan: list[tuple[int, str, str]]) -> dict:
 
 def _swallowed_rows(row: list[str], delimiter: str, width: int) -> bool:
     """Whether a record read over several lines took in lines that look like rows: a later
-    line of one of its values holds the delimiter (any line, in a one-column file). A quoted
-    address over two lines does not; lines taken in by an unbalanced quote do."""
+    line of one of its values holds as many delimiters as a row of two or three columns (any
+    line, in a one-column file). A quoted address over two lines ("1 Main Street" / "Paris,
+    France") does not; the lines an unbalanced quote takes in do."""
+    needed = min(width - 1, 2)
     for cell in row:
         if "\n" in cell or "\r" in cell:
             for line in cell.splitlines()[1:]:
-                if width < 2 or delimiter in line:
+                if line.count(delimiter) >= needed:
                     return True
     return False
 

@@ -176,12 +176,21 @@ def test_a_quote_closed_further_down_rejects_the_merged_row_and_goes_on(api, acc
 def test_a_quoted_value_on_several_lines_is_still_imported(api, account):
     # given a real multi-line value (an address), properly quoted
     content = _csv(
-        [["phone", "first_name", "address"], ["+33612345601", "Ada", "1 Main Street\nFloor 2"]]
+        [
+            ["phone", "first_name", "address"],
+            ["+33612345601", "Ada", "1 Main Street\nFloor 2"],
+            ["+33612345602", "Bob", "2 Rue de la Paix\n75002 Paris, France"],
+        ]
     )
     job = _run(api, content)
-    assert (job.imported, job.failed) == (1, 0)
-    ada = Contact.objects.get(account=account)
-    assert ada.attributes == {"address": "1 Main Street\nFloor 2"}
+    assert (job.imported, job.failed) == (2, 0)
+    addresses = dict(
+        Contact.objects.filter(account=account).values_list("first_name", "attributes__address")
+    )
+    assert addresses == {
+        "Ada": "1 Main Street\nFloor 2",
+        "Bob": "2 Rue de la Paix\n75002 Paris, France",
+    }
 
 
 def test_a_quote_that_swallows_more_than_the_reader_holds_is_reported(api, account):
