@@ -103,6 +103,17 @@ class ImportJobAdmin(admin.ModelAdmin):
     search_fields = ("original_name", "account__name")
     list_select_related = ("account", "created_by")
     date_hierarchy = "created_at"
+    # The files are private (no URL): shown by their stored name, never as links.
+    exclude = ("file", "error_file")
+    readonly_fields = ("stored_file", "stored_error_file")
+
+    @admin.display(description="file (private)")
+    def stored_file(self, obj):
+        return obj.file.name
+
+    @admin.display(description="rejected rows (private)")
+    def stored_error_file(self, obj):
+        return obj.error_file.name or "-"
 
     def has_add_permission(self, request):
         return False

@@ -16,7 +16,7 @@ from audience.services import attributes as attribute_services
 from audience.services import contacts as contact_services
 from audience.services import imports as import_services
 from audience.services.exports import contacts_export_csv
-from core.api import actor, require_permission
+from core.api import ErrorOut, actor, require_permission
 
 router = Router(tags=["contacts"])
 
@@ -187,7 +187,11 @@ def bulk_contacts(request: HttpRequest, payload: BulkIn):
 
 
 @router.post(
-    "/contacts/import", response={202: ImportAccepted}, summary="Import contacts from a CSV file"
+    "/contacts/import",
+    response={202: ImportAccepted, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    summary="Import contacts from a CSV file",
+    description="A file larger than the install's limit (`CONTACT_IMPORT_MAX_BYTES`, 25 MB by "
+    "default) is refused with 413 and the limit in `detail`; nothing is stored.",
 )
 def import_contacts(request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = ""):
     require_permission(request, "edit")

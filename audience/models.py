@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from accounts.models import Account, validate_time_zone
 from core.models import AccountScopedManager, TimeStampedModel
+from core.storage import private_storage, random_name
 
 
 class Tag(TimeStampedModel):
@@ -137,8 +138,21 @@ class SuppressionEntry(TimeStampedModel):
         return self.phone or self.email or ""
 
 
+def import_file_name(instance, filename: str) -> str:
+    return random_name("imports", "csv")
+
+
+def import_errors_name(instance, filename: str) -> str:
+    return random_name("imports/errors", "csv")
+
+
 class ImportJob(TimeStampedModel):
-    """One CSV import: the task streams ``file`` and reports progress here."""
+    """One CSV import: the task streams ``file`` and reports progress here.
+
+    The upload and its rejected rows hold personal data: both are in the private storage
+    (never under the public media root) under random names, and leave it only through the
+    download views, which check the account and the role.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -147,7 +161,7 @@ class ImportJob(TimeStampedModel):
         FAILED = "failed", "Failed"
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="import_jobs")
-    file = models.FileField(upload_to="imports/%Y/%m/")
+    file = models.FileField(upload_to=import_file_name, storage=private_storage)
     original_name = models.CharField(max_length=255, blank=True, default="")
     mapping = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -170,7 +184,9 @@ class ImportJob(TimeStampedModel):
     delimiter = models.CharField(max_length=1, default=",")
     queued_at = models.DateTimeField(null=True, blank=True)
     # Every rejected row with its reason (``errors`` keeps only the first ones).
-    error_file = models.FileField(upload_to="imports/errors/%Y/%m/", blank=True, default="")
+    error_file = models.FileField(
+        upload_to=import_errors_name, storage=private_storage, blank=True, default=""
+    )
     new_attributes = models.JSONField(default=list, blank=True)
 
     objects = AccountScopedManager()

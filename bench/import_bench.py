@@ -59,6 +59,7 @@ TAGS = ["newsletter", "loyal", "vip", "churn-risk", "beta"]
 
 def _setup(media: Path) -> None:
     os.environ["MEDIA_ROOT"] = str(media)
+    os.environ["PRIVATE_MEDIA_ROOT"] = str(media.parent / "private")
     database_ensure()
     import django
 

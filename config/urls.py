@@ -18,6 +18,15 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
+    from pathlib import Path
+
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from core.storage import PUBLIC_MEDIA_FOLDER
+
+    # Only the media providers fetch: nothing else under MEDIA_ROOT is ever served, so a file
+    # left there by mistake (or by an old version) does not become public.
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}{PUBLIC_MEDIA_FOLDER}/",
+        document_root=Path(settings.MEDIA_ROOT) / PUBLIC_MEDIA_FOLDER,
+    )

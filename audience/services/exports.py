@@ -29,8 +29,11 @@ class _Echo:
         return value
 
 
-def _safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in free text (numbers such as +3361… stay as they are)."""
+def cell_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in free text (numbers such as +3361… stay as they are).
+
+    Every CSV we hand out that holds text people typed goes through this one function: the
+    exports here and the rejected rows of an import."""
     if value and value.startswith(_FORMULA_START):
         if not value.lstrip("+-").replace(".", "", 1).isdigit():
             return "'" + value
@@ -42,7 +45,7 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _safe(str(value))
+    return cell_safe(str(value))
 
 
 def contacts_export_csv(*, account, queryset=None):

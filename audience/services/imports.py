@@ -5,6 +5,12 @@ at a time, and upserts each chunk with ``contacts_upsert`` (a fixed number of qu
 chunk). Memory holds one chunk, whatever the file's size. The job's counters are written in
 the same transaction as the chunk they count, so a run that dies can be resumed: the next run
 skips the rows already counted.
+
+A CSV row may hold a quoted value over several lines. An unbalanced quote makes the reader do
+the same with the lines that follow, so a record that swallowed lines looking like rows of
+their own (or that the reader gave up on) is rejected with its row and line numbers, never
+imported as one merged contact. Cells of the rejected rows file are neutralised like the
+export's (``cell_safe``), since people open it in a spreadsheet.
 """
 
 import codecs
@@ -18,6 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
@@ -33,7 +40,9 @@ from audience.services.attributes import (
     attributes_ensure,
 )
 from audience.services.contacts import contact_item_clean, contacts_upsert
+from audience.services.exports import cell_safe
 from core.errors import ValidationFailed
+from core.uploads import upload_size_check
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +215,11 @@ def _sniff(head: bytes) -> tuple[str, str, list[str]]:
     delimiter = max(DELIMITERS, key=first_line.count) if first_line else ","
     if first_line.count(delimiter) == 0:
         delimiter = ","
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    try:
+        # newline="": a line may end in \n, \r\n or a bare \r, as the run reads it.
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise _invalid_file(f"The first row cannot be read as CSV ({exc}).") from None
     return encoding, delimiter, [h.strip() for h in header]
 
 
@@ -221,12 +234,19 @@ def import_create(
 ):
     """Store an uploaded CSV as an import job; queue it unless the mapping is to be reviewed.
 
-    Rejects (422, nothing stored) a file that is empty or has no header, and, for a job queued
+    Rejects (422, nothing stored) a file that is empty or has no header, (413) one larger than
+    ``CONTACT_IMPORT_MAX_BYTES``, and, for a job queued
     now, one without a phone column or whose mapping does not fit the header (a job kept for
     review is checked when its mapping is confirmed, ``import_queue``).
     """
     if upload is None or not getattr(upload, "size", 0):
         raise _invalid_file("The file is empty.")
+    upload_size_check(
+        upload=upload,
+        limit=settings.CONTACT_IMPORT_MAX_BYTES,
+        what="file",
+        hint="Split it into smaller files and import each one.",
+    )
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
     upload.seek(0)
@@ -267,9 +287,12 @@ def import_preview(*, job: ImportJob, rows: int = 3) -> list[dict]:
     with job.file.open("rb") as stored:
         head = stored.read(SNIFF_BYTES)
     text = head.decode(job.encoding, errors="replace")
-    reader = csv.reader(io.StringIO(text), delimiter=job.delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=job.delimiter)
     header = [h.strip() for h in next(reader, [])]
-    samples = list(islice(reader, rows))
+    try:
+        samples = list(islice(reader, rows))
+    except csv.Error:
+        samples = []  # an unreadable sample row: the run reports it with its row number
     mapping = job.mapping if isinstance(job.mapping, dict) else {}
     columns = import_columns(header=header, mapping=mapping, definitions=definitions, strict=False)
     targets = [c.target for c in columns]
@@ -338,6 +361,28 @@ def _row_item(row: list[str], plan: list[tuple[int, str, str]]) -> dict:
     return item
 
 
+def _swallowed_rows(row: list[str], delimiter: str, width: int) -> bool:
+    """Whether a record read over several lines took in lines that look like rows: a later
+    line of one of its values holds as many delimiters as a row of two or three columns (any
+    line, in a one-column file). A quoted address over two lines ("1 Main Street" / "Paris,
+    France") does not; the lines an unbalanced quote takes in do."""
+    needed = min(width - 1, 2)
+    for cell in row:
+        if "\n" in cell or "\r" in cell:
+            for line in cell.splitlines()[1:]:
+                if line.count(delimiter) >= needed:
+                    return True
+    return False
+
+
+def _unbalanced_quote(first: int, last: int) -> str:
+    return (
+        f'quote: a quote (") opened on line {first} is not closed where its value ends, so '
+        f"lines {first}–{last} were read as this one row and none of them was imported. "
+        f"Fix the quotes on line {first} and import those lines again."
+    )
+
+
 class _Run:
     """One pass over the job's file; state kept between chunks."""
 
@@ -351,6 +396,32 @@ class _Run:
         self.error_file = None
         self.error_writer = None
         self.header: list[str] = []
+        # Rows that an unbalanced quote merged with the lines after them: row -> message.
+        self.malformed: dict[int, str] = {}
+
+    def records(self, reader):
+        """``(row number, cells)`` of each record after the header (row 1, as in a
+        spreadsheet); a record that swallowed rows, or that the reader gave up on (a value
+        over ``csv.field_size_limit``), is noted in ``malformed`` and still counted as a row,
+        so a resumed run numbers the rows the same way."""
+        width, delimiter = len(self.header), self.job.delimiter
+        row_number, last_line = 1, reader.line_num
+        while True:
+            try:
+                for row in reader:
+                    row_number += 1
+                    line = reader.line_num
+                    if line - last_line > 1 and _swallowed_rows(row, delimiter, width):
+                        self.malformed[row_number] = _unbalanced_quote(last_line + 1, line)
+                    last_line = line
+                    yield row_number, row
+                return
+            except csv.Error:
+                # The reader drops the line it stopped on and goes on with the next one.
+                row_number += 1
+                self.malformed[row_number] = _unbalanced_quote(last_line + 1, reader.line_num)
+                last_line = reader.line_num
+                yield row_number, []
 
     def _plan(self, chunk):
         """Decide the targets; new attribute columns get a type from this (first) chunk."""
@@ -359,7 +430,11 @@ class _Run:
             if column.target.startswith("attributes."):
                 key = column.target[len("attributes.") :]
                 if key not in self.definitions:
-                    values = (row[column.index] for _, row in chunk if column.index < len(row))
+                    values = (
+                        row[column.index]
+                        for number, row in chunk
+                        if column.index < len(row) and number not in self.malformed
+                    )
                     wanted[key] = (column.name.strip()[:100], attribute_infer_type(values))
         if wanted:
             self.definitions = attributes_ensure(account=self.account, wanted=wanted)
@@ -385,14 +460,19 @@ class _Run:
             if self.error_writer is None:
                 self.error_file = tempfile.TemporaryFile(mode="w+", newline="", encoding="utf-8")
                 self.error_writer = csv.writer(self.error_file)
-                self.error_writer.writerow([*self.header, "import_row", "import_error"])
-            padded = row + [""] * (len(self.header) - len(row))
-            self.error_writer.writerow([*padded, row_number, message])
+                header = [cell_safe(cell) for cell in self.header]
+                self.error_writer.writerow([*header, "import_row", "import_error"])
+            padded = [cell_safe(cell) for cell in row] + [""] * (len(self.header) - len(row))
+            self.error_writer.writerow([*padded, row_number, cell_safe(message)])
 
     def clean(self, chunk: list[tuple[int, list[str]]]) -> tuple[list, list]:
         """Stored values or problems for each row; no database access."""
         cleans, failures = [], []
+        malformed = self.malformed
         for row_number, row in chunk:
+            if malformed and row_number in malformed:
+                failures.append((row_number, row, malformed[row_number]))
+                continue
             if not any(cell.strip() for cell in row):
                 continue  # a blank line: counted as processed, neither imported nor rejected
             clean, problems = contact_item_clean(
@@ -443,7 +523,7 @@ class _Run:
             self.columns = import_columns(
                 header=self.header, mapping=job.mapping, definitions=self.definitions
             )
-            rows = enumerate(reader, start=2)  # the header is row 1, as in a spreadsheet
+            rows = self.records(reader)
             if job.processed:
                 # Resume after a crash: these rows' results are already committed.
                 for _ in islice(rows, job.processed):
@@ -459,7 +539,7 @@ class _Run:
         job = self.job
         if self.error_file is not None:
             self.error_file.seek(0)
-            job.error_file.save(f"import-{job.pk}-errors.csv", File(self.error_file), save=False)
+            job.error_file.save("errors.csv", File(self.error_file), save=False)
             self.error_file.close()
         job.status = ImportJob.Status.COMPLETED
         job.finished_at = timezone.now()
@@ -468,6 +548,13 @@ class _Run:
             f"{job.imported} created, {job.updated} updated, {job.failed} rejected "
             f"out of {job.processed} rows."
         )
+        if self.malformed:
+            rows = sorted(self.malformed)
+            listed = ", ".join(str(n) for n in rows[:5]) + (", …" if len(rows) > 5 else "")
+            job.message += (
+                f' Row{"s" if len(rows) > 1 else ""} {listed}: an unbalanced quote (") '
+                "merged the lines after it into one row; see the rejected rows."
+            )
         job.save(
             update_fields=[
                 "status",

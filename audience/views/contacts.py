@@ -2,6 +2,7 @@
 export. Views only parse, call one service or selector, and render."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -17,6 +18,7 @@ from audience.services import contacts as contact_services
 from audience.services import imports as import_services
 from audience.services.attributes import attribute_definitions
 from core.errors import NotFound, ValidationFailed
+from core.uploads import size_text
 
 PAGE_SIZE = 50
 FIELD_CHOICES = [
@@ -184,12 +186,17 @@ def contact_export_view(request):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file", help_text="First row: column names. UTF-8 or Excel CSV."
-    )
+    file = forms.FileField(label="CSV file")
     review = forms.BooleanField(
         required=False, initial=True, label="Review the columns before importing"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "First row: column names. UTF-8 or Excel CSV, up to "
+            f"{size_text(settings.CONTACT_IMPORT_MAX_BYTES)}."
+        )
 
 
 @member_required(permission="edit")
@@ -275,17 +282,30 @@ def import_progress_view(request, job_id: int):
     return render(request, "audience/contacts/_progress.html", _job_context(job))
 
 
-@member_required
+def _private_download(file, *, filename: str) -> FileResponse:
+    """A private file as an attachment that no cache keeps."""
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=filename, content_type="text/csv"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# The upload and its rejected rows are the raw personal data of an import, read only by the
+# roles that may import ("edit"); a viewer follows the job's progress and counts. Another
+# account's job is a 404 (the selector), a signed-out visitor is sent to the login page.
+@member_required(permission="edit")
+def import_file_view(request, job_id: int):
+    job = _or_404(selectors.import_job_get, account=request.account, job_id=job_id)
+    return _private_download(job.file, filename=job.original_name or f"import-{job.pk}.csv")
+
+
+@member_required(permission="edit")
 def import_errors_view(request, job_id: int):
     job = _or_404(selectors.import_job_get, account=request.account, job_id=job_id)
     if not job.error_file:
         raise Http404("This import has no rejected rows.")
-    return FileResponse(
-        job.error_file.open("rb"),
-        as_attachment=True,
-        filename=f"import-{job.pk}-rejected-rows.csv",
-        content_type="text/csv",
-    )
+    return _private_download(job.error_file, filename=f"import-{job.pk}-rejected-rows.csv")
 
 
 urlpatterns = [
@@ -297,6 +317,7 @@ urlpatterns = [
     path("contacts/import/<int:job_id>/", import_job_view, name="import_job"),
     path("contacts/import/<int:job_id>/mapping/", import_mapping_view, name="import_mapping"),
     path("contacts/import/<int:job_id>/progress/", import_progress_view, name="import_progress"),
+    path("contacts/import/<int:job_id>/file.csv", import_file_view, name="import_file"),
     path("contacts/import/<int:job_id>/errors.csv", import_errors_view, name="import_errors"),
     path("contacts/<int:contact_id>/", contact_detail_view, name="contact_detail"),
     path("contacts/<int:contact_id>/delete/", contact_delete_view, name="contact_delete"),

@@ -6,10 +6,10 @@ into the model-field dict the crud service takes.
 """
 
 import json
-import uuid
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -22,10 +22,19 @@ from campaigns.wizard.fields import (
     media_kind_for,
     time_zone_choices,
 )
+from core.storage import PUBLIC_MEDIA_FOLDER, random_name
+from core.uploads import size_text, upload_size_problem
 from messaging.models import Sender
 from templates_app.models import MessageTemplate
 
 MAX_BUTTONS = 3
+
+
+def _media_limit(kind: str) -> int:
+    """The provider's limit for this kind of media, capped by MEDIA_UPLOAD_MAX_BYTES."""
+    return min(MEDIA_KINDS[kind][2], settings.MEDIA_UPLOAD_MAX_BYTES)
+
+
 BUTTON_TYPES = [("quickreply", "Quick reply"), ("url", "Open a URL"), ("call", "Call a number")]
 
 
@@ -195,11 +204,7 @@ class MessageForm(StepForm):
         widget=forms.Textarea(attrs={"rows": 8, "data-variable-target": "1"}),
         help_text="Insert variables such as {{first_name}}; they are filled per contact.",
     )
-    media_file = forms.FileField(
-        required=False,
-        label="Upload media",
-        help_text="JPEG/PNG up to 5 MB, MP4 up to 16 MB, PDF and office documents up to 100 MB.",
-    )
+    media_file = forms.FileField(required=False, label="Upload media")
     media_urls = forms.CharField(
         required=False,
         label="Media URLs",
@@ -229,6 +234,14 @@ class MessageForm(StepForm):
                 help_text="The URL or phone number; for a quick reply, its payload (optional).",
             )
         self.stored_media_urls: list[str] = []
+        self.fields["media_file"].help_text = ", ".join(
+            f"{label} up to {size_text(_media_limit(kind))}"
+            for kind, label in (
+                ("image", "JPEG/PNG"),
+                ("video", "MP4"),
+                ("document", "PDF and office documents"),
+            )
+        )
 
     def button_rows(self):
         return [
@@ -258,11 +271,10 @@ class MessageForm(StepForm):
                 "This file type cannot be sent. Use JPEG or PNG images, MP4 videos, "
                 "or PDF and office documents."
             )
-        _extensions, content_types, max_bytes = MEDIA_KINDS[kind]
-        if upload.size > max_bytes:
-            raise forms.ValidationError(
-                f"The {kind} is {upload.size / 1048576:.1f} MB; the limit is {max_bytes >> 20} MB."
-            )
+        content_types = MEDIA_KINDS[kind][1]
+        problem = upload_size_problem(size=upload.size, limit=_media_limit(kind), what=kind)
+        if problem:
+            raise forms.ValidationError(problem)
         if upload.content_type and upload.content_type not in content_types:
             raise forms.ValidationError(f"The file says it is {upload.content_type}, not a {kind}.")
         head = upload.read(16)
@@ -313,14 +325,13 @@ class MessageForm(StepForm):
         return cleaned
 
     def save_media(self, *, build_url) -> list[str]:
-        """Store an upload under MEDIA_ROOT for good (not the wizard's temp storage)."""
+        """Store an upload under MEDIA_ROOT for good (not the wizard's temp storage): public,
+        since providers fetch it, under a random name."""
         urls = list(self.cleaned_data.get("media_urls") or [])
         upload = self.cleaned_data.get("media_file")
         if upload:
             extension = upload.name.rsplit(".", 1)[-1].lower()
-            path = default_storage.save(
-                f"campaign-media/{self.account.pk}/{uuid.uuid4().hex}.{extension}", upload
-            )
+            path = default_storage.save(random_name(PUBLIC_MEDIA_FOLDER, extension), upload)
             urls.append(build_url(default_storage.url(path)))
         return urls
 

@@ -62,12 +62,13 @@ def shared_database(transactional_db, tmp_path):
 
 @pytest.fixture
 def cluster(shared_database, tmp_path, settings):
-    media = tmp_path / "media"
-    settings.MEDIA_ROOT = media
+    media, private = tmp_path / "media", tmp_path / "private"
+    settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = media, private
     env = {
         **os.environ,
         "DATABASE_URL": shared_database,
         "MEDIA_ROOT": str(media),
+        "PRIVATE_MEDIA_ROOT": str(private),
         "Q_WORKERS": "1",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
