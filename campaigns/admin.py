@@ -139,6 +139,7 @@ class CampaignAdmin(admin.ModelAdmin):
     )
     readonly_fields = (
         "status",
+        "paused_from",
         "status_reason",
         "estimated_reach",
         *STAT_FIELDS,
@@ -148,7 +149,16 @@ class CampaignAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
-    actions = ("pause", "resume", "duplicate", "soft_delete", "restore")
+    actions = (
+        "pause",
+        "resume",
+        "send_now",
+        "unschedule",
+        "cancel",
+        "duplicate",
+        "soft_delete",
+        "restore",
+    )
     inlines = (
         VariantInline,
         AutomationTriggerInline,
@@ -158,7 +168,10 @@ class CampaignAdmin(admin.ModelAdmin):
     )
     fieldsets = (
         (None, {"fields": ("account", "name", "description", "type", "sender", "created_by")}),
-        ("Status", {"fields": ("status", "status_reason", "started_at", "completed_at")}),
+        (
+            "Status",
+            {"fields": ("status", "paused_from", "status_reason", "started_at", "completed_at")},
+        ),
         (
             "Audience",
             {
@@ -262,6 +275,18 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.action(description="Resume selected campaigns")
     def resume(self, request, queryset):
         self._apply(request, queryset, control.campaign_resume, "Resumed")
+
+    @admin.action(description="Send selected scheduled campaigns now")
+    def send_now(self, request, queryset):
+        self._apply(request, queryset, control.campaign_send_now, "Started")
+
+    @admin.action(description="Move selected scheduled campaigns back to draft")
+    def unschedule(self, request, queryset):
+        self._apply(request, queryset, control.campaign_unschedule, "Moved back to draft")
+
+    @admin.action(description="Cancel sending of selected campaigns (the rest is skipped)")
+    def cancel(self, request, queryset):
+        self._apply(request, queryset, control.campaign_cancel, "Cancelled")
 
     @admin.action(description="Duplicate selected campaigns as drafts")
     def duplicate(self, request, queryset):

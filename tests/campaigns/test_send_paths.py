@@ -48,6 +48,7 @@ def doors(account, api, make_member, django_capture_on_commit_callbacks, setting
         "page send a scheduled one": ("scheduled", lambda c: page_post(c, "send")),
         "page resume": ("paused-running", lambda c: page_post(c, "resume")),
         "admin resume": ("paused-running", lambda c: admin_action(c, "resume")),
+        "admin send now": ("scheduled", lambda c: admin_action(c, "send_now")),
         "schedule fires": ("scheduled", lambda c: tasks.campaign_run(c.pk)),
     }
 
@@ -71,6 +72,7 @@ DOORS = [
     "page send a scheduled one",
     "page resume",
     "admin resume",
+    "admin send now",
     "schedule fires",
 ]
 
