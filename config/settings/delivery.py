@@ -34,3 +34,6 @@ PROVIDER_READ_TIMEOUT = float(env_str("PROVIDER_READ_TIMEOUT", default="15"))
 CAMPAIGNS_TASKS_SYNC = env_bool("CAMPAIGNS_TASKS_SYNC", default=False)
 # Parallel requests of one batch task (the HTTP adapters' thread pool, messaging.providers).
 PROVIDER_CONCURRENCY = env_int("PROVIDER_CONCURRENCY", 16)
+# After a campaign stops sending, how long its page keeps refreshing its figures while
+# receipts may still arrive, counted from its last send or receipt (campaigns.live).
+CAMPAIGNS_RECEIPTS_SETTLE_SECONDS = env_int("CAMPAIGNS_RECEIPTS_SETTLE_SECONDS", 600)
