@@ -72,3 +72,21 @@ def ratio(part, whole) -> int:
         return max(0, min(100, round(100 * int(part) / int(whole))))
     except (TypeError, ValueError, ZeroDivisionError):
         return 0
+
+
+@register.simple_tag
+def filter_sentence(tree, account) -> str:
+    """A custom filter tree as the sentence a marketer reads (``audience.filters.describe``)."""
+    from audience.filters.describe import filters_describe
+
+    return filters_describe(tree, account=account)
+
+
+@register.filter
+def field_labels(names) -> str:
+    """Crud field names as the history names them ("segment_ids" → "Segments")."""
+    from campaigns.services.changes import LABELS
+
+    if not isinstance(names, list | tuple):
+        return ""
+    return ", ".join(LABELS.get(str(n), str(n).replace("_", " ")) for n in names)

@@ -37,15 +37,6 @@ def message_variables(draft: Campaign | None) -> list[str]:
     return names
 
 
-def refresh_reach(draft: Campaign) -> None:
-    from audience.services.segments import campaign_refresh_reach
-
-    try:
-        campaign_refresh_reach(campaign=draft)
-    except ValidationFailed:
-        pass
-
-
 def sample_contacts(draft: Campaign | None) -> list:
     if draft is None:
         return []

@@ -203,8 +203,6 @@ class CampaignWizardView(SessionWizardView):
                 form.add_error(field if field in form.fields else None, problem["message"])
             raise _StepRejected(form) from None
         self._draft_cache = draft
-        if step == "audience":
-            step_context.refresh_reach(draft)
 
     def post(self, *args, **kwargs):
         goto = self.request.POST.get("wizard_goto_step")
