@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
+from audience.builder import builder_config
 from audience.models import AttributeDefinition, Segment
 from campaigns.models import Campaign
 from campaigns.services.personalization import message_render
@@ -151,9 +152,7 @@ def for_step(step: str, *, form, draft: Campaign | None, wizard) -> dict:
         return {
             "segment_sizes": {s.pk: s.contact_count for s in segments},
             "reach": draft.estimated_reach if draft else None,
-            "attribute_definitions": list(
-                AttributeDefinition.objects.for_account(account).values("key", "label", "type")
-            ),
+            "builder_config": builder_config(account=account),
         }
     if step == "message":
         return {
