@@ -3,7 +3,9 @@
 import json
 
 from django import template
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -90,3 +92,10 @@ def field_labels(names) -> str:
     if not isinstance(names, list | tuple):
         return ""
     return ", ".join(LABELS.get(str(n), str(n).replace("_", " ")) for n in names)
+
+
+@register.filter
+def zone_label(name) -> str:
+    """A time zone name that reads and wraps: "America/Argentina/Buenos Aires", with a
+    line-break opportunity after each "/"."""
+    return mark_safe("/<wbr>".join(escape(part.replace("_", " ")) for part in str(name).split("/")))
