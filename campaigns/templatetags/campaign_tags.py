@@ -99,3 +99,15 @@ def zone_label(name) -> str:
     """A time zone name that reads and wraps: "America/Argentina/Buenos Aires", with a
     line-break opportunity after each "/"."""
     return mark_safe("/<wbr>".join(escape(part.replace("_", " ")) for part in str(name).split("/")))
+
+
+@register.simple_tag
+def example_phone(region) -> str:
+    """A mobile number of ``region`` that passes our own phone check, for placeholders: a
+    made-up example (such as the UK's 07700 900xxx drama range) would itself be refused."""
+    import phonenumbers
+
+    number = phonenumbers.example_number_for_type(
+        str(region or "US").upper(), phonenumbers.PhoneNumberType.MOBILE
+    ) or phonenumbers.example_number_for_type("US", phonenumbers.PhoneNumberType.MOBILE)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
