@@ -75,8 +75,8 @@ FIELD_FOR_PATH = {
 # Why the wizard will not open a campaign, by its status.
 NOT_EDITABLE = {
     Campaign.Status.SCHEDULED: "This campaign is scheduled: move it back to draft to edit it.",
-    Campaign.Status.RUNNING: "This campaign is sending; only drafts can be edited.",
-    Campaign.Status.PAUSED: "This campaign is paused; only drafts can be edited.",
+    Campaign.Status.RUNNING: "This campaign is sending. Only drafts can be edited.",
+    Campaign.Status.PAUSED: "This campaign is paused. Only drafts can be edited.",
     Campaign.Status.COMPLETED: "This campaign has finished; duplicate it to send it again.",
     Campaign.Status.FAILED: "This campaign has finished; duplicate it to send it again.",
     "": "Only drafts can be edited.",

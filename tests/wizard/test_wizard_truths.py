@@ -93,8 +93,8 @@ def test_the_review_reads_custom_filters_as_a_sentence(new_wizard, audience_data
     ("status", "words"),
     [
         ("scheduled", "This campaign is scheduled: move it back to draft to edit it."),
-        ("running", "This campaign is sending; only drafts can be edited."),
-        ("paused", "This campaign is paused; only drafts can be edited."),
+        ("running", "This campaign is sending. Only drafts can be edited."),
+        ("paused", "This campaign is paused. Only drafts can be edited."),
         ("completed", "This campaign has finished; duplicate it to send it again."),
         ("failed", "This campaign has finished; duplicate it to send it again."),
     ],
