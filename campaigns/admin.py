@@ -27,7 +27,7 @@ from .models import (
     Variant,
     WorkflowStep,
 )
-from .services import control, lifecycle
+from .services import control, lifecycle, reach
 
 STAT_FIELDS = (
     "total_recipients",
@@ -245,6 +245,13 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.display(description="conversion rate")
     def conversion_rate_display(self, obj: Campaign) -> str:
         return _rate(obj.conversion_rate)
+
+    def save_related(self, request, form, formsets, change):
+        # The segments are saved here, after the campaign: only now can the audience be counted.
+        super().save_related(request, form, formsets, change)
+        reach.reach_after_edit(
+            campaign=form.instance, changed=form.changed_data, creating=not change
+        )
 
     # -- permissions -----------------------------------------------------------------------
 

@@ -94,6 +94,8 @@ class Campaign(TimeStampedModel):
     exclude_suppressed = models.BooleanField(default=True)
     frequency_cap_hours = models.PositiveIntegerField(null=True, blank=True)
     estimated_reach = models.PositiveIntegerField(default=0)
+    # When estimated_reach was counted: the periodic refresh recounts the oldest first.
+    estimated_reach_at = models.DateTimeField(null=True, blank=True)
 
     # Message
     message_type = models.CharField(

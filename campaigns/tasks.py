@@ -28,3 +28,9 @@ def tick() -> int:
 
 def sweep() -> dict:
     return dispatch.sweep()
+
+
+def reach_refresh() -> dict:
+    from campaigns.services import reach
+
+    return reach.counts_refresh_due()

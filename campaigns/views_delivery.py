@@ -9,6 +9,7 @@ from django.shortcuts import render
 from accounts.decorators import member_required
 from campaigns.services import stats
 from campaigns.views.access import with_campaign
+from campaigns.views.pages import header_state, live_context
 
 POLL_SECONDS = 2
 
@@ -52,6 +53,8 @@ def account_queue(request):
 @member_required
 @with_campaign
 def live_stats(request, campaign):
-    """The stats block of the detail page (``{% include "campaigns/delivery/_live_stats.html" %}``
-    with ``campaign`` in the context renders it and starts its polling)."""
-    return render(request, "campaigns/delivery/_live_stats.html", {"campaign": campaign})
+    """The stats block of the details page, polled until the figures settle; with the page
+    header (out of band) when its status moved since the page drew it."""
+    context = live_context(request, campaign)
+    context["oob_header"] = request.GET.get("shown") != header_state(campaign)
+    return render(request, "campaigns/delivery/_live_stats.html", context)

@@ -8,8 +8,10 @@ api = NinjaAPI(
     title="Campaigns API",
     version="1.0.0",
     description="Campaigns, audiences, templates and delivery. Authenticate with "
-    "`Authorization: Bearer <API key>` (create one in Settings → API keys or with "
-    "`manage.py create_api_key <account-slug>`).",
+    "`Authorization: Bearer <API key>`. An owner or a manager of the account creates keys on "
+    "the API keys page (`/accounts/api-keys/`, linked in the top bar) or with "
+    "`manage.py create_api_key <account-slug>`; marketers and viewers ask one of them for a "
+    "key. A signed-in browser session works too.",
     auth=AUTH,
     urls_namespace="api",
     docs_url="/docs",

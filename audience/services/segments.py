@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from audience.models import Segment
@@ -89,6 +92,25 @@ def segment_recount(*, segment: Segment) -> Segment:
     return segment
 
 
+def segments_recount_due(*, older_than: datetime, limit: int, account=None) -> int:
+    """Recount up to ``limit`` segments never counted or counted before ``older_than``,
+    the oldest first; returns how many. Bounded so a periodic run has a bounded cost."""
+    due = Segment.objects.filter(Q(counted_at__isnull=True) | Q(counted_at__lt=older_than))
+    if account is not None:
+        due = due.filter(account=account)
+    segments = list(
+        due.select_related("account").order_by(F("counted_at").asc(nulls_first=True), "pk")[:limit]
+    )
+    for segment in segments:
+        try:
+            segment_recount(segment=segment)
+        except ValidationFailed:
+            # It names a segment or an attribute deleted since: it reaches nobody now.
+            segment.contact_count, segment.counted_at = 0, timezone.now()
+            segment.save(update_fields=["contact_count", "counted_at"])
+    return len(segments)
+
+
 def segment_references(*, segment: Segment) -> list[Segment]:
     """Other segments of the account whose filters name this one."""
     return [
@@ -139,18 +161,20 @@ def segment_delete(*, segment: Segment) -> None:
 
 
 def campaign_refresh_reach(*, campaign) -> int:
-    """Recounts the campaign's audience into ``estimated_reach``; returns it.
+    """Recounts the campaign's audience into ``estimated_reach`` (and when, into
+    ``estimated_reach_at``); returns it.
 
-    A campaign whose audience cannot be computed (e.g. a segment it names became invalid)
-    keeps its last figure: the wizard and publish report the problem through validation.
+    An audience that cannot be computed (no segment chosen yet, a segment that became
+    invalid) reaches nobody: 0, while the wizard and publish say what to fix. A recount is not
+    an edit, so ``updated_at`` stays.
     """
     try:
         reach = audience_count(audience_queryset(campaign=campaign))
     except ValidationFailed:
-        return campaign.estimated_reach
-    if reach != campaign.estimated_reach:
-        campaign.estimated_reach = reach
-        campaign.save(update_fields=["estimated_reach", "updated_at"])
+        reach = 0
+    campaign.estimated_reach = reach
+    campaign.estimated_reach_at = timezone.now()
+    campaign.save(update_fields=["estimated_reach", "estimated_reach_at"])
     return reach
 
 

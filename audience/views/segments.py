@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
 from audience import selectors
-from audience.filters.grammar import MAX_DEPTH, field_catalog
-from audience.models import AttributeDefinition, Segment, Tag
+from audience.builder import builder_config
+from audience.models import Segment
 from audience.services import segments as services
 from core.errors import ApplicationError, NotFound, ValidationFailed
 
@@ -54,24 +54,6 @@ def _segment(request, segment_id) -> Segment:
         return selectors.segment_get(account=request.account, segment_id=segment_id)
     except NotFound as exc:
         raise Http404(exc.message) from None
-
-
-def _builder_config(request, *, segment=None) -> dict:
-    from campaigns.models import Campaign
-
-    account = request.account
-    definitions = AttributeDefinition.objects.for_account(account).order_by("key")
-    segments = selectors.segment_list(account=account)
-    if segment is not None:
-        segments = segments.exclude(pk=segment.pk)
-    campaigns = Campaign.objects.for_account(account).alive().order_by("-created_at")[:200]
-    return {
-        "fields": field_catalog(definitions),
-        "segments": [{"id": s.pk, "name": s.name} for s in segments],
-        "campaigns": [{"id": c.pk, "name": c.name} for c in campaigns],
-        "tags": list(Tag.objects.for_account(account).values_list("name", flat=True)[:500]),
-        "maxDepth": MAX_DEPTH,
-    }
 
 
 @member_required
@@ -125,7 +107,7 @@ def _editor(request, *, segment=None):
         "segment": segment,
         "problems": problems,
         "filters_json": filters_json,
-        "config": _builder_config(request, segment=segment),
+        "config": builder_config(account=request.account, exclude_segment=segment),
     }
     return render(request, "audience/segments/edit.html", context, status=status)
 

@@ -20,7 +20,8 @@ from django.db import transaction
 from accounts.models import Account
 from audience.models import Segment
 from campaigns.models import AutomationTrigger, Campaign, Variant, WorkflowStep
-from campaigns.services import lifecycle
+from campaigns.services import changes as history
+from campaigns.services import lifecycle, reach
 from campaigns.services.validation import MAX_BUTTONS
 from core.errors import ValidationFailed
 from messaging.models import Sender
@@ -146,6 +147,7 @@ def campaign_create(*, account: Account, actor, data: dict) -> Campaign:
     if getattr(actor, "is_authenticated", False):
         campaign.created_by = actor
     changed = _apply(campaign, data=data, partial=False)
+    reach.reach_after_edit(campaign=campaign, changed=changed, creating=True)
     lifecycle.record(campaign=campaign, actor=actor, action="create", fields=sorted(changed))
     return campaign
 
@@ -159,9 +161,18 @@ def campaign_update(*, campaign: Campaign, actor, data: dict, partial: bool = Fa
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     campaign.status, campaign.deleted_at = locked.status, locked.deleted_at
     lifecycle.require_editable(campaign)
+    before = history.snapshot(campaign)
     changed = _apply(campaign, data=data, partial=partial)
     if changed:
-        lifecycle.record(campaign=campaign, actor=actor, action="update", fields=sorted(changed))
+        reach.reach_after_edit(campaign=campaign, changed=changed)
+        changes = history.changes_between(before, history.snapshot(campaign), changed)
+        lifecycle.record(
+            campaign=campaign,
+            actor=actor,
+            action="update",
+            fields=sorted(changed),
+            changes=changes,
+        )
     return campaign
 
 

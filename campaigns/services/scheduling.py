@@ -23,6 +23,8 @@ UTC = dt.UTC
 RUN_SCHEDULE = "campaign-{id}-run"
 TICK_SCHEDULE = "campaigns-tick"
 SWEEP_SCHEDULE = "campaigns-sweep"
+REACH_SCHEDULE = "campaigns-reach-refresh"
+REACH_MINUTES = 1
 
 
 def zone_of(name: str, default: str = "UTC") -> ZoneInfo:
@@ -198,19 +200,21 @@ def campaign_schedule(*, campaign: Campaign) -> None:
 
 
 def schedules_ensure() -> None:
-    """The pipeline's periodic tasks: the dispatcher tick and the sweeper, every minute."""
+    """The periodic tasks, every minute: the dispatcher tick, the sweeper, and the refresh of
+    stale reach and segment counts (``reach.counts_refresh_due``, bounded per run)."""
     from django_q.models import Schedule
 
-    for name, func in (
-        (TICK_SCHEDULE, "campaigns.tasks.tick"),
-        (SWEEP_SCHEDULE, "campaigns.tasks.sweep"),
+    for name, func, minutes in (
+        (TICK_SCHEDULE, "campaigns.tasks.tick", 1),
+        (SWEEP_SCHEDULE, "campaigns.tasks.sweep", 1),
+        (REACH_SCHEDULE, "campaigns.tasks.reach_refresh", REACH_MINUTES),
     ):
         Schedule.objects.get_or_create(
             name=name,
             defaults={
                 "func": func,
                 "schedule_type": Schedule.MINUTES,
-                "minutes": 1,
+                "minutes": minutes,
                 "repeats": -1,
                 "next_run": timezone.now(),
             },

@@ -3,7 +3,9 @@
 import json
 
 from django import template
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -72,3 +74,40 @@ def ratio(part, whole) -> int:
         return max(0, min(100, round(100 * int(part) / int(whole))))
     except (TypeError, ValueError, ZeroDivisionError):
         return 0
+
+
+@register.simple_tag
+def filter_sentence(tree, account) -> str:
+    """A custom filter tree as the sentence a marketer reads (``audience.filters.describe``)."""
+    from audience.filters.describe import filters_describe
+
+    return filters_describe(tree, account=account)
+
+
+@register.filter
+def field_labels(names) -> str:
+    """Crud field names as the history names them ("segment_ids" → "Segments")."""
+    from campaigns.services.changes import LABELS
+
+    if not isinstance(names, list | tuple):
+        return ""
+    return ", ".join(LABELS.get(str(n), str(n).replace("_", " ")) for n in names)
+
+
+@register.filter
+def zone_label(name) -> str:
+    """A time zone name that reads and wraps: "America/Argentina/Buenos Aires", with a
+    line-break opportunity after each "/"."""
+    return mark_safe("/<wbr>".join(escape(part.replace("_", " ")) for part in str(name).split("/")))
+
+
+@register.simple_tag
+def example_phone(region) -> str:
+    """A mobile number of ``region`` that passes our own phone check, for placeholders: a
+    made-up example (such as the UK's 07700 900xxx drama range) would itself be refused."""
+    import phonenumbers
+
+    number = phonenumbers.example_number_for_type(
+        str(region or "US").upper(), phonenumbers.PhoneNumberType.MOBILE
+    ) or phonenumbers.example_number_for_type("US", phonenumbers.PhoneNumberType.MOBILE)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

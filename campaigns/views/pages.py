@@ -1,11 +1,14 @@
 """The campaigns list and the details page."""
 
+import zlib
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
 
 from accounts.decorators import member_required
 from campaigns.forms import CampaignFilterForm
+from campaigns.live import campaign_settled
 from campaigns.models import Campaign, CampaignActivity
 from campaigns.selectors import campaign_list, campaign_status_counts
 
@@ -14,6 +17,9 @@ from .actions import actions_for
 
 PAGE_SIZE = 25
 HISTORY_LIMIT = 50
+POLL_SECONDS = 2
+# A scheduled campaign only changes when its start comes; no need to ask every 2 s.
+POLL_SECONDS_SCHEDULED = 15
 
 
 @member_required
@@ -61,14 +67,28 @@ def campaign_detail_view(request, campaign: Campaign):
         )
         .get()
     )
-    return render(
-        request,
-        "campaigns/detail.html",
-        {
-            "nav": "campaigns",
-            "campaign": campaign,
-            "actions": actions_for(campaign, request.membership),
-            "can_edit": request.membership.can("edit") and campaign.status == Campaign.Status.DRAFT,
-            "history_limit": HISTORY_LIMIT,
-        },
-    )
+    context = live_context(request, campaign)
+    context.update(nav="campaigns", history_limit=HISTORY_LIMIT)
+    return render(request, "campaigns/detail.html", context)
+
+
+def header_state(campaign: Campaign) -> str:
+    """What the header shows, in a few characters: the live poll sends it back, and the
+    header is re-sent only when this changed (re-sending it every poll would steal focus
+    from its buttons)."""
+    reason = zlib.crc32(campaign.status_reason.encode())
+    return f"{campaign.status}.{int(campaign.is_deleted)}.{reason:x}"
+
+
+def live_context(request, campaign: Campaign) -> dict:
+    """The context of the header and the live stats block, on the page and in each poll."""
+    live = not campaign_settled(campaign=campaign)
+    scheduled = campaign.status == Campaign.Status.SCHEDULED
+    return {
+        "campaign": campaign,
+        "actions": actions_for(campaign, request.membership),
+        "can_edit": request.membership.can("edit") and campaign.status == Campaign.Status.DRAFT,
+        "live": live,
+        "poll_seconds": POLL_SECONDS_SCHEDULED if scheduled else POLL_SECONDS,
+        "header_state": header_state(campaign),
+    }

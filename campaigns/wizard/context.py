@@ -1,11 +1,13 @@
 """What each wizard page shows beside its form: reach, previews, time-zone previews, summary."""
 
+import copy
 import zoneinfo
-from datetime import datetime, timedelta
 
 from django.db.models import Count
 from django.utils import timezone
 
+from audience.builder import builder_config
+from audience.filters.describe import filters_describe
 from audience.models import AttributeDefinition, Segment
 from campaigns.models import Campaign
 from campaigns.services.personalization import message_render
@@ -37,15 +39,6 @@ def message_variables(draft: Campaign | None) -> list[str]:
     return names
 
 
-def refresh_reach(draft: Campaign) -> None:
-    from audience.services.segments import campaign_refresh_reach
-
-    try:
-        campaign_refresh_reach(campaign=draft)
-    except ValidationFailed:
-        pass
-
-
 def sample_contacts(draft: Campaign | None) -> list:
     if draft is None:
         return []
@@ -70,35 +63,46 @@ def previews(draft: Campaign | None) -> list[dict]:
     return out
 
 
-def zone_preview(draft: Campaign | None, *, start: datetime | None = None) -> list[dict]:
-    """When the send lands in the audience's main time zones (by number of contacts)."""
+def zone_preview(draft: Campaign | None, *, schedule: dict | None = None) -> list[dict]:
+    """When the send lands in the audience's main time zones (by number of contacts).
+
+    ``schedule`` is the scheduling step as typed (``SchedulingForm.to_data()``), not yet
+    saved; without it, the draft's saved schedule. The times come from the pipeline's own
+    functions (``first_run_at``, ``recipient_send_at``), so the table says what will happen.
+    """
     if draft is None:
         return []
     from audience.selectors import audience_queryset
+    from campaigns.services import scheduling
 
     try:
-        rows = (
+        rows = list(
             audience_queryset(campaign=draft)
             .exclude(timezone="")
             .values("timezone")
             .annotate(n=Count("id"))
-            .order_by("-n")[:ZONES_SHOWN]
+            .order_by("-n", "timezone")[:ZONES_SHOWN]
         )
-        rows = list(rows)
     except ValidationFailed:
         return []
-    moment = start or draft.start_date or timezone.now()
+    planned = copy.copy(draft)  # never saved: the typed values applied to a copy
+    for name, value in (schedule or {}).items():
+        setattr(planned, name, value)
+    start = scheduling.first_run_at(planned)
+    campaign_zone = scheduling.zone_of(planned.timezone)
     out = []
     for row in rows:
-        zone = zoneinfo.ZoneInfo(row["timezone"])
-        if draft.local_time_delivery and draft.delivery_time:
-            local = moment.astimezone(zone)
-            at = datetime.combine(local.date(), draft.delivery_time, tzinfo=zone)
-            if at < local:
-                at += timedelta(days=1)
-        else:
-            at = moment.astimezone(zone)
-        out.append({"zone": row["timezone"], "contacts": row["n"], "local": at})
+        zone = scheduling.zone_of(row["timezone"], planned.timezone)
+        at = scheduling.recipient_send_at(
+            start=start,
+            zone=zone,
+            campaign_zone=campaign_zone,
+            delivery_time=planned.delivery_time,
+            local_delivery=planned.local_time_delivery,
+            quiet_start=planned.quiet_hours_start,
+            quiet_end=planned.quiet_hours_end,
+        )
+        out.append({"zone": row["timezone"], "contacts": row["n"], "local": at.astimezone(zone)})
     return out
 
 
@@ -124,6 +128,21 @@ def schedule_in_words(c: Campaign) -> str:
             f"{c.quiet_hours_end:%H:%M} local time"
         )
     return words + "."
+
+
+def exclusions_in_words(c: Campaign) -> list[str]:
+    """Who the audience leaves out, one phrase each (the review joins them with " · ")."""
+    words = []
+    if c.exclude_unsubscribed:
+        words.append("unsubscribed contacts")
+    if c.exclude_suppressed:
+        words.append("the suppression list")
+    words += [
+        f"“{name}”" for name in c.exclude_segments.order_by("name").values_list("name", flat=True)
+    ]
+    if c.frequency_cap_hours:
+        words.append(f"contacts messaged in the last {c.frequency_cap_hours} h")
+    return words
 
 
 def _templates_payload(account) -> dict:
@@ -160,9 +179,7 @@ def for_step(step: str, *, form, draft: Campaign | None, wizard) -> dict:
         return {
             "segment_sizes": {s.pk: s.contact_count for s in segments},
             "reach": draft.estimated_reach if draft else None,
-            "attribute_definitions": list(
-                AttributeDefinition.objects.for_account(account).values("key", "label", "type")
-            ),
+            "builder_config": builder_config(account=account),
         }
     if step == "message":
         return {
@@ -172,11 +189,18 @@ def for_step(step: str, *, form, draft: Campaign | None, wizard) -> dict:
     if step == "personalization":
         return {"previews": previews(draft)}
     if step == "scheduling":
-        return {"zones": zone_preview(draft)}
+        typed = form.to_data() if form.is_bound and form.is_valid() else None
+        return {"zones": zone_preview(draft, schedule=typed)}
     if step == "review" and draft is not None:
         sample = previews(draft)
         return {
             "summary": draft,
+            "exclusions": exclusions_in_words(draft),
+            "filters_sentence": (
+                filters_describe(draft.custom_filters, account=account)
+                if draft.audience_type == Campaign.AudienceType.CUSTOM
+                else ""
+            ),
             "preview": sample[0] if sample else None,
             "schedule_words": schedule_in_words(draft),
             "variants": list(draft.variants.order_by("key")),

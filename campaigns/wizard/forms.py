@@ -101,9 +101,11 @@ class AudienceForm(StepForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Contacts in any of the chosen segments.",
     )
+    # Rendered by the filter builder's include (audience/segments/_builder.html), which the
+    # segment page shares: a JSON field that the rule editor writes.
     custom_filters = forms.CharField(
         required=False,
-        widget=forms.HiddenInput(attrs={"data-filter-tree": "1"}),
+        widget=forms.Textarea,
         help_text="Build the filter with the rule editor.",
     )
     exclude_unsubscribed = forms.BooleanField(

@@ -1,13 +1,18 @@
-"""Small htmx endpoints behind the wizard: live reach while the audience step is edited."""
+"""Small htmx endpoints behind the wizard: live reach while the audience step is edited, and
+the local send times while the scheduling step is."""
 
 import json
 
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
 from audience.selectors import audience_estimate
-from core.errors import ValidationFailed
+from campaigns.selectors import campaign_get
+from campaigns.wizard.context import zone_preview
+from campaigns.wizard.forms import SchedulingForm
+from core.errors import NotFound, ValidationFailed
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -43,3 +48,23 @@ def wizard_reach_view(request):
         except ValidationFailed as exc:
             context["error"] = exc.message
     return render(request, "campaigns/wizard/_reach.html", context)
+
+
+@require_POST
+@member_required
+def wizard_zones_view(request, campaign_id: int):
+    """The send time in the audience's main time zones for the schedule as typed (not yet
+    saved), as a fragment; a schedule that cannot be read says what to fix instead."""
+    try:
+        draft = campaign_get(account=request.account, campaign_id=campaign_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    form = SchedulingForm(
+        request.POST, prefix="scheduling", account=request.account, campaign=draft
+    )
+    context = {"zones": [], "problems": []}
+    if form.is_valid():
+        context["zones"] = zone_preview(draft, schedule=form.to_data())
+    else:
+        context["problems"] = [e for errors in form.errors.values() for e in errors]
+    return render(request, "campaigns/wizard/_zones.html", context)

@@ -72,6 +72,17 @@ FIELD_FOR_PATH = {
 }
 
 
+# Why the wizard will not open a campaign, by its status.
+NOT_EDITABLE = {
+    Campaign.Status.SCHEDULED: "This campaign is scheduled: move it back to draft to edit it.",
+    Campaign.Status.RUNNING: "This campaign is sending. Only drafts can be edited.",
+    Campaign.Status.PAUSED: "This campaign is paused. Only drafts can be edited.",
+    Campaign.Status.COMPLETED: "This campaign has finished; duplicate it to send it again.",
+    Campaign.Status.FAILED: "This campaign has finished; duplicate it to send it again.",
+    "": "Only drafts can be edited.",
+}
+
+
 def _campaign_type(wizard) -> str:
     data = wizard.storage.get_step_data("basics")
     if data is not None and data.get("basics-type"):
@@ -123,7 +134,7 @@ class CampaignWizardView(SessionWizardView):
             except NotFound:
                 raise Http404("Campaign not found.") from None
             if campaign.status != Campaign.Status.DRAFT:
-                messages.info(request, "Only drafts can be edited; this campaign has started.")
+                messages.info(request, NOT_EDITABLE.get(campaign.status, NOT_EDITABLE[""]))
                 return redirect("campaigns:detail", campaign.pk)
             self._draft_cache = campaign
         return super().dispatch(request, *args, **kwargs)
@@ -203,8 +214,6 @@ class CampaignWizardView(SessionWizardView):
                 form.add_error(field if field in form.fields else None, problem["message"])
             raise _StepRejected(form) from None
         self._draft_cache = draft
-        if step == "audience":
-            step_context.refresh_reach(draft)
 
     def post(self, *args, **kwargs):
         goto = self.request.POST.get("wizard_goto_step")
@@ -216,7 +225,13 @@ class CampaignWizardView(SessionWizardView):
             return self.render(rejected.form)
 
     def _keep_current_step(self) -> None:
-        """Going to another step saves this one if it is valid, and keeps its input if not."""
+        """Going to another step saves this one if it is valid, and keeps its input if not.
+
+        The review collects nothing: its POST (the Back button, a "Fix" link) carries none of
+        its own buttons, so keeping it would keep an invalid form and bring back a false
+        "Please correct the fields" banner the next time the review shows."""
+        if self.steps.current == "review":
+            return
         form = self.get_form(data=self.request.POST, files=self.request.FILES)
         if form.is_valid():
             try:

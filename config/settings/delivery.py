@@ -34,3 +34,10 @@ PROVIDER_READ_TIMEOUT = float(env_str("PROVIDER_READ_TIMEOUT", default="15"))
 CAMPAIGNS_TASKS_SYNC = env_bool("CAMPAIGNS_TASKS_SYNC", default=False)
 # Parallel requests of one batch task (the HTTP adapters' thread pool, messaging.providers).
 PROVIDER_CONCURRENCY = env_int("PROVIDER_CONCURRENCY", 16)
+# After a campaign stops sending, how long its page keeps refreshing its figures while
+# receipts may still arrive, counted from its last send or receipt (campaigns.live).
+CAMPAIGNS_RECEIPTS_SETTLE_SECONDS = env_int("CAMPAIGNS_RECEIPTS_SETTLE_SECONDS", 600)
+# Reach and segment counts older than this are recounted by the every-minute refresh, at most
+# CAMPAIGNS_REACH_REFRESH_LIMIT campaigns and as many segments per run (campaigns.services.reach).
+CAMPAIGNS_REACH_MAX_AGE_SECONDS = env_int("CAMPAIGNS_REACH_MAX_AGE_SECONDS", 900)
+CAMPAIGNS_REACH_REFRESH_LIMIT = env_int("CAMPAIGNS_REACH_REFRESH_LIMIT", 50)
