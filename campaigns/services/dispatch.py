@@ -92,7 +92,7 @@ def campaign_prepare(*, campaign_id: int) -> int:
         if campaign is None or campaign.status != Campaign.Status.RUNNING:
             return 0
         if campaign.prepared_at is not None:
-            transaction.on_commit(lambda: dispatch_due(campaign_id=campaign_id))
+            transaction.on_commit(lambda: campaign_progress(campaign_id=campaign_id))
             return 0
         problem = type_problem(campaign)
         if problem:
@@ -108,7 +108,7 @@ def campaign_prepare(*, campaign_id: int) -> int:
         campaign.prepared_at = now
         campaign.run_count = (campaign.run_count or 0) + 1
         campaign.save(update_fields=["total_recipients", "prepared_at", "run_count", "updated_at"])
-        transaction.on_commit(lambda: dispatch_due(campaign_id=campaign_id))
+        transaction.on_commit(lambda: campaign_progress(campaign_id=campaign_id))
     return count
 
 
@@ -221,7 +221,9 @@ def campaign_finish_if_done(*, campaign_id: int) -> bool:
         scheduling.run_schedule_set(campaign=campaign, at=upcoming)
         return False
     try:
-        lifecycle.campaign_complete(campaign=campaign, reason="")
+        # An audience emptied between publish and start completes at once: say why.
+        reason = "" if campaign.total_recipients else "Nobody was in the audience when it started."
+        lifecycle.campaign_complete(campaign=campaign, reason=reason)
     except lifecycle.TransitionError:
         return False
     return True

@@ -304,3 +304,21 @@ def test_publish_refuses_invalid_campaign_and_changes_nothing():
     fields = {p["field"] for p in info.value.extra["problems"]}
     assert {"phoneNumberId", "message.content"} <= fields
     assert Campaign.objects.get(pk=campaign.pk).status == Status.DRAFT
+
+
+def test_a_scheduled_audience_that_emptied_completes_at_its_start_and_says_why(
+    account, inline_pipeline
+):
+    # given a scheduled broadcast whose only contact unsubscribed before the start
+    (phone,) = audience(account, n=1)
+    campaign = put_in_state(campaign_of(account, "broadcast"), "scheduled")
+    from audience.models import Contact
+
+    Contact.objects.filter(phone=phone).update(subscribed=False)
+
+    # when its start comes, nobody is sent anything and the campaign says why it is done
+    inline_pipeline(lambda: control.schedule_fired(campaign_id=campaign.pk))
+    campaign.refresh_from_db()
+    assert campaign.status == Status.COMPLETED
+    assert campaign.status_reason == "Nobody was in the audience when it started."
+    assert sent_to(account) == []
