@@ -287,6 +287,34 @@ def message_url_problems(*, media_urls=(), buttons=()) -> list[tuple[str, str]]:
     return problems
 
 
+class MessageURLsFormMixin:
+    """For a model form (the admin's) whose JSON fields hold message links.
+
+    ``message_url_fields`` maps a field to its shape: ``"media"`` (a list of URLs),
+    ``"buttons"`` (a button list) or ``"message"`` (a document with ``mediaUrls`` and
+    ``buttons``). Each refused link is an error on its field, with its path.
+    """
+
+    message_url_fields: dict[str, str] = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, shape in self.message_url_fields.items():
+            value = cleaned.get(name) or ()
+            if shape == "message":
+                value = value if isinstance(value, dict) else {}
+                links = message_url_problems(
+                    media_urls=value.get("mediaUrls") or (), buttons=value.get("buttons") or ()
+                )
+            elif shape == "media":
+                links = message_url_problems(media_urls=value)
+            else:
+                links = message_url_problems(buttons=value)
+            for path, problem in links:
+                self.add_error(name, f"{path}: {problem}")
+        return cleaned
+
+
 # --- connection time ----------------------------------------------------------------------
 
 
@@ -391,11 +419,17 @@ class GuardedSession(requests.Session):
     def __init__(self, *, follow_redirects: bool = False, pool_maxsize: int = 10) -> None:
         super().__init__()
         self.trust_env = False
-        if not follow_redirects:
-            self.max_redirects = 0
+        self.follow_redirects = follow_redirects
         adapter = GuardedAdapter(pool_connections=pool_maxsize, pool_maxsize=pool_maxsize)
         self.mount("http://", adapter)
         self.mount("https://", adapter)
+
+    def resolve_redirects(self, resp, req, *args, **kwargs):
+        if self.follow_redirects or not self.get_redirect_target(resp):
+            return super().resolve_redirects(resp, req, *args, **kwargs)
+        if kwargs.get("yield_requests"):
+            return iter(())  # allow_redirects=False: the caller reads the 3xx answer itself
+        raise requests.TooManyRedirects("This session never follows redirects.", response=resp)
 
     def rebuild_auth(self, prepared_request, response) -> None:
         prepared_request.headers.pop("Authorization", None)

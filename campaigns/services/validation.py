@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from core import urlguard
 from core.errors import ValidationFailed
 
 # Types the send pipeline can deliver today. Drip sequences and automations can be built and
@@ -112,6 +113,13 @@ def _message(campaign: Campaign, result: ValidationResult) -> None:
             f"The message is longer than {MAX_TEXT_LENGTH} characters.",
             "message",
         )
+    # Checked again at publish: a link saved earlier may now resolve somewhere forbidden.
+    links = urlguard.message_url_problems(media_urls=campaign.media_urls, buttons=campaign.buttons)
+    for key, problem in links:
+        result.add(f"message.{key}", problem, "message")
+    for key, url in (("trackingUrl", campaign.tracking_url), ("webhookUrl", campaign.webhook_url)):
+        if url and (problem := urlguard.url_problem(url)):
+            result.add(key, problem, "basics")
 
 
 def _scheduling(campaign: Campaign, result: ValidationResult) -> None:
