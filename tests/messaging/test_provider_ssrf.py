@@ -183,9 +183,7 @@ def test_a_stored_loopback_url_is_refused_at_connect_time_and_pauses_the_campaig
 def test_a_provider_redirect_is_not_followed_and_the_token_goes_nowhere(account):
     # given a provider that answers 307 to another server
     with RecordingServer() as elsewhere, RecordingServer() as provider:
-        provider.routes["/v21.0/106540352242922/messages"] = redirect(
-            f"{elsewhere.url()}/collect"
-        )
+        provider.routes["/v21.0/106540352242922/messages"] = redirect(f"{elsewhere.url()}/collect")
         sender = _whatsapp(account, f"{provider.url()}/v21.0")
         sender.phone_number_id = "106540352242922"
 
@@ -193,7 +191,8 @@ def test_a_provider_redirect_is_not_followed_and_the_token_goes_nowhere(account)
         result = _send_one(sender)
 
     # then the second server received nothing, let alone the bearer token
-    assert elsewhere.seen == [] and elsewhere.connections == 0
+    assert elsewhere.seen == []
+    assert elsewhere.connections == 0
     assert provider.seen[0].headers["Authorization"] == "Bearer EAAG-bearer-SECRET"
     assert (result.ok, result.error_code, result.auth_failed) == (False, "redirect_refused", True)
 
