@@ -237,7 +237,14 @@ def check_url(url: str, *, schemes: Iterable[str] = HTTP_SCHEMES, resolve: bool 
     password in an http(s) URL, and a public host.
     """
     url = (url or "").strip()
-    schemes = tuple(schemes)
+    parts, port = _check_scheme(url, tuple(schemes))
+    default_port = DEFAULT_PORTS.get(parts.scheme.lower(), 443)
+    check_host(parts.hostname, port=port or default_port, resolve=resolve)
+    return url
+
+
+def _check_scheme(url: str, schemes: tuple[str, ...]):
+    """The URL's parts and port once its scheme and credentials are acceptable."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -250,8 +257,7 @@ def check_url(url: str, *, schemes: Iterable[str] = HTTP_SCHEMES, resolve: bool 
         raise UnsafeURL(f"“{url}” must use https://: plain http:// is for development only.")
     if scheme in HTTP_SCHEMES and (parts.username is not None or parts.password is not None):
         raise UnsafeURL(f"“{url}” must not hold a user name or password.")
-    check_host(parts.hostname, port=port or DEFAULT_PORTS.get(scheme, 443), resolve=resolve)
-    return url
+    return parts, port
 
 
 def url_problem(url: str, **kwargs) -> str | None:
@@ -402,8 +408,9 @@ class GuardedAdapter(HTTPAdapter):
         raise UnsafeURL("Outbound calls do not use a proxy: it would resolve hosts past the guard.")
 
     def send(self, request, *args, **kwargs):
-        # Every request and every redirect hop: the scheme rule and no credentials in the URL.
-        check_url(request.url, resolve=False)
+        # Every request and redirect hop: the scheme rule, no credentials in the URL. The
+        # address is checked when a connection opens (a pooled one was checked already).
+        _check_scheme(request.url, HTTP_SCHEMES)
         return super().send(request, *args, **kwargs)
 
 
