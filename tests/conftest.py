@@ -45,6 +45,14 @@ def _loopback_provider_stand_ins(settings):
 
 
 @pytest.fixture
+def outbound_production(settings):
+    """The URL guard as in production: no loopback, https only, no trusted host."""
+    settings.OUTBOUND_ALLOW_LOOPBACK = False
+    settings.OUTBOUND_ALLOW_HTTP = False
+    settings.OUTBOUND_TRUSTED_HOSTS = []
+
+
+@pytest.fixture
 def account(db):
     return AccountFactory(name="Acme", slug="acme")
 

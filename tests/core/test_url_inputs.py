@@ -16,13 +16,6 @@ pytestmark = pytest.mark.django_db
 METADATA = "https://169.254.169.254/latest/meta-data/"
 
 
-@pytest.fixture
-def production(settings):
-    settings.OUTBOUND_ALLOW_LOOPBACK = False
-    settings.OUTBOUND_ALLOW_HTTP = False
-    settings.OUTBOUND_TRUSTED_HOSTS = []
-
-
 def _post(api, url, body):
     return api.post(url, json.dumps(body), content_type="application/json")
 
@@ -51,7 +44,7 @@ def _fields(response) -> list[str]:
     ],
 )
 def test_the_campaign_api_refuses_forbidden_urls_with_the_field(
-    api, account, production, part, field
+    api, account, outbound_production, part, field
 ):
     response = _post(api, "/api/campaigns", {"name": "Links", "type": "broadcast", **part})
     assert response.status_code == 422
@@ -59,7 +52,7 @@ def test_the_campaign_api_refuses_forbidden_urls_with_the_field(
     assert not Campaign.objects.filter(account=account).exists()
 
 
-def test_an_ab_variants_media_link_is_checked_with_its_path(api, account, production):
+def test_an_ab_variants_media_link_is_checked_with_its_path(api, account, outbound_production):
     variant = {"id": "A", "name": "A", "splitPercentage": 50}
     body = {
         "name": "Variants",
@@ -77,7 +70,7 @@ def test_an_ab_variants_media_link_is_checked_with_its_path(api, account, produc
     assert any("mediaUrls" in f and f.startswith("abTest.variants.0") for f in _fields(response))
 
 
-def test_publish_checks_stored_links_again(api, account, production):
+def test_publish_checks_stored_links_again(api, account, outbound_production):
     # given a campaign whose links were saved before the guard (straight into the database)
     campaign = CampaignFactory(
         account=account,
@@ -93,7 +86,9 @@ def test_publish_checks_stored_links_again(api, account, production):
     assert body["valid"] is False
 
 
-def test_the_template_api_refuses_forbidden_media_and_button_urls(api, account, production):
+def test_the_template_api_refuses_forbidden_media_and_button_urls(
+    api, account, outbound_production
+):
     body = {
         "name": "spring_sale",
         "category": "marketing",
@@ -110,7 +105,7 @@ def test_the_template_api_refuses_forbidden_media_and_button_urls(api, account, 
 
 
 def test_the_campaign_admin_refuses_forbidden_urls_on_their_fields(
-    admin_client, account, production
+    admin_client, account, outbound_production
 ):
     campaign = CampaignFactory(account=account)
     url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
@@ -130,7 +125,9 @@ def test_the_campaign_admin_refuses_forbidden_urls_on_their_fields(
     assert campaign.media_urls == []
 
 
-def test_the_template_admin_refuses_a_forbidden_header_media_url(admin_client, account, production):
+def test_the_template_admin_refuses_a_forbidden_header_media_url(
+    admin_client, account, outbound_production
+):
     template = MessageTemplateFactory(account=account)
     url = reverse("admin:templates_app_messagetemplate_change", args=[template.pk])
     data = change_form_data(admin_client.get(url), header_media_url="https://0.0.0.0/x.png")

@@ -67,13 +67,6 @@ PUBLIC = [
 
 
 @pytest.fixture
-def production(settings):
-    settings.OUTBOUND_ALLOW_LOOPBACK = False
-    settings.OUTBOUND_ALLOW_HTTP = False
-    settings.OUTBOUND_TRUSTED_HOSTS = []
-
-
-@pytest.fixture
 def no_loopback(settings):
     """Plain http stays allowed (the stand-ins speak it), loopback does not."""
     settings.OUTBOUND_ALLOW_LOOPBACK = False
@@ -110,18 +103,18 @@ def test_every_forbidden_address_form_is_refused_at_input(no_loopback, url):
 
 
 @pytest.mark.parametrize("url", PUBLIC)
-def test_public_https_urls_pass(production, url):
+def test_public_https_urls_pass(outbound_production, url):
     assert urlguard.check_url(f"  {url} ") == url
     assert urlguard.url_problem(url) is None
 
 
-def test_a_name_that_resolves_to_loopback_is_refused_after_resolution(production):
+def test_a_name_that_resolves_to_loopback_is_refused_after_resolution(outbound_production):
     name = _loopback_name()
     with pytest.raises(urlguard.UnsafeURL, match="resolves to a loopback address"):
         urlguard.check_url(f"https://{name}/v1")
 
 
-def test_production_refuses_plain_http_and_the_setting_allows_it(production, settings):
+def test_production_refuses_plain_http_and_the_setting_allows_it(outbound_production, settings):
     with pytest.raises(urlguard.UnsafeURL, match="must use https://"):
         urlguard.check_url("http://graph.facebook.com/v21.0")
     settings.OUTBOUND_ALLOW_HTTP = True
@@ -137,20 +130,20 @@ def test_the_loopback_setting_lets_loopback_through_and_nothing_else(settings):
         assert urlguard.url_problem(url) is not None
 
 
-def test_credentials_in_a_url_and_other_schemes_are_refused(production):
+def test_credentials_in_a_url_and_other_schemes_are_refused(outbound_production):
     assert "user name or password" in urlguard.url_problem("https://graph.facebook.com@8.8.8.8/")
     assert "must start with" in urlguard.url_problem("file:///etc/passwd")
     assert "must start with" in urlguard.url_problem("gopher://8.8.8.8:25/")
     assert urlguard.url_problem("smtps://mailer:pw@8.8.8.8:465", schemes=["smtps"]) is None
 
 
-def test_a_trusted_host_skips_the_address_check(production, settings):
+def test_a_trusted_host_skips_the_address_check(outbound_production, settings):
     settings.OUTBOUND_TRUSTED_HOSTS = ["relay.internal"]
     assert urlguard.url_problem("https://relay.internal/") is None
     assert urlguard.url_problem("https://other.internal/") is not None
 
 
-def test_message_links_are_reported_with_their_paths(production):
+def test_message_links_are_reported_with_their_paths(outbound_production):
     problems = urlguard.message_url_problems(
         media_urls=["https://cdn.example.com/a.png", "https://10.1.2.3/b.png"],
         buttons=[

@@ -39,13 +39,6 @@ FORBIDDEN_BASE_URLS = [
 ]
 
 
-@pytest.fixture
-def production(settings):
-    settings.OUTBOUND_ALLOW_LOOPBACK = False
-    settings.OUTBOUND_ALLOW_HTTP = False
-    settings.OUTBOUND_TRUSTED_HOSTS = []
-
-
 def _message(i: int = 1) -> OutboundMessage:
     return OutboundMessage(
         recipient_id=i, callback_data=f"recipient:{i}", to_phone="+16505550100", text="Hi"
@@ -74,7 +67,9 @@ def _send_one(sender: Sender):
 
 
 @pytest.mark.parametrize("base_url", FORBIDDEN_BASE_URLS)
-def test_the_api_refuses_a_forbidden_base_url_with_its_field(api, account, production, base_url):
+def test_the_api_refuses_a_forbidden_base_url_with_its_field(
+    api, account, outbound_production, base_url
+):
     body = {
         "channel": "whatsapp",
         "name": "Main number",
@@ -89,7 +84,9 @@ def test_the_api_refuses_a_forbidden_base_url_with_its_field(api, account, produ
     assert not Sender.objects.filter(account=account).exists()
 
 
-def test_production_refuses_plain_http_and_accepts_a_public_https_url(api, account, production):
+def test_production_refuses_plain_http_and_accepts_a_public_https_url(
+    api, account, outbound_production
+):
     body = {"channel": "sms", "name": "Texts", "accountSid": "AC1", "authToken": "t"}
     body["fromAddress"] = "+15550001111"
     refused = api.post(
@@ -107,7 +104,7 @@ def test_production_refuses_plain_http_and_accepts_a_public_https_url(api, accou
     assert accepted.status_code == 201, accepted.content
 
 
-def test_an_email_senders_smtp_host_is_checked_too(api, account, production):
+def test_an_email_senders_smtp_host_is_checked_too(api, account, outbound_production):
     body = {"channel": "email", "name": "Mail", "fromAddress": "news@acme.example"}
     for url in ("smtp://mailer@127.0.0.1:25", "smtps://mailer@[fd00::25]:465"):
         response = api.post(
@@ -118,7 +115,9 @@ def test_an_email_senders_smtp_host_is_checked_too(api, account, production):
     assert not Sender.objects.filter(account=account).exists()
 
 
-def test_the_senders_page_shows_the_refusal_on_the_field(client, account, make_member, production):
+def test_the_senders_page_shows_the_refusal_on_the_field(
+    client, account, make_member, outbound_production
+):
     client.force_login(make_member(account, Role.MANAGER))
     response = client.post(
         reverse("messaging:sender_create"),
@@ -139,7 +138,7 @@ def test_the_senders_page_shows_the_refusal_on_the_field(client, account, make_m
     assert not Sender.objects.filter(account=account).exists()
 
 
-def test_the_admin_refuses_a_forbidden_base_url(admin_client, account, production):
+def test_the_admin_refuses_a_forbidden_base_url(admin_client, account, outbound_production):
     sender = SenderFactory(account=account, api_base_url="https://graph.facebook.com/v21.0")
     url = reverse("admin:messaging_sender_change", args=[sender.pk])
     data = {

@@ -9,10 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def at_message_step(new_wizard, audience_data, settings):
-    settings.OUTBOUND_ALLOW_LOOPBACK = False
-    settings.OUTBOUND_ALLOW_HTTP = False
-    settings.OUTBOUND_TRUSTED_HOSTS = []
+def at_message_step(new_wizard, audience_data, outbound_production):
     new_wizard.start()
     new_wizard.post("basics", {"name": "Links", "type": "broadcast"})
     new_wizard.post("audience", {"audience_type": "all", "exclude_unsubscribed": "on"})
