@@ -9,11 +9,13 @@ Campaigns are soft-deleted only (the hard delete is switched off): a campaign's 
 events and history are what its reports are made of.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
 
 from accounts.admin import SameAccountForm
+from core import urlguard
 from core.errors import ApplicationError
 
 from .models import (
@@ -74,7 +76,16 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class MessageLinksForm(urlguard.MessageURLsFormMixin, forms.ModelForm):
+    message_url_fields = {"message": "message"}
+
+
+class CampaignAdminForm(urlguard.MessageURLsFormMixin, SameAccountForm):
+    message_url_fields = {"media_urls": "media", "buttons": "buttons"}
+
+
 class VariantInline(admin.TabularInline):
+    form = MessageLinksForm
     model = Variant
     extra = 0
     fields = ("key", "name", "split_percentage", "message", "is_winner")
@@ -87,6 +98,7 @@ class AutomationTriggerInline(admin.TabularInline):
 
 
 class WorkflowStepInline(admin.TabularInline):
+    form = MessageLinksForm
     model = WorkflowStep
     extra = 0
     fields = ("position", "step_id", "delay_hours", "message", "conditions")
@@ -110,8 +122,10 @@ def _rate(value: float) -> str:
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    form = SameAccountForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = CampaignAdminForm
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https", "validators": [urlguard.validate_url]}
+    }
     list_display = (
         "name",
         "account",

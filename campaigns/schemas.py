@@ -22,6 +22,7 @@ from pydantic.alias_generators import to_camel
 from campaigns.models import Campaign
 from campaigns.selectors import SORTS
 from campaigns.services.validation import MAX_BUTTONS, MAX_TEXT_LENGTH
+from core import urlguard
 
 MAX_BUTTON_TEXT = 20
 HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -50,6 +51,7 @@ def check_url(value: str | None) -> str:
             _url(value)
         except DjangoValidationError:
             raise ValueError(f"“{value}” is not a valid http(s) URL.") from None
+        urlguard.check_url(value)  # UnsafeURL is a ValueError: a 422 on this field
     return value
 
 

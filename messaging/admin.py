@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db import models
 
 from .models import SECRET_FIELDS, RateBucket, SandboxMessage, Sender
+from .services.senders import api_base_url_problem
 
 MAIN_FIELDS = ("account", "name", "channel", "is_active")
 IDENTITY_FIELDS = (
@@ -62,6 +63,14 @@ class _SenderAdminFormBase(forms.ModelForm):
             self.fields[name].help_text = (
                 "Stored; leave empty to keep it." if stored else "Not set."
             )
+
+    def clean_api_base_url(self):
+        url = self.cleaned_data.get("api_base_url") or ""
+        channel = self.cleaned_data.get("channel") or self.instance.channel
+        problem = api_base_url_problem(channel=channel, url=url) if url else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
 
     def clean(self):
         cleaned = super().clean()

@@ -1,12 +1,22 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
+
+from core import urlguard
 
 from .models import MessageTemplate
 
 
+class MessageTemplateAdminForm(urlguard.MessageURLsFormMixin, forms.ModelForm):
+    message_url_fields = {"buttons": "buttons"}
+
+
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = MessageTemplateAdminForm
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https", "validators": [urlguard.validate_url]}
+    }
     list_display = ("name", "language", "category", "status", "account", "updated_at")
     list_filter = ("status", "category", "language")
     search_fields = ("name", "body", "account__name")

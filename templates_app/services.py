@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from core import urlguard
 from core.errors import Conflict, ValidationFailed
 from templates_app.models import MessageTemplate
 from templates_app.rendering import NUMBERED_RE, TemplateSyntaxProblem, template_compile
@@ -170,6 +171,9 @@ def _validate_header(problems, header) -> tuple[dict, list[str]]:
                 _url_validator(media_url)
             except ValidationError:
                 problems.add("header.mediaUrl", "Enter a full http(s) URL for the header media.")
+            else:
+                if problem := urlguard.url_problem(media_url):
+                    problems.add("header.mediaUrl", problem)
     return {
         "header_type": kind,
         "header_text": text if kind == "text" else "",
@@ -216,6 +220,9 @@ def _validate_buttons(problems, buttons) -> list[dict]:
                     _url_validator(probe)
                 except ValidationError:
                     problems.add(f"{path}.value", "Enter a full http(s) URL.")
+                else:
+                    if problem := urlguard.url_problem(probe):
+                        problems.add(f"{path}.value", problem)
         elif kind == "call":
             value = _phone(problems, f"{path}.value", value)
         elif kind == "quickreply" and len(value) > QUICK_REPLY_PAYLOAD_MAX:

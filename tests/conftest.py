@@ -36,6 +36,24 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _loopback_provider_stand_ins(settings):
+    """The provider and SMTP stand-ins listen on 127.0.0.1 over plain http, so the URL guard
+    lets loopback and http through, and shows the stand-ins' error text as a trusted
+    provider's. The guard's own tests switch these off (tests/core/test_urlguard.py)."""
+    settings.OUTBOUND_ALLOW_LOOPBACK = True
+    settings.OUTBOUND_ALLOW_HTTP = True
+    settings.OUTBOUND_TRUSTED_HOSTS = ["127.0.0.1"]
+
+
+@pytest.fixture
+def outbound_production(settings):
+    """The URL guard as in production: no loopback, https only, no trusted host."""
+    settings.OUTBOUND_ALLOW_LOOPBACK = False
+    settings.OUTBOUND_ALLOW_HTTP = False
+    settings.OUTBOUND_TRUSTED_HOSTS = []
+
+
 @pytest.fixture
 def account(db):
     return AccountFactory(name="Acme", slug="acme")

@@ -23,6 +23,7 @@ from campaigns.models import AutomationTrigger, Campaign, Variant, WorkflowStep
 from campaigns.services import changes as history
 from campaigns.services import lifecycle, reach
 from campaigns.services.validation import MAX_BUTTONS
+from core import urlguard
 from core.errors import ValidationFailed
 from messaging.models import Sender
 from templates_app.models import MessageTemplate
@@ -304,9 +305,11 @@ def _check_scalars(campaign: Campaign, scalars: dict, problems: _Problems) -> No
         urls = scalars.get(name)
         urls = [urls] if isinstance(urls, str) else urls or []
         for index, url in enumerate(urls):
+            suffix = f".{index}" if name == "media_urls" else ""
             if not _is_url(url):
-                suffix = f".{index}" if name == "media_urls" else ""
                 problems.add(FIELD_PATHS[name] + suffix, f"“{url}” is not a valid http(s) URL.")
+            elif url and (problem := urlguard.url_problem(url)):
+                problems.add(FIELD_PATHS[name] + suffix, problem)
     if "message_variables" in scalars:
         for index, variable in enumerate(scalars["message_variables"]):
             if not isinstance(variable, str):
@@ -366,6 +369,8 @@ def _check_buttons(buttons, path: str, problems: _Problems) -> None:
             problems.add(f"{here}.type", f"A button's type is one of: {', '.join(BUTTON_TYPES)}.")
         elif kind == "url" and (not value or not _is_url(value)):
             problems.add(f"{here}.value", "A URL button needs a valid http(s) address.")
+        elif kind == "url" and (problem := urlguard.url_problem(value)):
+            problems.add(f"{here}.value", problem)
         elif kind == "call" and not value:
             problems.add(f"{here}.value", "A call button needs the phone number to call.")
 
@@ -501,6 +506,8 @@ def _message(value, path: str, problems: _Problems, templates: list) -> dict:
         return {}
     if value.get("buttons"):
         _check_buttons(value["buttons"], f"{path}.buttons", problems)
+    for key, problem in urlguard.message_url_problems(media_urls=value.get("mediaUrls")):
+        problems.add(f"{path}.{key}", problem)
     if value.get("templateId") not in (None, ""):
         templates.append((f"{path}.templateId", value["templateId"]))
     return value

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from audience.selectors import audience_queryset
 from campaigns.models import Campaign
+from core import urlguard
 from core.errors import ApplicationError, ValidationFailed
 
 # Types the send pipeline can deliver today. Drip sequences and automations can be built and
@@ -138,6 +139,13 @@ def _message(campaign: Campaign, result: ValidationResult) -> None:
             f"The message is longer than {MAX_TEXT_LENGTH} characters.",
             "message",
         )
+    # Checked again at publish: a link saved earlier may now resolve somewhere forbidden.
+    links = urlguard.message_url_problems(media_urls=campaign.media_urls, buttons=campaign.buttons)
+    for key, problem in links:
+        result.add(f"message.{key}", problem, "message")
+    for key, url in (("trackingUrl", campaign.tracking_url), ("webhookUrl", campaign.webhook_url)):
+        if url and (problem := urlguard.url_problem(url)):
+            result.add(key, problem, "basics")
 
 
 def _scheduling(campaign: Campaign, result: ValidationResult) -> None:

@@ -22,6 +22,7 @@ from campaigns.wizard.fields import (
     media_kind_for,
     time_zone_choices,
 )
+from core import urlguard
 from core.storage import PUBLIC_MEDIA_FOLDER, random_name
 from core.uploads import size_text, upload_size_problem
 from messaging.models import Sender
@@ -260,6 +261,8 @@ class MessageForm(StepForm):
                 validator(url)
             except forms.ValidationError:
                 raise forms.ValidationError(f"“{url}” is not a valid address.") from None
+            if problem := urlguard.url_problem(url):
+                raise forms.ValidationError(problem)
         return urls
 
     def clean_media_file(self):
@@ -301,6 +304,8 @@ class MessageForm(StepForm):
                 continue
             if btype == "url" and not value.startswith(("https://", "http://")):
                 self.add_error(f"button_{i}_value", "A URL button needs an http(s) address.")
+            elif btype == "url" and (problem := urlguard.url_problem(value)):
+                self.add_error(f"button_{i}_value", problem)
             if btype == "call" and not value.lstrip("+").isdigit():
                 self.add_error(f"button_{i}_value", "A call button needs a phone number.")
             buttons.append({"type": btype, "text": text, "value": value})

@@ -1,13 +1,52 @@
-"""Email through Django's email backends; one SMTP connection per adapter, reused by a batch."""
+"""Email through Django's email backends; one SMTP connection per adapter, reused by a batch.
 
+A sender's own SMTP server (``smtp://`` in its API base URL) is reached through
+``GuardedSMTPBackend``: the socket opens only to an address ``core.urlguard`` checked, so the
+server cannot be this machine, its private network or a metadata service, and a DNS answer
+that changes after the check gains nothing. That server's replies are not shown as it wrote
+them unless the operator trusts the host (``OUTBOUND_TRUSTED_HOSTS``): a reply could quote
+another service. The project's own ``EMAIL_*`` server is the operator's and is trusted.
+"""
+
+import logging
 import smtplib
+import socket
 from email.utils import make_msgid
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend
+
+from core import urlguard
 
 from .base import OutboundMessage, ProviderResult
+
+logger = logging.getLogger(__name__)
+
+
+class _PinnedSMTP(smtplib.SMTP):
+    """smtplib's client whose socket opens only to an address the guard checked; STARTTLS
+    and SMTPS still verify the host name the sender gave."""
+
+    def _get_socket(self, host, port, timeout):
+        if timeout is not None and not timeout:
+            raise ValueError("Non-blocking socket (timeout=0) is not supported")
+        return urlguard.connect(
+            host,
+            port,
+            lambda address: socket.create_connection((address, port), timeout, self.source_address),
+        )
+
+
+class _PinnedSMTPSSL(smtplib.SMTP_SSL, _PinnedSMTP):
+    """SMTP_SSL wraps the socket ``_PinnedSMTP._get_socket`` opened (its ``super()``)."""
+
+
+class GuardedSMTPBackend(EmailBackend):
+    @property
+    def connection_class(self):
+        return _PinnedSMTPSSL if self.use_ssl else _PinnedSMTP
 
 
 def _connection_kwargs(sender) -> dict:
@@ -23,7 +62,7 @@ def _connection_kwargs(sender) -> dict:
         return kwargs
     parts = urlsplit(url)
     return {
-        "backend": "django.core.mail.backends.smtp.EmailBackend",
+        "backend": "messaging.providers.email.GuardedSMTPBackend",
         "host": parts.hostname or "localhost",
         "port": parts.port or (465 if parts.scheme == "smtps" else 25),
         "username": unquote(parts.username or ""),
@@ -44,6 +83,17 @@ class EmailAdapter:
         self.from_email = sender.from_address or settings.DEFAULT_FROM_EMAIL
         self.rate = int(sender.rate_limit_per_second or 0) if rate_limited else 0
         self._connection = None
+        url = sender.api_base_url or ""
+        own_server = url.startswith(("smtp://", "smtps://"))
+        self.host = (urlsplit(url).hostname or "") if own_server else ""
+        # The project's EMAIL_* server is the operator's; a sender's own server must be vouched for.
+        self.trusted = not own_server or urlguard.is_trusted_host(self.host)
+
+    def _reply(self, code: int, text: str) -> str:
+        """The server's reply as it wrote it, when its host is trusted; else only the code."""
+        if self.trusted:
+            return text[:500]
+        return f"The SMTP server at {self.host} answered {code}."
 
     def _open(self):
         if self._connection is None:
@@ -88,12 +138,18 @@ class EmailAdapter:
             connection = self._open()
             email, message_id = self._build(message, connection)
             sent = connection.send_messages([email])
+        except urlguard.UnsafeURL as exc:
+            # Refused for every message: pause the campaign rather than fail its audience.
+            self._drop()
+            return ProviderResult(
+                ok=False, error_code="address_refused", error_message=str(exc), auth_failed=True
+            )
         except smtplib.SMTPAuthenticationError as exc:
             self._drop()
             return ProviderResult(
                 ok=False,
                 error_code=f"smtp_{exc.smtp_code}",
-                error_message=_text(exc),
+                error_message=self._reply(exc.smtp_code, _text(exc)),
                 auth_failed=True,
             )
         except smtplib.SMTPRecipientsRefused as exc:
@@ -102,7 +158,7 @@ class EmailAdapter:
             return ProviderResult(
                 ok=False,
                 error_code=f"smtp_{code}",
-                error_message=f"Recipient refused: {exc.recipients}"[:500],
+                error_message=self._reply(code, f"Recipient refused: {exc.recipients}"),
                 transient=400 <= code < 500,
             )
         except smtplib.SMTPResponseException as exc:
@@ -110,15 +166,18 @@ class EmailAdapter:
             return ProviderResult(
                 ok=False,
                 error_code=f"smtp_{exc.smtp_code}",
-                error_message=_text(exc),
+                error_message=self._reply(exc.smtp_code, _text(exc)),
                 transient=400 <= exc.smtp_code < 500,
             )
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
+            logger.warning("SMTP server of sender %s failed: %s", self.sender.pk, exc)
             return ProviderResult(
                 ok=False,
                 error_code="connection_error",
-                error_message=str(exc)[:500],
+                error_message=str(exc)[:500]
+                if self.trusted
+                else f"The connection to the SMTP server at {self.host} failed.",
                 transient=True,
             )
         if not sent:

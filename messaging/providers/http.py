@@ -4,17 +4,25 @@ Each worker thread of an adapter keeps its own ``requests.Session`` (keep-alive 
 are reused across the thread's requests, and no session is shared between threads), and
 ``send_many`` runs a small pool of such threads so a batch is pipelined instead of paying
 one round trip per message in turn. Results come back in the order of the messages.
+
+Every session sits behind ``core.urlguard``: a connection reaches only an address checked
+when it is opened (keep-alive pooling is unchanged), and a provider call never follows a
+redirect, since the redirect would carry the sender's credentials to another host. Text that
+an unknown host wrote (an error body, a non-HTTP banner) never becomes a result's message:
+pages, the API and the campaign's error log show it, and it could hold another service's
+answer. The official provider hosts and ``OUTBOUND_TRUSTED_HOSTS`` are known.
 """
 
 import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from requests.adapters import HTTPAdapter
 
+from core import urlguard
 from messaging import ratelimit
 
 from .base import OutboundMessage, ProviderResult
@@ -35,6 +43,23 @@ def concurrency() -> int:
 
 def throttle_penalty() -> float:
     return float(getattr(settings, "CAMPAIGNS_THROTTLE_PENALTY_SECONDS", 1.0))
+
+
+class RedirectRefused(requests.RequestException):
+    """A provider answered with a redirect, which provider calls never follow."""
+
+
+def known_host(url: str | None) -> bool:
+    """The host of ``url`` is a provider's own API or one the operator vouches for."""
+    from . import sms, whatsapp  # they build on this module
+
+    host = (urlsplit(url or "").hostname or "").lower()
+    official = {urlsplit(m.DEFAULT_API_BASE_URL).hostname for m in (whatsapp, sms)}
+    return host in official or urlguard.is_trusted_host(host)
+
+
+def host_of(url: str | None) -> str:
+    return urlsplit(url or "").hostname or "the provider"
 
 
 def retry_after_seconds(response: requests.Response | None) -> float | None:
@@ -73,9 +98,7 @@ class HttpAdapter:
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
-            session.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=4))
-            session.mount("https://", HTTPAdapter(pool_connections=4, pool_maxsize=4))
+            session = urlguard.GuardedSession(follow_redirects=False, pool_maxsize=4)
             self._configure(session)
             self._local.session = session
             with self._lock:
@@ -90,12 +113,21 @@ class HttpAdapter:
         raise NotImplementedError
 
     def _post(self, session: requests.Session, **kwargs) -> requests.Response:
-        return session.post(self.url, timeout=self.timeout, **kwargs)
+        response = session.post(self.url, timeout=self.timeout, allow_redirects=False, **kwargs)
+        if response.is_redirect:
+            response.close()
+            raise RedirectRefused(request=response.request, response=response)
+        return response
 
     def _attempt(self, message: OutboundMessage) -> ProviderResult:
         """One request, never raising; a throttled answer is noted for the pacing thread."""
         try:
             result = self._send_one(self._session(), message)
+        except urlguard.UnsafeURL as exc:
+            # The sender's address is refused for every message: pause, do not burn the audience.
+            return ProviderResult(
+                ok=False, error_code="address_refused", error_message=str(exc), auth_failed=True
+            )
         except Exception as exc:  # a payload that cannot be built, a bug: retry later
             logger.exception(
                 "Sender %s could not send to recipient %s", self.sender.pk, message.recipient_id
@@ -213,6 +245,9 @@ def error_result(
     """One classification for every HTTP provider's refusal, so the pipeline reads them alike:
     throttled (slow down and retry), credentials refused, transient (retry), else permanent."""
     error_code = str(code) if code is not None else f"http_{status}"
+    if response is not None and not known_host(response.url):
+        message = f"The provider at {host_of(response.url)} answered with error {error_code}."
+        body = {}
     common = {"ok": False, "error_code": error_code, "error_message": message, "raw": body}
     if status == 429 or code in throttle_codes:
         return ProviderResult(
@@ -233,7 +268,34 @@ def safe_json(response: requests.Response) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def transport_error(exc: Exception) -> ProviderResult:
-    """Timeouts and broken connections: the message may be retried."""
-    code = "timeout" if isinstance(exc, requests.Timeout) else "connection_error"
-    return ProviderResult(ok=False, error_code=code, error_message=str(exc)[:500], transient=True)
+def transport_error(exc: requests.RequestException) -> ProviderResult:
+    """Timeouts and broken connections may be retried; a redirect pauses the campaign.
+
+    The message is ours: an exception's text can quote what the other end sent (a banner of
+    a service that does not speak HTTP), so it goes to the log only.
+    """
+    url = exc.request.url if exc.request is not None else None
+    host = host_of(url)
+    if isinstance(exc, RedirectRefused):
+        return ProviderResult(
+            ok=False,
+            error_code="redirect_refused",
+            error_message=f"The provider at {host} answered with a redirect; provider calls "
+            "never follow redirects (they would carry the credentials). Check the sender's "
+            "API base URL.",
+            auth_failed=True,
+        )
+    logger.warning("Provider call to %s failed: %s", host, exc)
+    if isinstance(exc, requests.Timeout):
+        return ProviderResult(
+            ok=False,
+            error_code="timeout",
+            error_message=f"The provider at {host} did not answer in time.",
+            transient=True,
+        )
+    return ProviderResult(
+        ok=False,
+        error_code="connection_error",
+        error_message=f"The connection to the provider at {host} failed.",
+        transient=True,
+    )

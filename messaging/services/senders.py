@@ -8,6 +8,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from core import urlguard
 from core.errors import Conflict, ValidationFailed
 from messaging.models import SECRET_FIELDS, Sender
 
@@ -41,6 +42,19 @@ REQUIRED = {
 MAX_RATE = 10_000
 
 
+def api_base_url_problem(*, channel: str, url: str) -> str | None:
+    """Why a sender's API base URL is refused, or None: its format, then where it leads
+    (``core.urlguard``). Email senders may name their own SMTP server (``smtp://``)."""
+    schemes = ["http", "https"]
+    if channel == Sender.Channel.EMAIL:
+        schemes += ["smtp", "smtps"]
+    try:
+        URLValidator(schemes=schemes)(url)
+    except DjangoValidationError:
+        return "Enter a valid URL (http:// or https://)."
+    return urlguard.url_problem(url, schemes=schemes)
+
+
 def _validate(sender: Sender) -> None:
     problems = []
 
@@ -55,11 +69,9 @@ def _validate(sender: Sender) -> None:
         if not str(getattr(sender, field) or "").strip():
             problem(field, f"Required for a {sender.get_channel_display()} sender.")
     if sender.api_base_url:
-        schemes = ["smtp", "smtps"] if sender.channel == Sender.Channel.EMAIL else []
-        try:
-            URLValidator(schemes=["http", "https", *schemes])(sender.api_base_url)
-        except DjangoValidationError:
-            problem("api_base_url", "Enter a valid URL (http:// or https://).")
+        url_problem = api_base_url_problem(channel=sender.channel, url=sender.api_base_url)
+        if url_problem:
+            problem("api_base_url", url_problem)
     if sender.channel == Sender.Channel.EMAIL and sender.from_address:
         try:
             validate_email(sender.from_address.rsplit("<", 1)[-1].strip(" >"))
