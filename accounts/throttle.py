@@ -22,8 +22,9 @@ def _valid_ip(value: str) -> str:
         return ""
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The address of the client that sent ``request``.
+def client_ip(request: HttpRequest) -> str | None:
+    """The address of the client that sent ``request``, or None for a request without one
+    (``force_login``'s stand-in request; axes stores it in an address column).
 
     Behind the TLS proxy (``BEHIND_TLS_PROXY``) the socket's address is the proxy's; the
     client's is the entry that the last of ``TRUSTED_PROXY_COUNT`` proxies appended to
@@ -38,7 +39,7 @@ def client_ip(request: HttpRequest) -> str:
             forwarded = _valid_ip(hops[-count])
             if forwarded:
                 return forwarded
-    return _valid_ip(remote) or remote or "unknown"
+    return _valid_ip(remote) or None
 
 
 class TooManyFailures(ApplicationError):
@@ -66,7 +67,7 @@ def api_key_throttle_check(*, request: HttpRequest) -> None:
     Checked before the key is looked at, so a blocked address cannot go on guessing: even a
     right guess is refused until the block ends.
     """
-    _, blocked_key = _keys(client_ip(request))
+    _, blocked_key = _keys(client_ip(request) or "unknown")
     until = cache.get(blocked_key)
     if until is not None:
         remaining = math.ceil(until - time.time())
@@ -81,7 +82,7 @@ def api_key_failure_record(*, request: HttpRequest) -> None:
     same in Redis and in local memory); reaching the limit blocks the address for a window.
     """
     window = settings.API_KEY_FAILURE_WINDOW
-    count_key, blocked_key = _keys(client_ip(request))
+    count_key, blocked_key = _keys(client_ip(request) or "unknown")
     cache.add(count_key, 0, timeout=window)
     try:
         failures = cache.incr(count_key)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY, authenticate
+from django.http import HttpRequest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -176,6 +177,7 @@ def test_the_forwarded_address_counts_only_behind_the_proxy(settings):
     assert client_ip(spoofed) == "1.2.3.4"
     garbage = factory.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="not-an-ip")
     assert client_ip(garbage) == "10.0.0.5"
+    assert client_ip(HttpRequest()) is None  # force_login's stand-in: no address to store
 
 
 def test_a_client_cannot_dodge_the_lockout_with_a_forwarded_header(client, member, settings):
