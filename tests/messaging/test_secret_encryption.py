@@ -93,47 +93,39 @@ def test_comparing_an_encrypted_field_in_a_query_is_refused(account):
         Sender.objects.filter(verify_token="plain-verify-token-3").exists()
 
 
-def test_the_whatsapp_adapter_sends_the_decrypted_token(account, provider):
-    stored = SenderFactory(
-        account=account,
-        channel=Sender.Channel.WHATSAPP,
-        api_base_url=provider.url,
-        rate_limit_per_second=0,
-        **SECRETS,
+def send_one(account, **sender_fields):
+    """Store a sender with SECRETS, read it back from the database, send one message."""
+    stored = SenderFactory(account=account, rate_limit_per_second=0, **sender_fields, **SECRETS)
+    adapter = get_adapter(Sender.objects.get(pk=stored.pk))
+    message = OutboundMessage(
+        recipient_id=1,
+        callback_data="recipient:1",
+        to_phone="+16505551234",
+        to_email="ada@example.org",
+        subject="Hi",
+        text="Hello",
     )
-    sender = Sender.objects.get(pk=stored.pk)  # read back from the database
+    try:
+        return adapter.send(message)
+    finally:
+        adapter.close()
 
-    adapter = get_adapter(sender)
-    result = adapter.send(
-        OutboundMessage(
-            recipient_id=1, callback_data="recipient:1", to_phone="+16505550001", text="Hi"
-        )
-    )
-    adapter.close()
+
+def test_the_whatsapp_adapter_sends_the_decrypted_token(account, provider):
+    result = send_one(account, channel=Sender.Channel.WHATSAPP, api_base_url=provider.url)
 
     assert result.ok
     assert provider.requests[0].headers["Authorization"] == f"Bearer {SECRETS['access_token']}"
 
 
 def test_the_sms_adapter_signs_in_with_the_decrypted_auth_token(account, provider):
-    stored = SenderFactory(
-        account=account,
+    result = send_one(
+        account,
         channel=Sender.Channel.SMS,
         api_base_url=provider.url,
         account_sid="AC123",
         from_address="+15005550006",
-        rate_limit_per_second=0,
-        **SECRETS,
     )
-    sender = Sender.objects.get(pk=stored.pk)
-
-    adapter = get_adapter(sender)
-    result = adapter.send(
-        OutboundMessage(
-            recipient_id=1, callback_data="recipient:1", to_phone="+16505551234", text="Hi"
-        )
-    )
-    adapter.close()
 
     assert result.ok
     basic = provider.requests[0].headers["Authorization"].removeprefix("Basic ")
@@ -142,25 +134,12 @@ def test_the_sms_adapter_signs_in_with_the_decrypted_auth_token(account, provide
 
 def test_the_email_adapter_logs_in_with_the_decrypted_smtp_password(account):
     with SmtpServer(password=SECRETS["smtp_password"]) as server:
-        stored = SenderFactory(
-            account=account,
+        result = send_one(
+            account,
             channel=Sender.Channel.EMAIL,
             api_base_url=f"smtp://mailer@127.0.0.1:{server.port}",
             from_address="Acme <news@acme.example>",
-            rate_limit_per_second=0,
-            **SECRETS,
         )
-        adapter = get_adapter(Sender.objects.get(pk=stored.pk))
-        result = adapter.send(
-            OutboundMessage(
-                recipient_id=1,
-                callback_data="recipient:1",
-                to_email="ada@example.org",
-                subject="Hi",
-                text="Hello",
-            )
-        )
-        adapter.close()
 
     assert result.ok, result
     assert len(server.mails) == 1
