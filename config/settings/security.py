@@ -22,26 +22,6 @@ from .base import DEBUG, DEVELOPMENT_SECRET_KEY, SECRET_KEY
 
 _PRODUCTION = not DEBUG
 
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_PRODUCTION)
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=_PRODUCTION)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=_PRODUCTION)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _PRODUCTION else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_PRODUCTION)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_PRODUCTION)
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
-BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
-if BEHIND_TLS_PROXY:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Behind the proxy, the client's address is the entry this many places from the right of
-# X-Forwarded-For (each trusted proxy appends one); without a proxy the header is a client's
-# claim and is never read (see ``accounts.throttle.client_ip``).
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
-if TRUSTED_PROXY_COUNT < 1:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more.")
-
 
 def _secret_key_weakness(key: str) -> str:
     """Why ``key`` cannot sign production sessions (Django's own deploy-check rules), or ''."""
@@ -125,3 +105,25 @@ if API_KEY_FAILURE_LIMIT < 1 or API_KEY_FAILURE_WINDOW < 1:
     raise ImproperlyConfigured(
         "API_KEY_FAILURE_LIMIT and API_KEY_FAILURE_WINDOW must be 1 or more."
     )
+
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+# Behind the proxy, the client's address is the entry this many places from the right of
+# X-Forwarded-For (each trusted proxy appends one); without a proxy the header is a client's
+# claim and is never read (see ``accounts.throttle.client_ip``).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more.")
+
+# --- HTTPS hardening -------------------------------------------------------------------------
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=_PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=_PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+if env_bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
