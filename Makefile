@@ -44,6 +44,7 @@ bench: install ## Run the benchmarks under bench/ (see bench/README.md)
 
 check-deploy: install ## manage.py check --deploy with production settings
 	DEBUG=0 SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=campaigns.example.com \
+		FIELD_ENCRYPTION_KEYS=$$(openssl rand -base64 32 | tr '+/' '-_') \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the virtualenv, caches and the SQLite database

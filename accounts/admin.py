@@ -4,6 +4,7 @@ API keys are created through ``api_key_create`` so the admin never sees more tha
 stored key: the raw key is shown once, in a message, right after it is made.
 """
 
+from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -197,3 +198,20 @@ else:  # pragma: no cover - django.contrib.auth always registers its User
 @admin.register(User)
 class CampaignsUserAdmin(_base_user_admin):
     inlines = (*_base_user_admin.inlines, UserMembershipInline)
+    actions = (*(_base_user_admin.actions or ()), "unlock_sign_in")
+
+    @admin.action(description="Unlock sign-in of selected users (clear failed attempts)")
+    def unlock_sign_in(self, request, queryset):
+        """Lift a lockout before its cool-off ends: the failed attempts behind it are deleted.
+
+        An address locked for trying many usernames is unlocked under Axes › Access attempts.
+        """
+        users = list(queryset)
+        removed = sum(axes_reset(username=user.get_username()) for user in users)
+        self.message_user(
+            request,
+            f"Unlocked sign-in for {len(users)} user(s); {removed} failed-attempt record(s) "
+            "removed. An address locked out for trying many usernames is unlocked under "
+            "Axes › Access attempts.",
+            level=messages.SUCCESS,
+        )

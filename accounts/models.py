@@ -39,10 +39,11 @@ class Role(models.TextChoices):
 
 
 # What each role may do. Viewers read only; marketers build and send campaigns; managers also
-# run senders, API keys and members; owners everything.
+# run senders, API keys and members, and approve or reject message templates (a marketer
+# never approves what they wrote); owners everything.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.OWNER: frozenset({"edit", "send", "manage"}),
-    Role.MANAGER: frozenset({"edit", "send", "manage"}),
+    Role.OWNER: frozenset({"edit", "send", "manage", "approve"}),
+    Role.MANAGER: frozenset({"edit", "send", "manage", "approve"}),
     Role.MARKETER: frozenset({"edit", "send"}),
     Role.VIEWER: frozenset(),
 }

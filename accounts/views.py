@@ -1,6 +1,10 @@
 """Sign-in, the account switcher and the API keys page."""
 
+import math
+
+from axes.helpers import get_client_username, get_cool_off
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +21,31 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a sign-in while the username or address is locked out.
+
+    The sign-in page again (also for the admin's login), saying how long to wait and whom to
+    ask, with 429 and Retry-After. Each further try restarts the wait (axes' default), so the
+    wait shown is the whole cool-off.
+    """
+    cool_off = get_cool_off(request)
+    seconds = math.ceil(cool_off.total_seconds())
+    minutes = max(1, math.ceil(seconds / 60))
+    username = get_client_username(request, credentials) or ""
+    response = render(
+        request,
+        "registration/login.html",
+        {
+            "form": LoginForm(request, initial={"username": username}),
+            "lockout_minutes": minutes,
+            REDIRECT_FIELD_NAME: request.POST.get(REDIRECT_FIELD_NAME, ""),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 class LogoutView(auth_views.LogoutView):

@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.services import api_key_authenticate
+from accounts.throttle import TooManyFailures, api_key_failure_record, api_key_throttle_check
 from core.errors import ApplicationError, PermissionDenied
 
 
@@ -24,16 +25,18 @@ class ErrorOut(Schema):
     errors: list[dict[str, str]] | None = None
 
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 class ApiKeyAuth(HttpBearer):
     """``Authorization: Bearer <key>``: the key's account becomes the request's account."""
 
     def authenticate(self, request: HttpRequest, token: str):
+        api_key_throttle_check(request=request)  # 429 while this address is blocked
         key = api_key_authenticate(raw=token)
         if key is None:
+            api_key_failure_record(request=request)
             return None
         request.account = key.account
         request.api_key = key
@@ -88,6 +91,13 @@ def install_error_handlers(api) -> None:
         if problems is not None:
             body["errors"] = problems
         return api.create_response(request, body, status=exc.status_code)
+
+    @api.exception_handler(TooManyFailures)
+    def too_many_failures(request, exc: TooManyFailures):
+        body = {"detail": exc.message, "code": exc.code, "errors": []}
+        response = api.create_response(request, body, status=exc.status_code)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc: NinjaValidationError):

@@ -1,9 +1,11 @@
 from django.db import models
 
 from accounts.models import Account
+from core.fields import EncryptedTextField
 from core.models import AccountScopedManager, TimeStampedModel
 
-# Fields that hold secrets: write-only everywhere (forms, admin, API); never rendered.
+# Fields that hold secrets: write-only everywhere (forms, admin, API); never rendered; stored
+# encrypted (``core.crypto``). ``max_length`` limits the secret as typed, not the column.
 SECRET_FIELDS = ("access_token", "app_secret", "verify_token", "auth_token", "smtp_password")
 
 
@@ -28,11 +30,11 @@ class Sender(TimeStampedModel):
     from_address = models.CharField(
         max_length=254, blank=True, default="", help_text="SMS from-number or email From address."
     )
-    access_token = models.TextField(blank=True, default="")
-    app_secret = models.CharField(max_length=200, blank=True, default="")
-    verify_token = models.CharField(max_length=200, blank=True, default="")
-    auth_token = models.CharField(max_length=200, blank=True, default="")
-    smtp_password = models.CharField(max_length=200, blank=True, default="")
+    access_token = EncryptedTextField(blank=True, default="")
+    app_secret = EncryptedTextField(max_length=200, blank=True, default="")
+    verify_token = EncryptedTextField(max_length=200, blank=True, default="")
+    auth_token = EncryptedTextField(max_length=200, blank=True, default="")
+    smtp_password = EncryptedTextField(max_length=200, blank=True, default="")
     rate_limit_per_second = models.PositiveIntegerField(default=80)
     is_active = models.BooleanField(default=True)
     # Sandbox only: play sent / delivered / read / failed statuses back on a realistic timeline.

@@ -4,9 +4,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
-from core.api import require_permission
+from core.api import ERRORS, actor, require_permission
 from templates_app import selectors, services
-from templates_app.schemas import TemplateIn, TemplateListOut, TemplateOut, template_out
+from templates_app.models import TemplateReview
+from templates_app.schemas import (
+    ReviewIn,
+    TemplateIn,
+    TemplateListOut,
+    TemplateOut,
+    template_out,
+)
 
 router = Router(tags=["templates"])
 
@@ -55,3 +62,41 @@ def delete_template(request: HttpRequest, template_id: int = TemplateId):
     template = selectors.template_get(account=request.account, template_id=template_id)
     services.template_delete(template=template)
     return Status(204, None)
+
+
+def _review(request: HttpRequest, template_id: int, decision: str, payload: ReviewIn | None):
+    require_permission(request, "approve")
+    template = selectors.template_get(account=request.account, template_id=template_id)
+    key = getattr(request, "api_key", None)
+    template = services.template_review(
+        template=template,
+        decision=decision,
+        actor=actor(request),
+        actor_name=f"API key “{key.name}”" if key is not None else request.user.get_username(),
+        note=payload.note if payload is not None else "",
+    )
+    return template_out(template)
+
+
+@router.post(
+    "/{templateId}/approve",
+    response={200: TemplateOut, **ERRORS},
+    summary="Approve a template (owners and managers)",
+)
+def approve_template(
+    request: HttpRequest, payload: ReviewIn | None = None, template_id: int = TemplateId
+):
+    """Marks the template approved and records who approved it; a marketer gets 403."""
+    return _review(request, template_id, TemplateReview.Decision.APPROVED, payload)
+
+
+@router.post(
+    "/{templateId}/reject",
+    response={200: TemplateOut, **ERRORS},
+    summary="Reject a template (owners and managers)",
+)
+def reject_template(
+    request: HttpRequest, payload: ReviewIn | None = None, template_id: int = TemplateId
+):
+    """Marks the template rejected and records who rejected it and why (``note``)."""
+    return _review(request, template_id, TemplateReview.Decision.REJECTED, payload)

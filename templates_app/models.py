@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from accounts.models import Account
@@ -38,6 +39,7 @@ class MessageTemplate(TimeStampedModel):
     buttons = models.JSONField(default=list, blank=True)
     # [{"name": "1" or "first_name", "example": "Ada"}]
     variables = models.JSONField(default=list, blank=True)
+    # Approved and rejected are set only by a review (``template_review``), never by an edit.
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
 
     objects = AccountScopedManager()
@@ -56,3 +58,34 @@ class MessageTemplate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
+
+
+class TemplateReview(models.Model):
+    """One approval or rejection of a template: who decided, when, and why.
+
+    Kept as rows (never edited) so the template's approval history survives later edits and
+    reviews; the template's ``status`` is the latest decision.
+    """
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    template = models.ForeignKey(MessageTemplate, on_delete=models.CASCADE, related_name="reviews")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who decided, as shown: a username, or the API key's name (kept if the user is deleted).
+    actor_name = models.CharField(max_length=200)
+    note = models.TextField(blank=True, default="", max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.template} {self.decision} by {self.actor_name}"

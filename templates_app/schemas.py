@@ -45,6 +45,12 @@ class TemplateIn(Schema):
         return self.model_dump(exclude_unset=True)
 
 
+class ReviewIn(Schema):
+    """The optional body of approve / reject: why (shown with the decision)."""
+
+    note: str = Field(default="", max_length=1000)
+
+
 class HeaderOut(Schema):
     type: str
     text: str

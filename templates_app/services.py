@@ -20,7 +20,7 @@ from django.db.models import ProtectedError
 
 from core import urlguard
 from core.errors import Conflict, ValidationFailed
-from templates_app.models import MessageTemplate
+from templates_app.models import MessageTemplate, TemplateReview
 from templates_app.rendering import NUMBERED_RE, TemplateSyntaxProblem, template_compile
 
 # WhatsApp Cloud API limits for message templates.
@@ -35,6 +35,7 @@ BUTTON_TEXT_MAX = 25
 BUTTON_URL_MAX = 2000
 QUICK_REPLY_PAYLOAD_MAX = 256
 EXAMPLE_MAX = 200
+REVIEW_NOTE_MAX = 1000
 
 TEMPLATE_NAME_RE = re.compile(r"[a-z0-9_]+")
 LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
@@ -50,6 +51,16 @@ BUTTON_TYPE_ALIASES = {
 MEDIA_HEADERS = frozenset({"image", "video", "document"})
 
 _url_validator = URLValidator(schemes=["http", "https"])
+
+# What an edit may set. Approved and rejected come from a review: the provider's, or an owner's
+# or manager's through ``template_review``, never from the editor (a marketer would approve
+# their own template).
+EDITABLE_STATUSES = (MessageTemplate.Status.DRAFT, MessageTemplate.Status.PENDING)
+REVIEWED_STATUSES = (MessageTemplate.Status.APPROVED, MessageTemplate.Status.REJECTED)
+REVIEW_ONLY_MESSAGE = (
+    "A template is approved or rejected by WhatsApp or by an owner or manager of the account, "
+    "with the Approve and Reject actions, not by editing it. Choose Draft or Pending approval."
+)
 
 
 class _Problems:
@@ -331,6 +342,9 @@ def template_validate(*, account, data: dict, instance: MessageTemplate | None =
         problems, data, "category", MessageTemplate.Category.values, "category"
     )
     status = _check_choice(problems, data, "status", MessageTemplate.Status.values, "status")
+    current_status = instance.status if instance is not None else None
+    if status in REVIEWED_STATUSES and status != current_status:
+        problems.add("status", REVIEW_ONLY_MESSAGE)
     language = _text(data.get("language"))
     if not LANGUAGE_RE.fullmatch(language):
         problems.add("language", "Use a language code such as en, fr or pt_BR.")
@@ -419,6 +433,11 @@ def template_update(*, template: MessageTemplate, data: dict) -> MessageTemplate
     if isinstance(data.get("header"), dict):
         merged["header"] = {**current["header"], **data["header"]}
     values = template_validate(account=template.account, data=merged, instance=template)
+    content_changed = any(getattr(template, f) != v for f, v in values.items() if f != "status")
+    if content_changed and values["status"] in REVIEWED_STATUSES:
+        # As on WhatsApp: an edited template goes back to review; the old approval covered the
+        # old name and text, not these.
+        values["status"] = MessageTemplate.Status.PENDING
     changed = [f for f, v in values.items() if getattr(template, f) != v]
     for field_name in changed:
         setattr(template, field_name, values[field_name])
@@ -429,6 +448,51 @@ def template_update(*, template: MessageTemplate, data: dict) -> MessageTemplate
         except IntegrityError:
             raise _duplicate(values["name"], values["language"]) from None
     return template
+
+
+@transaction.atomic
+def template_review(
+    *, template: MessageTemplate, decision: str, actor, actor_name: str, note: str = ""
+) -> MessageTemplate:
+    """Approve or reject ``template`` and record who decided, when and why.
+
+    Whether the caller may review (an owner or a manager: the ``approve`` permission) is
+    checked by the page, API and admin before they call this.
+    """
+    if decision not in TemplateReview.Decision.values:
+        raise ValidationFailed(
+            "Choose approve or reject.",
+            extra={"problems": [{"field": "decision", "message": "Choose approve or reject."}]},
+        )
+    note = _text(note)
+    if len(note) > REVIEW_NOTE_MAX:
+        message = f"The note is longer than {REVIEW_NOTE_MAX} characters."
+        raise ValidationFailed(message, extra={"problems": [{"field": "note", "message": message}]})
+    template = MessageTemplate.objects.select_for_update().get(pk=template.pk)
+    if template.status == decision:
+        raise Conflict(
+            f"The template “{template.name}” is already {template.get_status_display().lower()}."
+        )
+    template.status = decision
+    template.save(update_fields=["status", "updated_at"])
+    TemplateReview.objects.create(
+        account_id=template.account_id,
+        template=template,
+        decision=decision,
+        actor=actor,
+        actor_name=actor_name[:200],
+        note=note,
+    )
+    return template
+
+
+def content_edit_status(*, template: MessageTemplate, changed_fields) -> str:
+    """The status a template has after an edit of ``changed_fields`` outside the service
+    (the admin's form): reviewed content that changed goes back to pending."""
+    content = set(changed_fields) - {"status", "account"}
+    if content and template.status in REVIEWED_STATUSES:
+        return MessageTemplate.Status.PENDING
+    return template.status
 
 
 @transaction.atomic

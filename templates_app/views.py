@@ -29,6 +29,14 @@ def _can_edit(request) -> bool:
     return bool(request.membership and request.membership.can("edit"))
 
 
+def _status_choices(template) -> list[tuple[str, str]]:
+    """Draft and pending, plus a reviewed template's own status so an edit can keep it."""
+    choices = [(s.value, s.label) for s in services.EDITABLE_STATUSES]
+    if template is not None and template.status in services.REVIEWED_STATUSES:
+        choices.insert(0, (template.status, template.get_status_display()))
+    return choices
+
+
 @member_required
 def template_list_view(request):
     filters = {
@@ -99,7 +107,9 @@ def _editor(request, *, data: dict, problems=None, template=None, status=200):
             "preview": template_preview(data),
             "read_only": not _can_edit(request),
             "categories": MessageTemplate.Category.choices,
-            "statuses": MessageTemplate.Status.choices,
+            "statuses": _status_choices(template),
+            "can_review": bool(request.membership and request.membership.can("approve")),
+            "reviews": list(template.reviews.all()[:5]) if template is not None else [],
             "header_types": MessageTemplate.HeaderType.choices,
             "button_types": [
                 ("quickreply", "Quick reply"),
@@ -177,3 +187,35 @@ def template_delete_view(request, pk):
         return redirect(reverse("templates:edit", args=[pk]))
     messages.success(request, f"Template “{name}” deleted.")
     return redirect("templates:list")
+
+
+REVIEW_DECISIONS = {
+    "approve": MessageTemplate.Status.APPROVED,
+    "reject": MessageTemplate.Status.REJECTED,
+}
+
+
+@require_POST
+@member_required(permission="approve")
+def template_review_view(request, pk):
+    """An owner's or manager's Approve / Reject button; recorded with their name and note."""
+    template = _get_or_404(request, pk)
+    decision = REVIEW_DECISIONS.get(request.POST.get("decision", ""))
+    if decision is None:
+        messages.error(request, "Choose Approve or Reject.")
+        return redirect("templates:edit", pk=template.pk)
+    try:
+        template = services.template_review(
+            template=template,
+            decision=decision,
+            actor=request.user,
+            actor_name=request.user.get_username(),
+            note=request.POST.get("note", ""),
+        )
+    except (Conflict, ValidationFailed) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"Template “{template.name}” {template.get_status_display().lower()}."
+        )
+    return redirect("templates:edit", pk=template.pk)

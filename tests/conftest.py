@@ -54,6 +54,18 @@ def outbound_production(settings):
     settings.OUTBOUND_TRUSTED_HOSTS = []
 
 
+@pytest.fixture(autouse=True)
+def _api_key_failures_forgotten():
+    """Wrong API keys are counted per address in Django's cache, which outlives a test (Redis
+    on the PostgreSQL leg): without this, the suite's many 401 tests from 127.0.0.1 would
+    add up to a block and later tests would get 429."""
+    from accounts.throttle import api_key_throttle_reset
+
+    api_key_throttle_reset(address="127.0.0.1")
+    yield
+    api_key_throttle_reset(address="127.0.0.1")
+
+
 @pytest.fixture
 def account(db):
     return AccountFactory(name="Acme", slug="acme")

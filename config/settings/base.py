@@ -7,11 +7,9 @@ from config.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 DEBUG = env_bool("DEBUG", default=True)
-SECRET_KEY = env_str(
-    "SECRET_KEY",
-    default="django-insecure-development-only-key-change-me-0123456789abcdefghijkl",
-    required=not DEBUG,
-)
+# Refused when DEBUG is off, like any other weak key (config/settings/security.py).
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-change-me-0123456789abcdefghijkl"
+SECRET_KEY = env_str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY, required=not DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -27,6 +25,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",  # Content-Security-Policy header (policy in security.py); its checks catch 3.x settings
     "django_q",
+    "axes",  # sign-in lockout after repeated failures
     "ninja",  # serves /api/docs with its bundled Swagger UI instead of a CDN
     "core",
     "accounts",
@@ -49,6 +48,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.CurrentAccountMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked.
+    "accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

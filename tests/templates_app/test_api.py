@@ -83,13 +83,13 @@ def test_update_changes_fields(api, account, template_data):
     template_id = post(api, URL, template_data).json()["id"]
 
     # when
-    response = put(api, f"{URL}/{template_id}", {"status": "approved", "footer": ""})
+    response = put(api, f"{URL}/{template_id}", {"status": "pending", "footer": ""})
 
     # then
     assert response.status_code == 200
-    assert response.json()["status"] == "approved"
+    assert response.json()["status"] == "pending"
     assert response.json()["footer"] == ""
-    assert MessageTemplate.objects.get(pk=template_id).status == "approved"
+    assert MessageTemplate.objects.get(pk=template_id).status == "pending"
 
 
 def test_delete_answers_204(api, account):
