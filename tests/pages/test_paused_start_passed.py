@@ -39,3 +39,12 @@ def test_resume_after_the_start_passed_explains_and_offers_send_now(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("campaigns:action", args=[campaign.pk, "send"]), follow=True)
     assert sorted(sent_to(account)) == sorted(phones)
+
+
+def test_a_campaign_paused_before_its_start_says_so_beside_its_badge(as_role, account):
+    campaign = put_in_state(campaign_of(account, "broadcast"), "paused-scheduled")
+    page = as_role("viewer").get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "before its start" in page
+    running = put_in_state(campaign_of(account, "broadcast"), "paused-running")
+    page = as_role("viewer").get(reverse("campaigns:detail", args=[running.pk])).content.decode()
+    assert "before its start" not in page
