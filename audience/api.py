@@ -10,25 +10,21 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from ninja import Router, Status
+from pydantic import Field
 
 from audience import selectors
 from audience.services import segments as segment_services
 from audience.services import suppression as suppression_services
 from core.api import ERRORS, ErrorOut, actor, require_permission
+from core.schemas import CamelSchema, free_text
 
 router = Router(tags=["audience"])
 
 
-class CamelSchema(Schema):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
 class SegmentIn(CamelSchema):
     name: str = Field(max_length=200)
-    description: str = ""
+    description: str = free_text(default="")
     filters: dict[str, Any] = Field(default_factory=dict)
 
 

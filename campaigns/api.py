@@ -33,7 +33,7 @@ def _document(request: HttpRequest, campaign_id, *, include_deleted: bool = Fals
     campaign = campaign_get(
         account=request.account, campaign_id=campaign_id, include_deleted=include_deleted
     )
-    prefetch_related_objects([campaign], "created_by", *DOCUMENT_PREFETCH)
+    prefetch_related_objects([campaign], *DOCUMENT_SELECT, *DOCUMENT_PREFETCH)
     return CampaignOut.from_campaign(campaign)
 
 
@@ -46,7 +46,10 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
     """Create a draft campaign from a campaign document."""
     require_permission(request, "edit")
     campaign = crud.campaign_create(
-        account=request.account, actor=actor(request), data=payload.to_data()
+        account=request.account,
+        actor=actor(request),
+        data=payload.to_data(),
+        api_key=getattr(request, "api_key", None),
     )
     return Status(201, _document(request, campaign.pk))
 

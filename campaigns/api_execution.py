@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Status
+from pydantic import field_validator
+from pydantic.alias_generators import to_camel
 
 from analytics.models import Event
 from campaigns.models import Recipient
@@ -22,12 +24,29 @@ from campaigns.schemas import (
 from campaigns.selectors import campaign_get
 from campaigns.services import dispatch, scheduling, stats
 from core.api import ERRORS, READ_ERRORS, actor, require_permission
+from core.schemas import PageNumber
 
 router = Router(tags=["campaign execution"])
 
 
+def api_enum(value: str) -> str:
+    """A stored enum value as the API spells it: multi-word values in kebab-case, like the
+    spec's ``ab-test`` (``retry_scheduled`` → ``retry-scheduled``)."""
+    return value.replace("_", "-")
+
+
+def api_keys(data):
+    """``data`` with every object key in camelCase: event payloads are written by several
+    services (``provider_message_id`` by status webhooks), the API answers one convention."""
+    if isinstance(data, dict):
+        return {to_camel(str(key)): api_keys(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [api_keys(value) for value in data]
+    return data
+
+
 CampaignId = Annotated[int, Path(alias="campaignId")]
-RecipientStatus = Literal[tuple(Recipient.Status.values)]  # type: ignore[valid-type]
+RecipientStatus = Literal[tuple(api_enum(v) for v in Recipient.Status.values)]  # type: ignore[valid-type]
 EventType = Literal[tuple(Event.Type.values)]  # type: ignore[valid-type]
 
 
@@ -48,12 +67,18 @@ class DeliveryStatsOut(CampaignStatsOut):
 
 
 class DeliveryPageQuery(CamelSchema):
-    page: int = Field(1, ge=1)
+    page: PageNumber = 1
     page_size: int = Field(50, ge=1, le=500)
 
 
 class DeliveryRecipientQuery(DeliveryPageQuery):
     status: RecipientStatus | None = None
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _old_spelling(cls, value):
+        # ``retry_scheduled`` was answered before the API's enums were kebab-case.
+        return api_enum(value) if isinstance(value, str) else value
 
 
 class DeliveryEventQuery(DeliveryPageQuery):
@@ -77,9 +102,7 @@ class DeliveryRecipientOut(CamelSchema):
 
 class DeliveryRecipientPageOut(CamelSchema):
     items: list[DeliveryRecipientOut]
-    total: int
-    page: int
-    page_size: int
+    count: int
 
 
 class DeliveryEventOut(CamelSchema):
@@ -94,9 +117,7 @@ class DeliveryEventOut(CamelSchema):
 
 class DeliveryEventPageOut(CamelSchema):
     items: list[DeliveryEventOut]
-    total: int
-    page: int
-    page_size: int
+    count: int
 
 
 class DeliveryAnalyticsOut(CamelSchema):
@@ -166,7 +187,9 @@ def cancel_campaign(request: HttpRequest, campaign_id: CampaignId):
 def campaign_stats(request: HttpRequest, campaign_id: CampaignId):
     """The spec's stats object, the recipient queue by status and the error log."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    return stats.campaign_stats(campaign=campaign)
+    answer = stats.campaign_stats(campaign=campaign)
+    answer["queue"] = {api_enum(status): n for status, n in answer["queue"].items()}
+    return answer
 
 
 @router.get(
@@ -181,7 +204,7 @@ def campaign_recipients(
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
     total, rows = stats.recipients_page(
         campaign=campaign,
-        status=filters.status or "",
+        status=(filters.status or "").replace("-", "_"),
         page=filters.page,
         page_size=filters.page_size,
     )
@@ -190,7 +213,7 @@ def campaign_recipients(
             id=r.pk,
             contact_id=r.contact_id,
             phone=r.contact.phone or "",
-            status=r.status,
+            status=api_enum(r.status),
             variant=r.variant.key if r.variant_id else None,
             provider_message_id=r.provider_message_id,
             attempts=r.attempts,
@@ -202,9 +225,7 @@ def campaign_recipients(
         )
         for r in rows
     ]
-    return DeliveryRecipientPageOut(
-        items=items, total=total, page=filters.page, page_size=filters.page_size
-    )
+    return DeliveryRecipientPageOut(items=items, count=total)
 
 
 @router.get(
@@ -225,14 +246,12 @@ def campaign_events(
             occurred_at=e.occurred_at,
             recipient_id=e.recipient_id,
             contact_id=e.contact_id,
-            data=e.data if isinstance(e.data, dict) else {},
+            data=api_keys(e.data) if isinstance(e.data, dict) else {},
             revenue=float(e.revenue) if e.revenue is not None else None,
         )
         for e in rows
     ]
-    return DeliveryEventPageOut(
-        items=items, total=total, page=filters.page, page_size=filters.page_size
-    )
+    return DeliveryEventPageOut(items=items, count=total)
 
 
 @router.get(
@@ -241,4 +260,6 @@ def campaign_events(
 def campaign_analytics(request: HttpRequest, campaign_id: CampaignId):
     """Per-hour sent / delivered / read / failed, and breakdowns by variant, country, status."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    return stats.campaign_analytics(campaign=campaign)
+    answer = stats.campaign_analytics(campaign=campaign)
+    answer["byStatus"] = {api_enum(status): n for status, n in answer["byStatus"].items()}
+    return answer

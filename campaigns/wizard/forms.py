@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from campaigns.wizard.fields import (
     media_kind_for,
     time_zone_choices,
 )
+from core.forms import StorableTextMixin
 from messaging.models import Sender
 from templates_app.models import MessageTemplate
 
@@ -29,7 +31,7 @@ MAX_BUTTONS = 3
 BUTTON_TYPES = [("quickreply", "Quick reply"), ("url", "Open a URL"), ("call", "Call a number")]
 
 
-class StepForm(forms.Form):
+class StepForm(StorableTextMixin, forms.Form):
     def __init__(self, *args, account, campaign=None, **kwargs):
         self.account = account
         self.campaign = campaign
@@ -42,7 +44,9 @@ class StepForm(forms.Form):
 class BasicsForm(StepForm):
     name = forms.CharField(max_length=200, help_text="Only your team sees this name.")
     description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=settings.TEXT_MAX_LENGTH,
     )
     type = forms.ChoiceField(
         choices=Campaign.Type.choices, widget=forms.RadioSelect, initial=Campaign.Type.BROADCAST

@@ -1,0 +1,12 @@
+"""Input limits: what one request and one text may hold (each answered with a clear message)."""
+
+from config.env import env_int
+
+# The longest free text accepted anywhere: descriptions, notes, and any text inside filter
+# trees, conditions and other JSON. Names and short fields keep their column's length and
+# message content its provider's (4,096 characters for WhatsApp).
+TEXT_MAX_LENGTH = env_int("TEXT_MAX_LENGTH", 5000)
+
+# The highest ``page`` a list answers (API and pages); past the data a list is empty, and
+# past this a request is refused instead of asking the database for an absurd offset.
+LIST_MAX_PAGE = env_int("LIST_MAX_PAGE", 100_000)
