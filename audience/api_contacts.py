@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -157,7 +158,7 @@ def create_attribute(request: HttpRequest, payload: AttributeIn):
 @router.get("/contacts", response=ContactListOut, summary="List contacts")
 def list_contacts(
     request: HttpRequest,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=settings.LIST_MAX_PAGE),
     page_size: int = Query(50, ge=1, le=500, alias="pageSize"),
     q: str = "",
     tag: str = "",

@@ -1,5 +1,6 @@
 """``/api/campaign-templates``: the message templates that ``message.templateId`` points to."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
@@ -17,7 +18,7 @@ TemplateId = Path(..., alias="templateId")
 @router.get("", response=TemplateListOut, summary="List templates")
 def list_templates(
     request: HttpRequest,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=settings.LIST_MAX_PAGE),
     page_size: int = Query(20, ge=1, le=100, alias="pageSize"),
     q: str = "",
     status: str = "",
