@@ -16,8 +16,8 @@ from pydantic import Field
 from audience import selectors
 from audience.services import segments as segment_services
 from audience.services import suppression as suppression_services
-from core.api import ERRORS, ErrorOut, actor, require_permission
-from core.schemas import CamelSchema, free_text
+from core.api import actor, errors, require_permission
+from core.schemas import CamelSchema, RowId, free_text
 
 router = Router(tags=["audience"])
 
@@ -72,13 +72,13 @@ class SuppressionOut(CamelSchema):
 # --- segments --------------------------------------------------------------------------------
 
 
-@router.get("/segments", response={200: list[SegmentOut], 401: ErrorOut}, by_alias=True)
+@router.get("/segments", response={200: list[SegmentOut], **errors()}, by_alias=True)
 def list_segments(request: HttpRequest):
     """The account's segments with their last counted size."""
     return list(selectors.segment_list(account=request.account))
 
 
-@router.post("/segments", response={201: SegmentOut, **ERRORS}, by_alias=True)
+@router.post("/segments", response={201: SegmentOut, **errors(403, 413)}, by_alias=True)
 def create_segment(request: HttpRequest, payload: SegmentIn):
     require_permission(request, "edit")
     segment = segment_services.segment_create(
@@ -91,13 +91,15 @@ def create_segment(request: HttpRequest, payload: SegmentIn):
     return Status(201, segment)
 
 
-@router.get("/segments/{segment_id}", response={200: SegmentOut, **ERRORS}, by_alias=True)
-def get_segment(request: HttpRequest, segment_id: int):
+@router.get("/segments/{segment_id}", response={200: SegmentOut, **errors(404)}, by_alias=True)
+def get_segment(request: HttpRequest, segment_id: RowId):
     return selectors.segment_get(account=request.account, segment_id=segment_id)
 
 
-@router.put("/segments/{segment_id}", response={200: SegmentOut, **ERRORS}, by_alias=True)
-def update_segment(request: HttpRequest, segment_id: int, payload: SegmentIn):
+@router.put(
+    "/segments/{segment_id}", response={200: SegmentOut, **errors(403, 404, 413)}, by_alias=True
+)
+def update_segment(request: HttpRequest, segment_id: RowId, payload: SegmentIn):
     require_permission(request, "edit")
     segment = selectors.segment_get(account=request.account, segment_id=segment_id)
     return segment_services.segment_update(
@@ -108,8 +110,8 @@ def update_segment(request: HttpRequest, segment_id: int, payload: SegmentIn):
     )
 
 
-@router.delete("/segments/{segment_id}", response={204: None, **ERRORS})
-def delete_segment(request: HttpRequest, segment_id: int):
+@router.delete("/segments/{segment_id}", response={204: None, **errors(403, 404, 409)})
+def delete_segment(request: HttpRequest, segment_id: RowId):
     """Deletes an unused segment; one a campaign or another segment uses answers 409."""
     require_permission(request, "edit")
     segment = selectors.segment_get(account=request.account, segment_id=segment_id)
@@ -117,7 +119,7 @@ def delete_segment(request: HttpRequest, segment_id: int):
     return Status(204, None)
 
 
-@router.post("/audience/estimate", response={200: EstimateOut, **ERRORS}, by_alias=True)
+@router.post("/audience/estimate", response={200: EstimateOut, **errors(413)}, by_alias=True)
 def estimate_audience(request: HttpRequest, payload: AudienceIn):
     """How many contacts an audience object reaches after its exclusions."""
     audience = payload.model_dump(by_alias=True, exclude_unset=True)
@@ -128,12 +130,12 @@ def estimate_audience(request: HttpRequest, payload: AudienceIn):
 # --- suppression list ------------------------------------------------------------------------
 
 
-@router.get("/suppression", response={200: list[SuppressionOut], 401: ErrorOut}, by_alias=True)
+@router.get("/suppression", response={200: list[SuppressionOut], **errors()}, by_alias=True)
 def list_suppression(request: HttpRequest, q: str = ""):
     return list(selectors.suppression_list(account=request.account, q=q.strip()))
 
 
-@router.post("/suppression", response={201: SuppressionOut, **ERRORS}, by_alias=True)
+@router.post("/suppression", response={201: SuppressionOut, **errors(403, 409, 413)}, by_alias=True)
 def add_suppression(request: HttpRequest, payload: SuppressionIn):
     require_permission(request, "edit")
     entry = suppression_services.suppression_add(
@@ -142,8 +144,8 @@ def add_suppression(request: HttpRequest, payload: SuppressionIn):
     return Status(201, entry)
 
 
-@router.delete("/suppression/{entry_id}", response={204: None, **ERRORS})
-def remove_suppression(request: HttpRequest, entry_id: int):
+@router.delete("/suppression/{entry_id}", response={204: None, **errors(403, 404)})
+def remove_suppression(request: HttpRequest, entry_id: RowId):
     require_permission(request, "edit")
     entry = selectors.suppression_get(account=request.account, entry_id=entry_id)
     suppression_services.suppression_remove(entry=entry)

@@ -23,8 +23,8 @@ from campaigns.schemas import (
 )
 from campaigns.selectors import campaign_get
 from campaigns.services import dispatch, scheduling, stats
-from core.api import ERRORS, READ_ERRORS, actor, require_permission
-from core.schemas import PageNumber
+from core.api import actor, errors, require_permission
+from core.schemas import MAX_ID, PageNumber
 
 router = Router(tags=["campaign execution"])
 
@@ -45,7 +45,7 @@ def api_keys(data):
     return data
 
 
-CampaignId = Annotated[int, Path(alias="campaignId")]
+CampaignId = Annotated[int, Path(alias="campaignId", ge=1, le=MAX_ID)]
 RecipientStatus = Literal[tuple(api_enum(v) for v in Recipient.Status.values)]  # type: ignore[valid-type]
 EventType = Literal[tuple(Event.Type.values)]  # type: ignore[valid-type]
 
@@ -143,7 +143,9 @@ def _state(campaign) -> DeliveryStateOut:
     )
 
 
-@router.post("/{campaignId}/send", response={202: DeliveryStateOut, **ERRORS}, by_alias=True)
+@router.post(
+    "/{campaignId}/send", response={202: DeliveryStateOut, **errors(403, 404, 409)}, by_alias=True
+)
 def send_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Send now: a draft is published to start at once; a scheduled campaign starts now."""
     require_permission(request, "send")
@@ -152,7 +154,11 @@ def send_campaign(request: HttpRequest, campaign_id: CampaignId):
     return Status(202, _state(campaign))
 
 
-@router.post("/{campaignId}/schedule", response={200: DeliveryStateOut, **ERRORS}, by_alias=True)
+@router.post(
+    "/{campaignId}/schedule",
+    response={200: DeliveryStateOut, **errors(403, 404, 409, 413)},
+    by_alias=True,
+)
 def schedule_campaign(request: HttpRequest, campaign_id: CampaignId, payload: CampaignSchedulingIn):
     """Set a draft's scheduling and publish it: scheduled for its start, or running now."""
     require_permission(request, "send")
@@ -175,7 +181,9 @@ def schedule_campaign(request: HttpRequest, campaign_id: CampaignId, payload: Ca
     return Status(200, _state(campaign))
 
 
-@router.post("/{campaignId}/cancel", response={200: DeliveryStateOut, **ERRORS}, by_alias=True)
+@router.post(
+    "/{campaignId}/cancel", response={200: DeliveryStateOut, **errors(403, 404, 409)}, by_alias=True
+)
 def cancel_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Stop for good: the campaign completes ("cancelled"); who was not sent is skipped."""
     require_permission(request, "send")
@@ -183,7 +191,7 @@ def cancel_campaign(request: HttpRequest, campaign_id: CampaignId):
     return _state(dispatch.campaign_cancel(campaign=campaign, actor=actor(request)))
 
 
-@router.get("/{campaignId}/stats", response={200: DeliveryStatsOut, **READ_ERRORS}, by_alias=True)
+@router.get("/{campaignId}/stats", response={200: DeliveryStatsOut, **errors(404)}, by_alias=True)
 def campaign_stats(request: HttpRequest, campaign_id: CampaignId):
     """The spec's stats object, the recipient queue by status and the error log."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
@@ -194,7 +202,7 @@ def campaign_stats(request: HttpRequest, campaign_id: CampaignId):
 
 @router.get(
     "/{campaignId}/recipients",
-    response={200: DeliveryRecipientPageOut, **READ_ERRORS},
+    response={200: DeliveryRecipientPageOut, **errors(404)},
     by_alias=True,
 )
 def campaign_recipients(
@@ -229,7 +237,7 @@ def campaign_recipients(
 
 
 @router.get(
-    "/{campaignId}/events", response={200: DeliveryEventPageOut, **READ_ERRORS}, by_alias=True
+    "/{campaignId}/events", response={200: DeliveryEventPageOut, **errors(404)}, by_alias=True
 )
 def campaign_events(
     request: HttpRequest, campaign_id: CampaignId, filters: Query[DeliveryEventQuery]
@@ -255,7 +263,7 @@ def campaign_events(
 
 
 @router.get(
-    "/{campaignId}/analytics", response={200: DeliveryAnalyticsOut, **READ_ERRORS}, by_alias=True
+    "/{campaignId}/analytics", response={200: DeliveryAnalyticsOut, **errors(404)}, by_alias=True
 )
 def campaign_analytics(request: HttpRequest, campaign_id: CampaignId):
     """Per-hour sent / delivered / read / failed, and breakdowns by variant, country, status."""

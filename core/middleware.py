@@ -14,6 +14,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
 from core.text import dotted, printable, text_problem, unstorable
@@ -36,8 +37,9 @@ class InputGuardMiddleware:
             problems = _problems(request, api=api)
         except RequestDataTooBig:
             return too_big_response(request)
-        except (TooManyFieldsSent, TooManyFilesSent) as exc:
-            return _refuse(request, [{"field": "", "message": str(exc)}], status=400)
+        except (TooManyFieldsSent, TooManyFilesSent, MultiPartParserError) as exc:
+            message = f"The form data cannot be read: {exc}"
+            return _refuse(request, [{"field": "", "message": message}], status=422 if api else 400)
         if problems:
             return _refuse(request, problems, status=422 if api else 400)
         return self.get_response(request)
@@ -90,8 +92,8 @@ def _pairs_problems(pairs) -> list[dict]:
 def _json_problems(body: bytes) -> list[dict]:
     try:
         data = json.loads(body)
-    except ValueError:
-        return []  # not JSON: the API's own parser answers that
+    except ValueError as exc:  # UnicodeDecodeError included
+        return [{"field": "", "message": f"The body is not valid JSON ({exc})."}]
     return [{"field": dotted(path), "message": message} for path, message in unstorable(data)]
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated
 
 from django.conf import settings
-from ninja import Schema
+from ninja import Path, Schema
 from pydantic import AfterValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
@@ -17,6 +17,8 @@ from pydantic.alias_generators import to_camel
 MAX_ID = 2**63 - 1
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A row id in a path (``/segments/{segment_id}``): past bigint it is a 422, not a 500.
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PageNumber = Annotated[
     int,
     Field(

@@ -5,17 +5,18 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
-from core.api import require_permission
+from core.api import errors, require_permission
+from core.schemas import MAX_ID
 from templates_app import selectors, services
 from templates_app.schemas import TemplateIn, TemplateListOut, TemplateOut, template_out
 
 router = Router(tags=["templates"])
 
 # The spec names the path parameter ``templateId``.
-TemplateId = Path(..., alias="templateId")
+TemplateId = Path(..., alias="templateId", ge=1, le=MAX_ID)
 
 
-@router.get("", response=TemplateListOut, summary="List templates")
+@router.get("", response={200: TemplateListOut, **errors()}, summary="List templates")
 def list_templates(
     request: HttpRequest,
     page: int = Query(1, ge=1, le=settings.LIST_MAX_PAGE),
@@ -30,19 +31,23 @@ def list_templates(
     return {"items": [template_out(t) for t in items], "count": paginator.count}
 
 
-@router.post("", response={201: TemplateOut}, summary="Create a template")
+@router.post("", response={201: TemplateOut, **errors(403, 413)}, summary="Create a template")
 def create_template(request: HttpRequest, payload: TemplateIn):
     require_permission(request, "edit")
     template = services.template_create(account=request.account, data=payload.as_data())
     return Status(201, template_out(template))
 
 
-@router.get("/{templateId}", response=TemplateOut, summary="Get a template")
+@router.get("/{templateId}", response={200: TemplateOut, **errors(404)}, summary="Get a template")
 def get_template(request: HttpRequest, template_id: int = TemplateId):
     return template_out(selectors.template_get(account=request.account, template_id=template_id))
 
 
-@router.put("/{templateId}", response=TemplateOut, summary="Update a template")
+@router.put(
+    "/{templateId}",
+    response={200: TemplateOut, **errors(403, 404, 413)},
+    summary="Update a template",
+)
 def update_template(request: HttpRequest, payload: TemplateIn, template_id: int = TemplateId):
     require_permission(request, "edit")
     template = selectors.template_get(account=request.account, template_id=template_id)
@@ -50,7 +55,9 @@ def update_template(request: HttpRequest, payload: TemplateIn, template_id: int 
     return template_out(template)
 
 
-@router.delete("/{templateId}", response={204: None}, summary="Delete a template")
+@router.delete(
+    "/{templateId}", response={204: None, **errors(403, 404, 409)}, summary="Delete a template"
+)
 def delete_template(request: HttpRequest, template_id: int = TemplateId):
     require_permission(request, "edit")
     template = selectors.template_get(account=request.account, template_id=template_id)
