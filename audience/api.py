@@ -10,14 +10,14 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from audience import selectors
 from audience.services import segments as segment_services
 from audience.services import suppression as suppression_services
 from core.api import actor, errors, require_permission
-from core.schemas import CamelSchema, RowId, free_text
+from core.schemas import CamelSchema, PageQuery, RowId, free_text
 
 router = Router(tags=["audience"])
 
@@ -69,13 +69,27 @@ class SuppressionOut(CamelSchema):
     created_at: datetime
 
 
+class SegmentListOut(CamelSchema):
+    items: list[SegmentOut]
+    count: int
+
+
+class SuppressionQuery(PageQuery):
+    q: str = Field(default="", max_length=200, description="Part of a phone or e-mail.")
+
+
+class SuppressionListOut(CamelSchema):
+    items: list[SuppressionOut]
+    count: int
+
+
 # --- segments --------------------------------------------------------------------------------
 
 
-@router.get("/segments", response={200: list[SegmentOut], **errors()}, by_alias=True)
-def list_segments(request: HttpRequest):
-    """The account's segments with their last counted size."""
-    return list(selectors.segment_list(account=request.account))
+@router.get("/segments", response={200: SegmentListOut, **errors()}, by_alias=True)
+def list_segments(request: HttpRequest, paging: Query[PageQuery]):
+    """The account's segments with their last counted size, by name."""
+    return paging.of(selectors.segment_list(account=request.account))
 
 
 @router.post("/segments", response={201: SegmentOut, **errors(403, 413)}, by_alias=True)
@@ -130,9 +144,10 @@ def estimate_audience(request: HttpRequest, payload: AudienceIn):
 # --- suppression list ------------------------------------------------------------------------
 
 
-@router.get("/suppression", response={200: list[SuppressionOut], **errors()}, by_alias=True)
-def list_suppression(request: HttpRequest, q: str = ""):
-    return list(selectors.suppression_list(account=request.account, q=q.strip()))
+@router.get("/suppression", response={200: SuppressionListOut, **errors()}, by_alias=True)
+def list_suppression(request: HttpRequest, filters: Query[SuppressionQuery]):
+    """The suppression list, newest first; ``q`` searches phones and e-mails."""
+    return filters.of(selectors.suppression_list(account=request.account, q=filters.q.strip()))
 
 
 @router.post("/suppression", response={201: SuppressionOut, **errors(403, 409, 413)}, by_alias=True)

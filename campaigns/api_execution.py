@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Status
+from ninja import Path, Query, Router, Status
 from pydantic import field_validator
 from pydantic.alias_generators import to_camel
 
@@ -24,7 +24,7 @@ from campaigns.schemas import (
 from campaigns.selectors import campaign_get
 from campaigns.services import dispatch, scheduling, stats
 from core.api import actor, errors, require_permission
-from core.schemas import MAX_ID, PageNumber
+from core.schemas import MAX_ID, PageQuery
 
 router = Router(tags=["campaign execution"])
 
@@ -66,12 +66,7 @@ class DeliveryStatsOut(CampaignStatsOut):
     error_log: list[CampaignErrorLogOut]
 
 
-class DeliveryPageQuery(CamelSchema):
-    page: PageNumber = 1
-    page_size: int = Field(50, ge=1, le=500)
-
-
-class DeliveryRecipientQuery(DeliveryPageQuery):
+class DeliveryRecipientQuery(PageQuery):
     status: RecipientStatus | None = None
 
     @field_validator("status", mode="before")
@@ -81,7 +76,7 @@ class DeliveryRecipientQuery(DeliveryPageQuery):
         return api_enum(value) if isinstance(value, str) else value
 
 
-class DeliveryEventQuery(DeliveryPageQuery):
+class DeliveryEventQuery(PageQuery):
     type: EventType | None = None
 
 

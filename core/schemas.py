@@ -48,6 +48,18 @@ class CamelSchema(Schema):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
+class PageQuery(CamelSchema):
+    """``page`` and ``pageSize`` of a list that answers ``{items, count}``."""
+
+    page: PageNumber = 1
+    page_size: int = Field(default=50, ge=1, le=500)
+
+    def of(self, queryset) -> dict:
+        """The page's rows and the total count, as every list of the API answers them."""
+        start = (self.page - 1) * self.page_size
+        return {"items": list(queryset[start : start + self.page_size]), "count": queryset.count()}
+
+
 def free_text(max_length: int | None = None, **kwargs):
     """A free-text field capped at ``max_length`` (``TEXT_MAX_LENGTH`` by default), so the
     limit shows in the OpenAPI document and a longer text is a 422 with its field."""
