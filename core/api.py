@@ -127,6 +127,13 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if exc.status_code == 400:
+            # django-ninja's only 400: a body it cannot read as JSON. Input that cannot be
+            # accepted is a 422 everywhere else, so it is here too.
+            message = "The body is not valid JSON."
+            body = {"detail": message, "code": "validation_error"}
+            body["errors"] = [{"field": "", "message": message}]
+            return api.create_response(request, body, status=422)
         return api.create_response(
             request, {"detail": str(exc), "code": "error"}, status=exc.status_code
         )

@@ -51,20 +51,23 @@ class InputGuardMiddleware:
 
 
 def _problems(request, *, api: bool) -> list[dict]:
-    problems = _pairs_problems(request.GET.lists())
-    problems += _pairs_problems((name, [value]) for name, value in request.COOKIES.items())
+    problems = pairs_problems(request.GET.lists())
+    problems += pairs_problems((name, [value]) for name, value in request.COOKIES.items())
     if request.method in ("GET", "HEAD", "OPTIONS") or not _has_body(request):
         return problems
     content_type = request.content_type or ""
-    if content_type in FORM_TYPES:
-        # Parsing here raises what the view would raise (too big, too many fields) while the
-        # answer can still be chosen; Django parses the same data for CSRF checks anyway.
-        post = request.POST
-        if api:
-            problems += _pairs_problems(post.lists())
-    elif api:
-        # The API reads any other body as JSON, whatever its content type says.
+    if api:
+        if content_type == "multipart/form-data":
+            # Parsing the stream here would leave no body for an operation that reads JSON;
+            # the API's parser checks form fields as it reads them (config.api).
+            return problems
+        # Every other API body is read as JSON, whatever its content type says.
         problems += _json_problems(request.body)  # RequestDataTooBig past the limit
+    elif content_type in FORM_TYPES:
+        # Parsing here raises what the view would raise (too big, too many fields) while the
+        # answer can still be chosen; Django parses the same data for CSRF checks anyway. The
+        # fields themselves are the page forms' to refuse, with field errors (core.forms).
+        request.POST  # noqa: B018
     return problems
 
 
@@ -74,7 +77,7 @@ def _has_body(request) -> bool:
     )
 
 
-def _pairs_problems(pairs) -> list[dict]:
+def pairs_problems(pairs) -> list[dict]:
     problems = []
     for name, values in pairs:
         name_problem = text_problem(name)

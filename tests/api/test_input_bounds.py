@@ -209,3 +209,25 @@ def test_every_free_text_of_the_api_documents_its_cap(client):
         settings.TEXT_MAX_LENGTH
     )
     assert schemas["CampaignMessageIn"]["properties"]["content"]["maxLength"] == 4096
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"{not json", "application/json"),
+        (b"\xff\xfe", "application/json"),
+        (b"name=x", "application/x-www-form-urlencoded"),
+        (None, None),  # multipart form data, as the test client sends a dict
+    ],
+)
+def test_a_body_that_is_not_json_is_a_422_json_answer(api, account, body, content_type):
+    # when
+    if body is None:
+        response = api.post("/api/campaigns", {"name": "Form"})
+    else:
+        response = api.post("/api/campaigns", data=body, content_type=content_type)
+
+    # then
+    assert response.status_code == 422
+    assert "not valid JSON" in response.json()["detail"]
+    assert not Campaign.objects.exists()
