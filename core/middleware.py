@@ -1,11 +1,12 @@
 """The request guard: input no handler can store is refused at the door, with its field.
 
-Why here and not in each schema: the API's inputs are query strings, JSON bodies (whose
-free-form parts, such as filter trees and conditions, no schema types) and form fields, across
-routers owned by different apps; one walk over what arrived covers them all with the field
-path a client needs (``audience.customFilters.rules.0.value``). Page forms keep their own field
-errors (``core.forms``); pages get the guard only for their query strings and cookies, which no
-form re-displays. A body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 here (JSON on the
+Why here and not in each schema: the API's inputs are query strings and JSON bodies whose
+free-form parts (filter trees, conditions, attributes) no schema types, across routers owned
+by different apps; one walk over what arrived covers them all, with the field path a client
+needs (``audience.customFilters.rules.0.value``). Multipart form fields of the API are checked
+by its parser (``config.api``), which reads them. Page forms keep their own field errors
+(``core.forms``); pages get the guard for their query strings and cookies, which no form
+re-displays. A body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 here (JSON on the
 API, a page otherwise) instead of Django's bare 400.
 """
 
