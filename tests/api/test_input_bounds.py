@@ -231,3 +231,19 @@ def test_a_body_that_is_not_json_is_a_422_json_answer(api, account, body, conten
     assert response.status_code == 422
     assert "not valid JSON" in response.json()["detail"]
     assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/contacts/abc", "/api/no-such-thing", "/api/contacts/1/x"])
+def test_an_unknown_api_address_is_a_json_404(api, path):
+    # when
+    response = api.get(path)
+
+    # then the API's error shape, not the HTML page
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_an_unknown_page_is_still_the_html_404(logged_in_client):
+    response = logged_in_client.get("/dashboard/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
