@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run test lint format bench check-deploy clean
+.PHONY: help install browser run test fuzz lint format bench check-deploy clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ test: install browser ## Lint, check migrations and run the whole suite (Chromiu
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+fuzz: install ## Only the API fuzz gate (schemathesis; FUZZ_MAX_EXAMPLES=25 per operation)
+	$(BIN)/python -m pytest tests/api/test_fuzz.py $(PYTEST_ARGS)
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

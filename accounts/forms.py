@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from core.forms import StorableTextMixin
+
 from .models import Role
 
 
@@ -18,7 +20,7 @@ class LoginForm(AuthenticationForm):
 API_KEY_ROLES = [(r.value, r.label) for r in (Role.MANAGER, Role.MARKETER, Role.VIEWER)]
 
 
-class ApiKeyCreateForm(forms.Form):
+class ApiKeyCreateForm(StorableTextMixin, forms.Form):
     name = forms.CharField(
         max_length=100,
         help_text="Where the key is used, e.g. “Shop integration”.",
@@ -37,5 +39,5 @@ class ApiKeyCreateForm(forms.Form):
         return name
 
 
-class AccountSwitchForm(forms.Form):
+class AccountSwitchForm(StorableTextMixin, forms.Form):
     account = forms.IntegerField(min_value=1)

@@ -10,25 +10,21 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from ninja import Query, Router, Status
+from pydantic import Field
 
 from audience import selectors
 from audience.services import segments as segment_services
 from audience.services import suppression as suppression_services
-from core.api import ERRORS, ErrorOut, actor, require_permission
+from core.api import actor, errors, require_permission
+from core.schemas import CamelSchema, PageQuery, RowId, free_text
 
 router = Router(tags=["audience"])
 
 
-class CamelSchema(Schema):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
 class SegmentIn(CamelSchema):
     name: str = Field(max_length=200)
-    description: str = ""
+    description: str = free_text(default="")
     filters: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -73,16 +69,30 @@ class SuppressionOut(CamelSchema):
     created_at: datetime
 
 
+class SegmentListOut(CamelSchema):
+    items: list[SegmentOut]
+    count: int
+
+
+class SuppressionQuery(PageQuery):
+    q: str = Field(default="", max_length=200, description="Part of a phone or e-mail.")
+
+
+class SuppressionListOut(CamelSchema):
+    items: list[SuppressionOut]
+    count: int
+
+
 # --- segments --------------------------------------------------------------------------------
 
 
-@router.get("/segments", response={200: list[SegmentOut], 401: ErrorOut}, by_alias=True)
-def list_segments(request: HttpRequest):
-    """The account's segments with their last counted size."""
-    return list(selectors.segment_list(account=request.account))
+@router.get("/segments", response={200: SegmentListOut, **errors()}, by_alias=True)
+def list_segments(request: HttpRequest, paging: Query[PageQuery]):
+    """The account's segments with their last counted size, by name."""
+    return paging.of(selectors.segment_list(account=request.account))
 
 
-@router.post("/segments", response={201: SegmentOut, **ERRORS}, by_alias=True)
+@router.post("/segments", response={201: SegmentOut, **errors(403, 413)}, by_alias=True)
 def create_segment(request: HttpRequest, payload: SegmentIn):
     require_permission(request, "edit")
     segment = segment_services.segment_create(
@@ -95,13 +105,15 @@ def create_segment(request: HttpRequest, payload: SegmentIn):
     return Status(201, segment)
 
 
-@router.get("/segments/{segment_id}", response={200: SegmentOut, **ERRORS}, by_alias=True)
-def get_segment(request: HttpRequest, segment_id: int):
+@router.get("/segments/{segment_id}", response={200: SegmentOut, **errors(404)}, by_alias=True)
+def get_segment(request: HttpRequest, segment_id: RowId):
     return selectors.segment_get(account=request.account, segment_id=segment_id)
 
 
-@router.put("/segments/{segment_id}", response={200: SegmentOut, **ERRORS}, by_alias=True)
-def update_segment(request: HttpRequest, segment_id: int, payload: SegmentIn):
+@router.put(
+    "/segments/{segment_id}", response={200: SegmentOut, **errors(403, 404, 413)}, by_alias=True
+)
+def update_segment(request: HttpRequest, segment_id: RowId, payload: SegmentIn):
     require_permission(request, "edit")
     segment = selectors.segment_get(account=request.account, segment_id=segment_id)
     return segment_services.segment_update(
@@ -112,8 +124,8 @@ def update_segment(request: HttpRequest, segment_id: int, payload: SegmentIn):
     )
 
 
-@router.delete("/segments/{segment_id}", response={204: None, **ERRORS})
-def delete_segment(request: HttpRequest, segment_id: int):
+@router.delete("/segments/{segment_id}", response={204: None, **errors(403, 404, 409)})
+def delete_segment(request: HttpRequest, segment_id: RowId):
     """Deletes an unused segment; one a campaign or another segment uses answers 409."""
     require_permission(request, "edit")
     segment = selectors.segment_get(account=request.account, segment_id=segment_id)
@@ -121,7 +133,7 @@ def delete_segment(request: HttpRequest, segment_id: int):
     return Status(204, None)
 
 
-@router.post("/audience/estimate", response={200: EstimateOut, **ERRORS}, by_alias=True)
+@router.post("/audience/estimate", response={200: EstimateOut, **errors(413)}, by_alias=True)
 def estimate_audience(request: HttpRequest, payload: AudienceIn):
     """How many contacts an audience object reaches after its exclusions."""
     audience = payload.model_dump(by_alias=True, exclude_unset=True)
@@ -132,12 +144,13 @@ def estimate_audience(request: HttpRequest, payload: AudienceIn):
 # --- suppression list ------------------------------------------------------------------------
 
 
-@router.get("/suppression", response={200: list[SuppressionOut], 401: ErrorOut}, by_alias=True)
-def list_suppression(request: HttpRequest, q: str = ""):
-    return list(selectors.suppression_list(account=request.account, q=q.strip()))
+@router.get("/suppression", response={200: SuppressionListOut, **errors()}, by_alias=True)
+def list_suppression(request: HttpRequest, filters: Query[SuppressionQuery]):
+    """The suppression list, newest first; ``q`` searches phones and e-mails."""
+    return filters.of(selectors.suppression_list(account=request.account, q=filters.q.strip()))
 
 
-@router.post("/suppression", response={201: SuppressionOut, **ERRORS}, by_alias=True)
+@router.post("/suppression", response={201: SuppressionOut, **errors(403, 409, 413)}, by_alias=True)
 def add_suppression(request: HttpRequest, payload: SuppressionIn):
     require_permission(request, "edit")
     entry = suppression_services.suppression_add(
@@ -146,8 +159,8 @@ def add_suppression(request: HttpRequest, payload: SuppressionIn):
     return Status(201, entry)
 
 
-@router.delete("/suppression/{entry_id}", response={204: None, **ERRORS})
-def remove_suppression(request: HttpRequest, entry_id: int):
+@router.delete("/suppression/{entry_id}", response={204: None, **errors(403, 404)})
+def remove_suppression(request: HttpRequest, entry_id: RowId):
     require_permission(request, "edit")
     entry = selectors.suppression_get(account=request.account, entry_id=entry_id)
     suppression_services.suppression_remove(entry=entry)

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -16,7 +17,8 @@ from audience.services import attributes as attribute_services
 from audience.services import contacts as contact_services
 from audience.services import imports as import_services
 from audience.services.exports import contacts_export_csv
-from core.api import ErrorOut, actor, require_permission
+from core.api import actor, errors, require_permission
+from core.schemas import MAX_ID, RowId
 
 router = Router(tags=["contacts"])
 
@@ -140,12 +142,20 @@ def contact_out(contact: Contact) -> dict:
     }
 
 
-@router.get("/attributes", response=list[AttributeOut], summary="List attribute definitions")
+@router.get(
+    "/attributes",
+    response={200: list[AttributeOut], **errors()},
+    summary="List attribute definitions",
+)
 def list_attributes(request: HttpRequest):
     return list(attribute_services.attribute_definitions(account=request.account).values())
 
 
-@router.post("/attributes", response={201: AttributeOut}, summary="Define an attribute")
+@router.post(
+    "/attributes",
+    response={201: AttributeOut, **errors(403, 413)},
+    summary="Define an attribute",
+)
 def create_attribute(request: HttpRequest, payload: AttributeIn):
     require_permission(request, "edit")
     definition = attribute_services.attribute_create(
@@ -154,10 +164,10 @@ def create_attribute(request: HttpRequest, payload: AttributeIn):
     return Status(201, definition)
 
 
-@router.get("/contacts", response=ContactListOut, summary="List contacts")
+@router.get("/contacts", response={200: ContactListOut, **errors()}, summary="List contacts")
 def list_contacts(
     request: HttpRequest,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=settings.LIST_MAX_PAGE),
     page_size: int = Query(50, ge=1, le=500, alias="pageSize"),
     q: str = "",
     tag: str = "",
@@ -172,14 +182,20 @@ def list_contacts(
     return {"items": [contact_out(c) for c in items], "count": paginator.count}
 
 
-@router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
+@router.post(
+    "/contacts", response={201: ContactOut, **errors(403, 413)}, summary="Create a contact"
+)
 def create_contact(request: HttpRequest, payload: ContactIn):
     require_permission(request, "edit")
     contact = contact_services.contact_create(account=request.account, data=payload.as_data())
     return Status(201, contact_out(contact))
 
 
-@router.post("/contacts/bulk", response=BulkOut, summary="Upsert up to 10,000 contacts by phone")
+@router.post(
+    "/contacts/bulk",
+    response={200: BulkOut, **errors(403, 413)},
+    summary="Upsert up to 10,000 contacts by phone",
+)
 def bulk_contacts(request: HttpRequest, payload: BulkIn):
     require_permission(request, "edit")
     items = [contact_data(i) if isinstance(i, dict) else i for i in payload.contacts]
@@ -188,7 +204,7 @@ def bulk_contacts(request: HttpRequest, payload: BulkIn):
 
 @router.post(
     "/contacts/import",
-    response={202: ImportAccepted, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    response={202: ImportAccepted, **errors(403, 413)},
     summary="Import contacts from a CSV file",
     description="A file larger than the install's limit (`CONTACT_IMPORT_MAX_BYTES`, 25 MB by "
     "default) is refused with 413 and the limit in `detail`; nothing is stored.",
@@ -204,32 +220,60 @@ def import_contacts(request: HttpRequest, file: File[UploadedFile], mapping: For
     return Status(202, {"jobId": job.pk})
 
 
-@router.get("/contacts/import/{int:jobId}", response=ImportJobOut, summary="An import's progress")
-def import_status(request: HttpRequest, jobId: int):  # noqa: N803
+@router.get(
+    "/contacts/import/{int:jobId}",
+    response={200: ImportJobOut, **errors(404)},
+    summary="An import's progress",
+)
+def import_status(request: HttpRequest, jobId: RowId):  # noqa: N803
     job = selectors.import_job_get(account=request.account, job_id=jobId)
     return import_services.import_job_json(job)
 
 
-@router.get("/contacts/export", summary="Contacts (or a segment's) as CSV")
-def export_contacts(request: HttpRequest, segment_id: int | None = Query(None, alias="segmentId")):
+@router.get(
+    "/contacts/export",
+    response={200: None, **errors(404)},
+    summary="Contacts (or a segment's) as CSV",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The CSV file",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def export_contacts(
+    request: HttpRequest, segment_id: int | None = Query(None, alias="segmentId", ge=1, le=MAX_ID)
+):
     return export_response(account=request.account, segment_id=segment_id)
 
 
-@router.get("/contacts/{int:contactId}", response=ContactOut, summary="Get a contact")
-def get_contact(request: HttpRequest, contactId: int):  # noqa: N803
+@router.get(
+    "/contacts/{int:contactId}", response={200: ContactOut, **errors(404)}, summary="Get a contact"
+)
+def get_contact(request: HttpRequest, contactId: RowId):  # noqa: N803
     return contact_out(selectors.contact_get(account=request.account, contact_id=contactId))
 
 
-@router.put("/contacts/{int:contactId}", response=ContactOut, summary="Update a contact")
-def update_contact(request: HttpRequest, contactId: int, payload: ContactIn):  # noqa: N803
+@router.put(
+    "/contacts/{int:contactId}",
+    response={200: ContactOut, **errors(403, 404, 413)},
+    summary="Update a contact",
+)
+def update_contact(request: HttpRequest, contactId: RowId, payload: ContactIn):  # noqa: N803
     require_permission(request, "edit")
     contact = selectors.contact_get(account=request.account, contact_id=contactId)
     contact = contact_services.contact_update(contact=contact, data=payload.as_data())
     return contact_out(selectors.contact_get(account=request.account, contact_id=contact.pk))
 
 
-@router.delete("/contacts/{int:contactId}", response={204: None}, summary="Delete a contact")
-def delete_contact(request: HttpRequest, contactId: int):  # noqa: N803
+@router.delete(
+    "/contacts/{int:contactId}",
+    response={204: None, **errors(403, 404)},
+    summary="Delete a contact",
+)
+def delete_contact(request: HttpRequest, contactId: RowId):  # noqa: N803
     require_permission(request, "edit")
     contact = selectors.contact_get(account=request.account, contact_id=contactId)
     contact_services.contact_delete(contact=contact)

@@ -21,19 +21,22 @@ from campaigns.schemas import (
 )
 from campaigns.selectors import campaign_get, campaign_list
 from campaigns.services import control, crud, lifecycle
-from core.api import ERRORS, READ_ERRORS, actor, require_permission
+from core.api import actor, errors, require_permission
+from core.schemas import MAX_ID
 
 router = Router(tags=["campaigns"])
 
 # The spec names the path parameter campaignId; errors about it carry that name too.
-CampaignId = Annotated[int, Path(alias="campaignId")]
+CampaignId = Annotated[int, Path(alias="campaignId", ge=1, le=MAX_ID)]
+# A move of the lifecycle: the role may not (403), no such campaign (404), not from here (409).
+MOVES = errors(403, 404, 409)
 
 
 def _document(request: HttpRequest, campaign_id, *, include_deleted: bool = False) -> CampaignOut:
     campaign = campaign_get(
         account=request.account, campaign_id=campaign_id, include_deleted=include_deleted
     )
-    prefetch_related_objects([campaign], "created_by", *DOCUMENT_PREFETCH)
+    prefetch_related_objects([campaign], *DOCUMENT_SELECT, *DOCUMENT_PREFETCH)
     return CampaignOut.from_campaign(campaign)
 
 
@@ -41,17 +44,20 @@ def _get(request: HttpRequest, campaign_id: int) -> Campaign:
     return campaign_get(account=request.account, campaign_id=campaign_id)
 
 
-@router.post("", response={201: CampaignOut, **ERRORS}, by_alias=True)
+@router.post("", response={201: CampaignOut, **errors(403, 413)}, by_alias=True)
 def create_campaign(request: HttpRequest, payload: CampaignIn):
     """Create a draft campaign from a campaign document."""
     require_permission(request, "edit")
     campaign = crud.campaign_create(
-        account=request.account, actor=actor(request), data=payload.to_data()
+        account=request.account,
+        actor=actor(request),
+        data=payload.to_data(),
+        api_key=getattr(request, "api_key", None),
     )
     return Status(201, _document(request, campaign.pk))
 
 
-@router.get("", response={200: CampaignListOut, **READ_ERRORS}, by_alias=True)
+@router.get("", response={200: CampaignListOut, **errors()}, by_alias=True)
 def list_campaigns(request: HttpRequest, filters: Query[CampaignListQuery]):
     """The account's campaigns (deleted ones excluded), filtered, sorted and paged."""
     qs = campaign_list(
@@ -67,13 +73,15 @@ def list_campaigns(request: HttpRequest, filters: Query[CampaignListQuery]):
     return {"items": items, "count": qs.count()}
 
 
-@router.get("/{campaignId}", response={200: CampaignOut, **READ_ERRORS}, by_alias=True)
+@router.get("/{campaignId}", response={200: CampaignOut, **errors(404)}, by_alias=True)
 def get_campaign(request: HttpRequest, campaign_id: CampaignId):
     """One campaign document."""
     return _document(request, campaign_id)
 
 
-@router.put("/{campaignId}", response={200: CampaignOut, **ERRORS}, by_alias=True)
+@router.put(
+    "/{campaignId}", response={200: CampaignOut, **errors(403, 404, 409, 413)}, by_alias=True
+)
 def update_campaign(request: HttpRequest, campaign_id: CampaignId, payload: CampaignIn):
     """Replace a draft's editable fields with the given document (missing parts reset)."""
     require_permission(request, "edit")
@@ -83,7 +91,7 @@ def update_campaign(request: HttpRequest, campaign_id: CampaignId, payload: Camp
     return _document(request, campaign.pk)
 
 
-@router.delete("/{campaignId}", response={204: None, **ERRORS})
+@router.delete("/{campaignId}", response={204: None, **errors(403, 404, 409)})
 def delete_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Soft delete: the campaign leaves every list until restored."""
     require_permission(request, "edit")
@@ -91,7 +99,7 @@ def delete_campaign(request: HttpRequest, campaign_id: CampaignId):
     return Status(204, None)
 
 
-@router.post("/{campaignId}/restore", response={200: CampaignOut, **ERRORS}, by_alias=True)
+@router.post("/{campaignId}/restore", response={200: CampaignOut, **MOVES}, by_alias=True)
 def restore_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Bring a deleted campaign back."""
     require_permission(request, "edit")
@@ -100,7 +108,7 @@ def restore_campaign(request: HttpRequest, campaign_id: CampaignId):
     return _document(request, campaign.pk)
 
 
-@router.post("/{campaignId}/duplicate", response={201: CampaignOut, **ERRORS}, by_alias=True)
+@router.post("/{campaignId}/duplicate", response={201: CampaignOut, **MOVES}, by_alias=True)
 def duplicate_campaign(request: HttpRequest, campaign_id: CampaignId):
     """A new draft with the same settings, named “… (copy)”."""
     require_permission(request, "edit")
@@ -108,7 +116,7 @@ def duplicate_campaign(request: HttpRequest, campaign_id: CampaignId):
     return Status(201, _document(request, copy.pk))
 
 
-@router.post("/{campaignId}/publish", response={200: CampaignOut, **ERRORS}, by_alias=True)
+@router.post("/{campaignId}/publish", response={200: CampaignOut, **MOVES}, by_alias=True)
 def publish_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Validate and start now, or schedule for ``scheduling.startDate``."""
     require_permission(request, "send")
@@ -116,7 +124,7 @@ def publish_campaign(request: HttpRequest, campaign_id: CampaignId):
     return _document(request, campaign_id)
 
 
-@router.post("/{campaignId}/pause", response={200: CampaignOut, **ERRORS}, by_alias=True)
+@router.post("/{campaignId}/pause", response={200: CampaignOut, **MOVES}, by_alias=True)
 def pause_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Stop claiming new messages; messages in flight finish."""
     require_permission(request, "send")
@@ -124,7 +132,7 @@ def pause_campaign(request: HttpRequest, campaign_id: CampaignId):
     return _document(request, campaign_id)
 
 
-@router.post("/{campaignId}/resume", response={200: CampaignOut, **ERRORS}, by_alias=True)
+@router.post("/{campaignId}/resume", response={200: CampaignOut, **MOVES}, by_alias=True)
 def resume_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Carry on sending a paused campaign."""
     require_permission(request, "send")

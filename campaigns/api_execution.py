@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Status
+from ninja import Path, Query, Router, Status
+from pydantic import field_validator
+from pydantic.alias_generators import to_camel
 
 from analytics.models import Event
 from campaigns.models import Recipient
@@ -21,13 +23,30 @@ from campaigns.schemas import (
 )
 from campaigns.selectors import campaign_get
 from campaigns.services import control, scheduling, stats
-from core.api import ERRORS, READ_ERRORS, actor, require_permission
+from core.api import actor, errors, require_permission
+from core.schemas import MAX_ID, PageQuery
 
 router = Router(tags=["campaign execution"])
 
 
-CampaignId = Annotated[int, Path(alias="campaignId")]
-RecipientStatus = Literal[tuple(Recipient.Status.values)]  # type: ignore[valid-type]
+def api_enum(value: str) -> str:
+    """A stored enum value as the API spells it: multi-word values in kebab-case, like the
+    spec's ``ab-test`` (``retry_scheduled`` → ``retry-scheduled``)."""
+    return value.replace("_", "-")
+
+
+def api_keys(data):
+    """``data`` with every object key in camelCase: event payloads are written by several
+    services (``provider_message_id`` by status webhooks), the API answers one convention."""
+    if isinstance(data, dict):
+        return {to_camel(str(key)): api_keys(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [api_keys(value) for value in data]
+    return data
+
+
+CampaignId = Annotated[int, Path(alias="campaignId", ge=1, le=MAX_ID)]
+RecipientStatus = Literal[tuple(api_enum(v) for v in Recipient.Status.values)]  # type: ignore[valid-type]
 EventType = Literal[tuple(Event.Type.values)]  # type: ignore[valid-type]
 
 
@@ -47,16 +66,17 @@ class DeliveryStatsOut(CampaignStatsOut):
     error_log: list[CampaignErrorLogOut]
 
 
-class DeliveryPageQuery(CamelSchema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=500)
-
-
-class DeliveryRecipientQuery(DeliveryPageQuery):
+class DeliveryRecipientQuery(PageQuery):
     status: RecipientStatus | None = None
 
+    @field_validator("status", mode="before")
+    @classmethod
+    def _old_spelling(cls, value):
+        # ``retry_scheduled`` was answered before the API's enums were kebab-case.
+        return api_enum(value) if isinstance(value, str) else value
 
-class DeliveryEventQuery(DeliveryPageQuery):
+
+class DeliveryEventQuery(PageQuery):
     type: EventType | None = None
 
 
@@ -77,9 +97,7 @@ class DeliveryRecipientOut(CamelSchema):
 
 class DeliveryRecipientPageOut(CamelSchema):
     items: list[DeliveryRecipientOut]
-    total: int
-    page: int
-    page_size: int
+    count: int
 
 
 class DeliveryEventOut(CamelSchema):
@@ -94,9 +112,7 @@ class DeliveryEventOut(CamelSchema):
 
 class DeliveryEventPageOut(CamelSchema):
     items: list[DeliveryEventOut]
-    total: int
-    page: int
-    page_size: int
+    count: int
 
 
 class DeliveryAnalyticsOut(CamelSchema):
@@ -122,7 +138,9 @@ def _state(campaign) -> DeliveryStateOut:
     )
 
 
-@router.post("/{campaignId}/send", response={202: DeliveryStateOut, **ERRORS}, by_alias=True)
+@router.post(
+    "/{campaignId}/send", response={202: DeliveryStateOut, **errors(403, 404, 409)}, by_alias=True
+)
 def send_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Send now: a draft is published to start at once; a scheduled campaign starts now."""
     require_permission(request, "send")
@@ -131,7 +149,11 @@ def send_campaign(request: HttpRequest, campaign_id: CampaignId):
     return Status(202, _state(campaign))
 
 
-@router.post("/{campaignId}/schedule", response={200: DeliveryStateOut, **ERRORS}, by_alias=True)
+@router.post(
+    "/{campaignId}/schedule",
+    response={200: DeliveryStateOut, **errors(403, 404, 409, 413)},
+    by_alias=True,
+)
 def schedule_campaign(request: HttpRequest, campaign_id: CampaignId, payload: CampaignSchedulingIn):
     """Set a draft's scheduling and publish it: scheduled for its start, or running now."""
     require_permission(request, "send")
@@ -152,7 +174,9 @@ def schedule_campaign(request: HttpRequest, campaign_id: CampaignId, payload: Ca
     return Status(200, _state(campaign))
 
 
-@router.post("/{campaignId}/cancel", response={200: DeliveryStateOut, **ERRORS}, by_alias=True)
+@router.post(
+    "/{campaignId}/cancel", response={200: DeliveryStateOut, **errors(403, 404, 409)}, by_alias=True
+)
 def cancel_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Stop for good: the campaign completes ("cancelled"); who was not sent is skipped."""
     require_permission(request, "send")
@@ -160,16 +184,18 @@ def cancel_campaign(request: HttpRequest, campaign_id: CampaignId):
     return _state(control.campaign_cancel(campaign=campaign, actor=actor(request)))
 
 
-@router.get("/{campaignId}/stats", response={200: DeliveryStatsOut, **READ_ERRORS}, by_alias=True)
+@router.get("/{campaignId}/stats", response={200: DeliveryStatsOut, **errors(404)}, by_alias=True)
 def campaign_stats(request: HttpRequest, campaign_id: CampaignId):
     """The spec's stats object, the recipient queue by status and the error log."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    return stats.campaign_stats(campaign=campaign)
+    answer = stats.campaign_stats(campaign=campaign)
+    answer["queue"] = {api_enum(status): n for status, n in answer["queue"].items()}
+    return answer
 
 
 @router.get(
     "/{campaignId}/recipients",
-    response={200: DeliveryRecipientPageOut, **READ_ERRORS},
+    response={200: DeliveryRecipientPageOut, **errors(404)},
     by_alias=True,
 )
 def campaign_recipients(
@@ -179,7 +205,7 @@ def campaign_recipients(
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
     total, rows = stats.recipients_page(
         campaign=campaign,
-        status=filters.status or "",
+        status=(filters.status or "").replace("-", "_"),
         page=filters.page,
         page_size=filters.page_size,
     )
@@ -188,7 +214,7 @@ def campaign_recipients(
             id=r.pk,
             contact_id=r.contact_id,
             phone=r.contact.phone or "",
-            status=r.status,
+            status=api_enum(r.status),
             variant=r.variant.key if r.variant_id else None,
             provider_message_id=r.provider_message_id,
             attempts=r.attempts,
@@ -200,13 +226,11 @@ def campaign_recipients(
         )
         for r in rows
     ]
-    return DeliveryRecipientPageOut(
-        items=items, total=total, page=filters.page, page_size=filters.page_size
-    )
+    return DeliveryRecipientPageOut(items=items, count=total)
 
 
 @router.get(
-    "/{campaignId}/events", response={200: DeliveryEventPageOut, **READ_ERRORS}, by_alias=True
+    "/{campaignId}/events", response={200: DeliveryEventPageOut, **errors(404)}, by_alias=True
 )
 def campaign_events(
     request: HttpRequest, campaign_id: CampaignId, filters: Query[DeliveryEventQuery]
@@ -223,20 +247,20 @@ def campaign_events(
             occurred_at=e.occurred_at,
             recipient_id=e.recipient_id,
             contact_id=e.contact_id,
-            data=e.data if isinstance(e.data, dict) else {},
+            data=api_keys(e.data) if isinstance(e.data, dict) else {},
             revenue=float(e.revenue) if e.revenue is not None else None,
         )
         for e in rows
     ]
-    return DeliveryEventPageOut(
-        items=items, total=total, page=filters.page, page_size=filters.page_size
-    )
+    return DeliveryEventPageOut(items=items, count=total)
 
 
 @router.get(
-    "/{campaignId}/analytics", response={200: DeliveryAnalyticsOut, **READ_ERRORS}, by_alias=True
+    "/{campaignId}/analytics", response={200: DeliveryAnalyticsOut, **errors(404)}, by_alias=True
 )
 def campaign_analytics(request: HttpRequest, campaign_id: CampaignId):
     """Per-hour sent / delivered / read / failed, and breakdowns by variant, country, status."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    return stats.campaign_analytics(campaign=campaign)
+    answer = stats.campaign_analytics(campaign=campaign)
+    answer["byStatus"] = {api_enum(status): n for status, n in answer["byStatus"].items()}
+    return answer

@@ -14,10 +14,11 @@ from pydantic import Field
 from campaigns.selectors import campaign_get
 from campaigns.services.test_send import campaign_test_send
 from campaigns.services.validation import validate_campaign
-from core.api import ErrorOut, require_permission
+from core.api import errors, require_permission
+from core.schemas import MAX_ID
 
 router = Router(tags=["campaigns"])
-CampaignId = Annotated[int, Path(alias="campaignId")]
+CampaignId = Annotated[int, Path(alias="campaignId", ge=1, le=MAX_ID)]
 
 
 class ProblemOut(Schema):
@@ -44,7 +45,7 @@ class PreviewOut(Schema):
     results: list[TestSendOut]
 
 
-@router.post("/{campaignId}/validate", response={200: ValidationOut, 401: ErrorOut, 404: ErrorOut})
+@router.post("/{campaignId}/validate", response={200: ValidationOut, **errors(404)})
 def validate(request: HttpRequest, campaign_id: CampaignId):
     """Every problem that would stop this campaign from being published, with its field."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
@@ -54,7 +55,7 @@ def validate(request: HttpRequest, campaign_id: CampaignId):
 
 @router.post(
     "/{campaignId}/preview",
-    response={200: PreviewOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PreviewOut, **errors(403, 404)},
     by_alias=True,
 )
 def preview(request: HttpRequest, campaign_id: CampaignId):

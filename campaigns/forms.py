@@ -3,6 +3,7 @@
 from django import forms
 
 from campaigns.models import Campaign
+from core.forms import StorableTextMixin
 
 SORT_CHOICES = [
     ("-created", "Newest first"),
@@ -17,7 +18,7 @@ SORT_CHOICES = [
 ]
 
 
-class CampaignFilterForm(forms.Form):
+class CampaignFilterForm(StorableTextMixin, forms.Form):
     """The list's query string. A bad value is dropped, never an error page."""
 
     q = forms.CharField(required=False, max_length=200, label="Search")

@@ -153,6 +153,9 @@ class Campaign(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The spec's createdBy for a campaign an API key created: the key's name, kept as text so
+    # it survives the key's revocation or deletion.
+    created_by_api_key = models.CharField(max_length=100, blank=True, default="")
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

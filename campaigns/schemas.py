@@ -11,20 +11,24 @@ timestamps) exist only on ``CampaignOut``; a client that sends them is ignored, 
 import re
 import zoneinfo
 from datetime import datetime, time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from ninja import Schema
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, ValidationInfo, field_validator
 
 from campaigns.models import Campaign
 from campaigns.selectors import SORTS
 from campaigns.services.validation import MAX_BUTTONS, MAX_TEXT_LENGTH
 from core import urlguard
+from core.errors import ValidationFailed
+from core.schemas import CamelSchema, Id, Moment, PageNumber, free_text
+from templates_app.rendering import CONTACT_FIELDS, template_variables
 
 MAX_BUTTON_TEXT = 20
+MAX_URL = 200  # the URLField columns' length
+MAX_VARIABLE = 100
 HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _url = URLValidator(schemes=["http", "https"])
 
@@ -37,10 +41,10 @@ Frequency = Literal["once", "daily", "weekly", "monthly"]
 WinnerCriteria = Literal["clicks", "conversions", "engagement"]
 TriggerType = Literal["user_action", "tag_added", "date_based"]
 SortKey = Literal[tuple(SORTS)]  # type: ignore[valid-type]
-
-
-class CamelSchema(Schema):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+VariableSource = Literal["field", "attribute", "text"]
+BlockOperator = Literal["eq", "neq", "exists"]
+Url = Annotated[str, Field(max_length=MAX_URL)]
+VariableName = Annotated[str, Field(min_length=1, max_length=MAX_VARIABLE)]
 
 
 def check_url(value: str | None) -> str:
@@ -78,7 +82,7 @@ def format_hh_mm(value: time | None) -> str | None:
 
 
 class CampaignButtonIn(CamelSchema):
-    text: str = Field(min_length=1)
+    text: str = Field(min_length=1, max_length=100)
     type: ButtonType
     value: str = Field(default="", max_length=2000)
 
@@ -106,12 +110,20 @@ class CampaignButtonIn(CamelSchema):
         return value
 
 
-class CampaignMessageIn(CamelSchema):
+class VariantMessageIn(CamelSchema):
+    """A message as variants and workflow steps hold it: what is not given falls back to the
+    campaign's own message when sending."""
+
     type: MessageType = "text"
     content: str = Field(default="", max_length=MAX_TEXT_LENGTH)
-    template_id: int | None = None
-    variables: list[str] = Field(default_factory=list)
-    media_urls: list[str] = Field(default_factory=list)
+    template_id: Id | None = None
+    variables: list[VariableName] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Template parameters in order, e.g. {{first_name}}. Left empty, they are "
+        "read from the content (or the template) and answered filled.",
+    )
+    media_urls: list[Url] = Field(default_factory=list, max_length=10)
     buttons: list[CampaignButtonIn] = Field(default_factory=list)
 
     @field_validator("media_urls")
@@ -135,22 +147,89 @@ class CampaignMessageIn(CamelSchema):
         return self.model_dump(by_alias=True, exclude_unset=True)
 
 
+class PersonalizationVariableIn(CamelSchema):
+    """Where one ``{{variable}}`` of the message takes its value from, and its fallback."""
+
+    source: VariableSource = Field(
+        default="field",
+        description="field: a contact field (value names it); attribute: a custom attribute "
+        "(value is its key); text: fixed text (value is the text).",
+    )
+    value: str = Field(default="", max_length=500)
+    fallback: str = Field(
+        default="", max_length=500, description="Used when the contact has no value."
+    )
+
+    @field_validator("value")
+    @classmethod
+    def _value(cls, value: str, info: ValidationInfo) -> str:
+        source = info.data.get("source")
+        if source == "field" and value and value not in CONTACT_FIELDS:
+            raise ValueError(f"A contact field is one of: {', '.join(CONTACT_FIELDS)}.")
+        if source == "attribute" and not value.strip():
+            raise ValueError("Give the attribute's key.")
+        return value
+
+
+class PersonalizationBlockIn(CamelSchema):
+    """A paragraph appended to the message when a contact field or attribute matches."""
+
+    field: str = Field(
+        max_length=MAX_VARIABLE + 10,
+        pattern=r"^(field|attribute):[A-Za-z0-9_.-]+$",
+        description="field:<contact field> or attribute:<key>",
+    )
+    operator: BlockOperator = "eq"
+    value: str = Field(default="", max_length=200)
+    text: str = Field(min_length=1, max_length=MAX_TEXT_LENGTH)
+
+
+class PersonalizationIn(CamelSchema):
+    variables: dict[VariableName, PersonalizationVariableIn] = Field(
+        default_factory=dict, max_length=50
+    )
+    blocks: list[PersonalizationBlockIn] = Field(default_factory=list, max_length=10)
+
+    def as_stored(self) -> dict:
+        """The shape ``campaigns.services.personalization`` reads."""
+        return {
+            "variables": {
+                name: {"source": v.source, "value": v.value or "", "fallback": v.fallback}
+                for name, v in self.variables.items()
+            },
+            "blocks": [
+                {"field": b.field, "operator": b.operator, "value": b.value, "text": b.text}
+                for b in self.blocks
+            ],
+        }
+
+
+class CampaignMessageIn(VariantMessageIn):
+    personalization: PersonalizationIn | None = Field(
+        default=None,
+        description="Variable mapping, fallbacks and conditional paragraphs; left out of a "
+        "PUT, the stored ones stay.",
+    )
+
+
 class CampaignAudienceIn(CamelSchema):
     type: AudienceType = "all"
-    segment_ids: list[int] = Field(default_factory=list)
+    segment_ids: list[Id] = Field(default_factory=list, max_length=100)
     custom_filters: dict[str, Any] = Field(default_factory=dict)
     exclude_unsubscribed: bool = True
-    exclude_segment_ids: list[int] = Field(default_factory=list)
+    exclude_segment_ids: list[Id] = Field(default_factory=list, max_length=100)
     exclude_suppressed: bool = True
     frequency_cap_hours: int | None = Field(default=None, ge=1, le=24 * 366)
 
 
 class CampaignSchedulingIn(CamelSchema):
     # Declared first so the date checks below can read it; naive dates are in this zone.
-    timezone: str | None = Field(default=None, description="IANA name; the account's if absent.")
+    timezone: str | None = Field(
+        default=None, max_length=64, description="IANA name; the account's if absent."
+    )
     send_now: bool = True
-    start_date: datetime | None = None
-    end_date: datetime | None = None
+    start_date: Moment | None = None
+    end_date: Moment | None = None
     frequency: Frequency = "once"
     delivery_time: str | None = Field(default=None, description="HH:MM")
     local_time_delivery: bool = False
@@ -189,7 +268,7 @@ def _aware(value: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
 class CampaignVariantIn(CamelSchema):
     id: str = Field(min_length=1, max_length=32, description="The variant's key, e.g. A.")
     name: str = Field(min_length=1, max_length=100)
-    message: CampaignMessageIn = Field(default_factory=CampaignMessageIn)
+    message: VariantMessageIn = Field(default_factory=VariantMessageIn)
     split_percentage: int = Field(ge=0, le=100)
     winner: bool = False
 
@@ -219,7 +298,7 @@ class CampaignTriggerIn(CamelSchema):
 class CampaignWorkflowStepIn(CamelSchema):
     step_id: str = Field(min_length=1, max_length=64)
     delay_hours: int = Field(default=0, ge=0, le=24 * 366)
-    message: CampaignMessageIn = Field(default_factory=CampaignMessageIn)
+    message: VariantMessageIn = Field(default_factory=VariantMessageIn)
     conditions: list[dict[str, Any]] = Field(default_factory=list)
 
 
@@ -241,18 +320,20 @@ class CampaignIn(CamelSchema):
     """A whole campaign document: POST creates it, PUT replaces the editable parts with it."""
 
     name: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=5000)
+    description: str = free_text(default="")
     type: CampaignType = "broadcast"
     phone_number_id: str | None = Field(
-        default=None, description="The sender's phone number id (one of the account's senders)."
+        default=None,
+        max_length=64,
+        description="The sender's phone number id (one of the account's senders).",
     )
     audience: CampaignAudienceIn = Field(default_factory=CampaignAudienceIn)
     message: CampaignMessageIn = Field(default_factory=CampaignMessageIn)
     scheduling: CampaignSchedulingIn = Field(default_factory=CampaignSchedulingIn)
     ab_test: CampaignAbTestIn = Field(default_factory=CampaignAbTestIn)
     automation: CampaignAutomationIn = Field(default_factory=CampaignAutomationIn)
-    tracking_url: str = ""
-    webhook_url: str = ""
+    tracking_url: Url = ""
+    webhook_url: Url = ""
 
     @field_validator("name")
     @classmethod
@@ -327,11 +408,13 @@ class CampaignIn(CamelSchema):
         }
         if scheduling.timezone:
             data["timezone"] = scheduling.timezone
+        if message.personalization is not None:
+            data["personalization"] = message.personalization.as_stored()
         return data
 
 
 class CampaignListQuery(CamelSchema):
-    page: int = Field(default=1, ge=1)
+    page: PageNumber = 1
     page_size: int = Field(default=20, ge=1, le=100)
     status: CampaignStatus | None = None
     type: CampaignType | None = None
@@ -364,13 +447,32 @@ class CampaignAudienceOut(CamelSchema):
     estimated_reach: int
 
 
+class PersonalizationVariableOut(CamelSchema):
+    source: str
+    value: str
+    fallback: str
+
+
+class PersonalizationBlockOut(CamelSchema):
+    field: str
+    operator: str
+    value: str
+    text: str
+
+
+class PersonalizationOut(CamelSchema):
+    variables: dict[str, PersonalizationVariableOut]
+    blocks: list[PersonalizationBlockOut]
+
+
 class CampaignMessageOut(CamelSchema):
     type: MessageType
     content: str
     template_id: int | None
-    variables: list[Any]
+    variables: list[str]
     media_urls: list[str]
     buttons: list[CampaignButtonOut]
+    personalization: PersonalizationOut
 
 
 class CampaignSchedulingOut(CamelSchema):
@@ -490,9 +592,10 @@ class CampaignOut(CamelSchema):
                 type=c.message_type,
                 content=c.message_content,
                 template_id=c.template_id,
-                variables=c.message_variables or [],
-                media_urls=c.media_urls or [],
-                buttons=[CampaignButtonOut(**_button(b)) for b in c.buttons or []],
+                variables=message_variables(c),
+                media_urls=[str(url) for url in c.media_urls or []],
+                buttons=[CampaignButtonOut(**_button(b)) for b in c.buttons or [] if b],
+                personalization=_personalization(c.personalization),
             ),
             scheduling=CampaignSchedulingOut(
                 send_now=c.send_now,
@@ -550,7 +653,8 @@ class CampaignOut(CamelSchema):
             ),
             tracking_url=c.tracking_url,
             webhook_url=c.webhook_url,
-            created_by=c.created_by.get_username() if c.created_by_id else None,
+            created_by=c.created_by_api_key
+            or (c.created_by.get_username() if c.created_by_id else None),
             created_at=c.created_at,
             updated_at=c.updated_at,
             started_at=c.started_at,
@@ -564,12 +668,68 @@ class CampaignOut(CamelSchema):
         )
 
 
-def _button(raw: dict) -> dict:
+def _button(raw) -> dict:
+    raw = raw if isinstance(raw, dict) else {"text": str(raw)}
     return {
         "text": str(raw.get("text", "")),
         "type": str(raw.get("type", "")),
         "value": str(raw.get("value", "")),
     }
+
+
+def message_variables(campaign: Campaign) -> list[str]:
+    """The message's variables: those stored, else the ones its text uses, in order, as
+    ``{{name}}`` — for a template message, the template's own, as the send path fills them."""
+    stored = campaign.message_variables
+    if isinstance(stored, list) and stored:
+        return [str(v) for v in stored]
+    if campaign.message_type == Campaign.MessageType.TEMPLATE and campaign.template_id:
+        names = [
+            str(v["name"])
+            for v in campaign.template.variables or []
+            if isinstance(v, dict) and v.get("name")
+        ]
+    else:
+        try:
+            names = template_variables(campaign.message_content)
+        except ValidationFailed:  # a syntax error: the review step reports it
+            names = []
+    return [f"{{{{{name}}}}}" for name in names]
+
+
+def _personalization(stored) -> PersonalizationOut:
+    """The stored mapping as the API shows it, whatever an older writer left in it."""
+    stored = stored if isinstance(stored, dict) else {}
+    variables = stored.get("variables") if isinstance(stored.get("variables"), dict) else {}
+    blocks = stored.get("blocks") if isinstance(stored.get("blocks"), list) else []
+    legacy = stored.get("fallbacks") if isinstance(stored.get("fallbacks"), dict) else {}
+    out_variables = {
+        str(name): PersonalizationVariableOut(
+            source=str(m.get("source") or "field"),
+            value=str(m.get("value") or ""),
+            fallback=str(m.get("fallback") or legacy.get(name) or ""),
+        )
+        for name, m in variables.items()
+        if isinstance(m, dict)
+    }
+    for name, fallback in legacy.items():
+        out_variables.setdefault(
+            str(name),
+            PersonalizationVariableOut(source="field", value="", fallback=str(fallback or "")),
+        )
+    return PersonalizationOut(
+        variables=out_variables,
+        blocks=[
+            PersonalizationBlockOut(
+                field=str(b.get("field") or ""),
+                operator=str(b.get("operator") or "eq"),
+                value=str(b.get("value") or ""),
+                text=str(b.get("text") or ""),
+            )
+            for b in blocks
+            if isinstance(b, dict)
+        ],
+    )
 
 
 class CampaignListOut(Schema):
@@ -578,7 +738,7 @@ class CampaignListOut(Schema):
 
 
 # What ``CampaignOut.from_campaign`` reads, so lists cost a fixed number of queries.
-DOCUMENT_SELECT = ("sender", "created_by")
+DOCUMENT_SELECT = ("sender", "created_by", "template")
 DOCUMENT_PREFETCH = (
     "segments",
     "exclude_segments",

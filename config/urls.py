@@ -30,3 +30,5 @@ if settings.DEBUG:
         f"{settings.MEDIA_URL}{PUBLIC_MEDIA_FOLDER}/",
         document_root=Path(settings.MEDIA_ROOT) / PUBLIC_MEDIA_FOLDER,
     )
+
+handler404 = "core.views.not_found"

@@ -25,8 +25,19 @@ class ErrorOut(Schema):
     errors: list[dict[str, str]] | None = None
 
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+# Every operation can answer these: no or a bad key (401); input that cannot be accepted, which
+# any query string, path or body can carry, NUL characters included (422); too many failed
+# API keys from one client (429).
+COMMON_ERRORS = (401, 422, 429)
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """One operation's error answers for its OpenAPI ``responses``: ``COMMON_ERRORS`` plus
+    ``statuses`` — 403 when it needs a permission, 404 when its path names a row, 409 when the
+    row's state can refuse it, 413 when it takes a body (``DATA_UPLOAD_MAX_MEMORY_SIZE``).
+    Documented exactly, so the fuzz gate (tests/api/test_fuzz.py) can hold every answer to it.
+    """
+    return dict.fromkeys(sorted({*COMMON_ERRORS, *statuses}), ErrorOut)
 
 
 class ApiKeyAuth(HttpBearer):
@@ -126,6 +137,13 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if exc.status_code == 400:
+            # django-ninja's only 400: a body it cannot read as JSON. Input that cannot be
+            # accepted is a 422 everywhere else, so it is here too.
+            message = "The body is not valid JSON."
+            body = {"detail": message, "code": "validation_error"}
+            body["errors"] = [{"field": "", "message": message}]
+            return api.create_response(request, body, status=422)
         return api.create_response(
             request, {"detail": str(exc), "code": "error"}, status=exc.status_code
         )

@@ -3,7 +3,8 @@
 from django.urls import reverse
 from ninja import Router, Status
 
-from core.api import require_permission
+from core.api import errors, require_permission
+from core.schemas import RowId
 from messaging import selectors
 from messaging.schemas import SenderIn, SenderOut
 from messaging.services.senders import sender_create, sender_delete, sender_update
@@ -41,35 +42,39 @@ def _out(request, sender) -> dict:
     }
 
 
-@router.get("/senders", response=list[SenderOut], by_alias=True)
+@router.get("/senders", response={200: list[SenderOut], **errors()}, by_alias=True)
 def list_senders(request, channel: str = ""):
     return [
         _out(request, s) for s in selectors.sender_list(account=request.account, channel=channel)
     ]
 
 
-@router.post("/senders", response={201: SenderOut}, by_alias=True)
+@router.post("/senders", response={201: SenderOut, **errors(403, 409, 413)}, by_alias=True)
 def create_sender(request, payload: SenderIn):
     require_permission(request, "manage")
     sender = sender_create(account=request.account, data=payload.dict(exclude_unset=True))
     return Status(201, _out(request, sender))
 
 
-@router.get("/senders/{sender_id}", response=SenderOut, by_alias=True)
-def get_sender(request, sender_id: int):
+@router.get("/senders/{sender_id}", response={200: SenderOut, **errors(404)}, by_alias=True)
+def get_sender(request, sender_id: RowId):
     return _out(request, selectors.sender_get(account=request.account, sender_id=sender_id))
 
 
-@router.put("/senders/{sender_id}", response=SenderOut, by_alias=True)
-def update_sender(request, sender_id: int, payload: SenderIn):
+@router.put(
+    "/senders/{sender_id}",
+    response={200: SenderOut, **errors(403, 404, 409, 413)},
+    by_alias=True,
+)
+def update_sender(request, sender_id: RowId, payload: SenderIn):
     require_permission(request, "manage")
     sender = selectors.sender_get(account=request.account, sender_id=sender_id)
     sender = sender_update(sender=sender, data=payload.dict(exclude_unset=True))
     return _out(request, sender)
 
 
-@router.delete("/senders/{sender_id}", response={204: None})
-def delete_sender(request, sender_id: int):
+@router.delete("/senders/{sender_id}", response={204: None, **errors(403, 404, 409)})
+def delete_sender(request, sender_id: RowId):
     require_permission(request, "manage")
     sender_delete(sender=selectors.sender_get(account=request.account, sender_id=sender_id))
     return Status(204, None)

@@ -2,13 +2,14 @@
 
 from django import forms
 
+from core.forms import StorableTextMixin
 from messaging.models import SECRET_FIELDS, Sender
 from messaging.services.senders import API_NAMES
 
 FIELD_BY_API_NAME = {api: field for field, api in API_NAMES.items()}
 
 
-class SenderForm(forms.Form):
+class SenderForm(StorableTextMixin, forms.Form):
     channel = forms.ChoiceField(choices=Sender.Channel.choices)
     name = forms.CharField(max_length=200)
     phone_number_id = forms.CharField(

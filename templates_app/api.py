@@ -1,10 +1,12 @@
 """``/api/campaign-templates``: the message templates that ``message.templateId`` points to."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
-from core.api import ERRORS, actor, require_permission
+from core.api import actor, errors, require_permission
+from core.schemas import MAX_ID
 from templates_app import selectors, services
 from templates_app.models import TemplateReview
 from templates_app.schemas import (
@@ -18,13 +20,13 @@ from templates_app.schemas import (
 router = Router(tags=["templates"])
 
 # The spec names the path parameter ``templateId``.
-TemplateId = Path(..., alias="templateId")
+TemplateId = Path(..., alias="templateId", ge=1, le=MAX_ID)
 
 
-@router.get("", response=TemplateListOut, summary="List templates")
+@router.get("", response={200: TemplateListOut, **errors()}, summary="List templates")
 def list_templates(
     request: HttpRequest,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=settings.LIST_MAX_PAGE),
     page_size: int = Query(20, ge=1, le=100, alias="pageSize"),
     q: str = "",
     status: str = "",
@@ -36,19 +38,23 @@ def list_templates(
     return {"items": [template_out(t) for t in items], "count": paginator.count}
 
 
-@router.post("", response={201: TemplateOut}, summary="Create a template")
+@router.post("", response={201: TemplateOut, **errors(403, 413)}, summary="Create a template")
 def create_template(request: HttpRequest, payload: TemplateIn):
     require_permission(request, "edit")
     template = services.template_create(account=request.account, data=payload.as_data())
     return Status(201, template_out(template))
 
 
-@router.get("/{templateId}", response=TemplateOut, summary="Get a template")
+@router.get("/{templateId}", response={200: TemplateOut, **errors(404)}, summary="Get a template")
 def get_template(request: HttpRequest, template_id: int = TemplateId):
     return template_out(selectors.template_get(account=request.account, template_id=template_id))
 
 
-@router.put("/{templateId}", response=TemplateOut, summary="Update a template")
+@router.put(
+    "/{templateId}",
+    response={200: TemplateOut, **errors(403, 404, 413)},
+    summary="Update a template",
+)
 def update_template(request: HttpRequest, payload: TemplateIn, template_id: int = TemplateId):
     require_permission(request, "edit")
     template = selectors.template_get(account=request.account, template_id=template_id)
@@ -56,7 +62,9 @@ def update_template(request: HttpRequest, payload: TemplateIn, template_id: int 
     return template_out(template)
 
 
-@router.delete("/{templateId}", response={204: None}, summary="Delete a template")
+@router.delete(
+    "/{templateId}", response={204: None, **errors(403, 404, 409)}, summary="Delete a template"
+)
 def delete_template(request: HttpRequest, template_id: int = TemplateId):
     require_permission(request, "edit")
     template = selectors.template_get(account=request.account, template_id=template_id)
@@ -80,7 +88,7 @@ def _review(request: HttpRequest, template_id: int, decision: str, payload: Revi
 
 @router.post(
     "/{templateId}/approve",
-    response={200: TemplateOut, **ERRORS},
+    response={200: TemplateOut, **errors(403, 404, 409, 413)},
     summary="Approve a template (owners and managers)",
 )
 def approve_template(
@@ -92,7 +100,7 @@ def approve_template(
 
 @router.post(
     "/{templateId}/reject",
-    response={200: TemplateOut, **ERRORS},
+    response={200: TemplateOut, **errors(403, 404, 409, 413)},
     summary="Reject a template (owners and managers)",
 )
 def reject_template(

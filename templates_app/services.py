@@ -20,6 +20,7 @@ from django.db.models import ProtectedError
 
 from core import urlguard
 from core.errors import Conflict, ValidationFailed
+from core.text import dotted, unstorable
 from templates_app.models import MessageTemplate, TemplateReview
 from templates_app.rendering import NUMBERED_RE, TemplateSyntaxProblem, template_compile
 
@@ -328,6 +329,8 @@ def template_validate(*, account, data: dict, instance: MessageTemplate | None =
     if not isinstance(data, dict):
         problems.add("", "The template must be an object.")
         problems.raise_if_any()
+    for path, message in unstorable(data):  # NUL or a lone surrogate: the editor page posts raw
+        problems.add(dotted(path), message)
 
     name = _text(data.get("name"))
     if not name:

@@ -19,6 +19,8 @@ from django.utils import timezone
 from audience.filters import grammar as g
 from audience.models import AttributeDefinition, Segment
 from core.errors import ValidationFailed
+from core.schemas import MAX_ID
+from core.text import text_problem
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -294,6 +296,9 @@ def _text(value: Any) -> str:
     text = str(value)
     if len(text) > g.MAX_TEXT_LENGTH:
         raise _Invalid(f"the value is longer than {g.MAX_TEXT_LENGTH} characters.")
+    problem = text_problem(text)  # NUL or a lone surrogate: no database can compare it
+    if problem:
+        raise _Invalid(problem[0].lower() + problem[1:])
     return text
 
 
@@ -330,7 +335,7 @@ def _integer(value: Any, *, what: str) -> int:
         value = int(value.strip())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if not isinstance(value, int) or value < 0:
+    if not isinstance(value, int) or not 0 <= value <= MAX_ID:
         raise _Invalid(f"the value must be {what}.")
     return value
 

@@ -18,6 +18,7 @@ from audience.services import contacts as contact_services
 from audience.services import imports as import_services
 from audience.services.attributes import attribute_definitions
 from core.errors import NotFound, ValidationFailed
+from core.forms import StorableTextMixin
 from core.uploads import size_text
 
 PAGE_SIZE = 50
@@ -40,7 +41,7 @@ def _or_404(getter, **kwargs):
         raise Http404(exc.message) from None
 
 
-class ContactForm(forms.Form):
+class ContactForm(StorableTextMixin, forms.Form):
     phone = forms.CharField(required=False, max_length=40, label="Phone number")
     email = forms.CharField(required=False, max_length=254, label="Email address")
     first_name = forms.CharField(required=False, max_length=100, label="First name")
@@ -185,7 +186,7 @@ def contact_export_view(request):
         return redirect("audience:contacts")
 
 
-class ImportForm(forms.Form):
+class ImportForm(StorableTextMixin, forms.Form):
     file = forms.FileField(label="CSV file")
     review = forms.BooleanField(
         required=False, initial=True, label="Review the columns before importing"

@@ -8,6 +8,7 @@ inline with the name the builder shows ("Rule 2.1").
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,14 +21,19 @@ from audience.builder import builder_config
 from audience.models import Segment
 from audience.services import segments as services
 from core.errors import ApplicationError, NotFound, ValidationFailed
+from core.forms import StorableTextMixin
 
 SAMPLE_SIZE = 10
 MAX_FILTERS_BYTES = 200_000
 
 
-class SegmentForm(forms.Form):
+class SegmentForm(StorableTextMixin, forms.Form):
     name = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        required=False,
+        max_length=settings.TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     filters = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
     def clean_filters(self):

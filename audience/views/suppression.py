@@ -12,11 +12,12 @@ from accounts.decorators import member_required
 from audience import selectors
 from audience.services import suppression as services
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.forms import StorableTextMixin
 
 PAGE_SIZE = 50
 
 
-class SuppressionForm(forms.Form):
+class SuppressionForm(StorableTextMixin, forms.Form):
     phone = forms.CharField(required=False, max_length=40, label="Phone number")
     email = forms.CharField(required=False, max_length=254, label="Email address")
     reason = forms.CharField(required=False, max_length=200, label="Reason")

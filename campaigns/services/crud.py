@@ -141,12 +141,15 @@ class _Problems(list):
 
 
 @transaction.atomic
-def campaign_create(*, account: Account, actor, data: dict) -> Campaign:
-    """A new draft of ``account`` from ``data``; unspecified fields take their defaults."""
+def campaign_create(*, account: Account, actor, data: dict, api_key=None) -> Campaign:
+    """A new draft of ``account`` from ``data``; unspecified fields take their defaults.
+    ``api_key`` is the key of an API call: its name is the document's ``createdBy``."""
     _check_keys(data)
     campaign = Campaign(account=account, timezone=account.timezone)
     if getattr(actor, "is_authenticated", False):
         campaign.created_by = actor
+    if api_key is not None:
+        campaign.created_by_api_key = api_key.name
     changed = _apply(campaign, data=data, partial=False)
     reach.reach_after_edit(campaign=campaign, changed=changed, creating=True)
     lifecycle.record(campaign=campaign, actor=actor, action="create", fields=sorted(changed))

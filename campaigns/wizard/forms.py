@@ -23,6 +23,7 @@ from campaigns.wizard.fields import (
     time_zone_choices,
 )
 from core import urlguard
+from core.forms import StorableTextMixin
 from core.storage import PUBLIC_MEDIA_FOLDER, random_name
 from core.uploads import size_text, upload_size_problem
 from messaging.models import Sender
@@ -39,7 +40,7 @@ def _media_limit(kind: str) -> int:
 BUTTON_TYPES = [("quickreply", "Quick reply"), ("url", "Open a URL"), ("call", "Call a number")]
 
 
-class StepForm(forms.Form):
+class StepForm(StorableTextMixin, forms.Form):
     def __init__(self, *args, account, campaign=None, **kwargs):
         self.account = account
         self.campaign = campaign
@@ -52,7 +53,9 @@ class StepForm(forms.Form):
 class BasicsForm(StepForm):
     name = forms.CharField(max_length=200, help_text="Only your team sees this name.")
     description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=settings.TEXT_MAX_LENGTH,
     )
     type = forms.ChoiceField(
         choices=Campaign.Type.choices, widget=forms.RadioSelect, initial=Campaign.Type.BROADCAST

@@ -47,7 +47,10 @@ def test_create_answers_the_whole_document_in_camel_case(api, account, sender, s
     assert body["status"] == "draft"
     assert body["type"] == "ab-test"
     assert body["audience"] == {**document["audience"], "estimatedReach": 0}
-    assert body["message"] == document["message"]
+    assert body["message"] == {
+        **document["message"],
+        "personalization": {"variables": {}, "blocks": []},
+    }
     assert body["scheduling"] == {
         **document["scheduling"],
         "startDate": "2030-11-28T09:00:00Z",

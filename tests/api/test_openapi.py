@@ -35,3 +35,33 @@ def test_docs_page_renders_without_a_cdn(client):
     assert "swagger-ui" in html
     assert "cdn.jsdelivr" not in html
     assert "unpkg.com" not in html
+
+
+def test_every_operation_documents_its_error_answers(client):
+    # when
+    paths = client.get("/api/openapi.json").json()["paths"]
+
+    # then each operation names the common errors, and the others where they apply
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            documented = {int(code) for code in operation["responses"]}
+            where = f"{method.upper()} {path}"
+            assert {401, 422, 429} <= documented, where
+            if "requestBody" in operation:
+                assert 413 in documented, where
+            if "{" in path:
+                assert 404 in documented, where
+            if method in ("put", "delete"):
+                assert 403 in documented, where
+    campaign = paths["/api/campaigns/{campaignId}"]
+    assert {403, 404, 409} <= {int(code) for code in campaign["delete"]["responses"]}
+    assert 403 not in {int(code) for code in campaign["get"]["responses"]}
+
+
+def test_lists_are_items_and_count(client):
+    # when
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+
+    # then the paged lists of the audience and of a campaign's delivery share one shape
+    for name in ("SegmentListOut", "SuppressionListOut", "DeliveryRecipientPageOut"):
+        assert set(schemas[name]["properties"]) == {"items", "count"}, name

@@ -48,7 +48,8 @@ def test_list_and_get_show_only_the_accounts_segments(api, account, other_accoun
     got = api.get(f"/api/segments/{mine.pk}")
     other = api.get(f"/api/segments/{theirs.pk}")
     # then
-    assert [s["name"] for s in listed] == ["Mine"]
+    assert [s["name"] for s in listed["items"]] == ["Mine"]
+    assert listed["count"] == 1
     assert got.status_code == 200
     assert got.json()["id"] == mine.pk
     assert other.status_code == 404

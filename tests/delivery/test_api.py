@@ -160,17 +160,17 @@ def test_stats_recipients_events_and_analytics_after_a_send(api, account, wa_sen
         assert key in stats
 
     page = api.get(url(campaign, "recipients"), {"status": "failed"}).json()
-    assert page["total"] == 1
+    assert page["count"] == 1
     item = page["items"][0]
     assert item["contactId"] == bad.contact_id
     assert item["phone"] == bad.contact.phone
     assert item["error"] == "Bad number"
     sent = api.get(url(campaign, "recipients"), {"pageSize": 2, "page": 2}).json()
-    assert (sent["total"], len(sent["items"]), sent["pageSize"]) == (6, 2, 2)
+    assert (sent["count"], len(sent["items"])) == (6, 2)
     assert sent["items"][0]["providerMessageId"].startswith("wamid.") or sent["items"][0]["error"]
 
     events = api.get(url(campaign, "events"), {"type": "sent"}).json()
-    assert events["total"] == 5
+    assert events["count"] == 5
     assert events["items"][0]["type"] == "sent"
 
     analytics = api.get(url(campaign, "analytics")).json()
