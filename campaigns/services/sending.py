@@ -384,8 +384,13 @@ def _auth_pause(campaign: Campaign, result: ProviderResult) -> None:
     from campaigns.services import control, lifecycle
 
     sender = campaign.sender
+    what = (
+        "was not contacted"  # the URL guard refused its address or a redirect
+        if result.error_code in ("address_refused", "redirect_refused")
+        else "failed authentication"
+    )
     reason = (
-        f"Sender “{sender.name}” ({sender.phone_number_id}) failed authentication: "
+        f"Sender “{sender.name}” ({sender.phone_number_id}) {what}: "
         f"{result.error_message or result.error_code or 'credentials rejected'}"
     )[:500]
     try:

@@ -176,6 +176,7 @@ def test_a_stored_loopback_url_is_refused_at_connect_time_and_pauses_the_campaig
     assert service.connections == 0
     assert campaign.status == Campaign.Status.PAUSED
     assert "loopback" in campaign.status_reason
+    assert "was not contacted" in campaign.status_reason
     assert not Recipient.objects.filter(campaign=campaign, status="failed").exists()
 
 
