@@ -111,3 +111,18 @@ def example_phone(region) -> str:
         str(region or "US").upper(), phonenumbers.PhoneNumberType.MOBILE
     ) or phonenumbers.example_number_for_type("US", phonenumbers.PhoneNumberType.MOBILE)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# In a list row only the next step shows as a button; the rest sits in the row's "More" menu,
+# so a row never grows wider than its column whatever its state offers.
+_ROW_BUTTONS = ("publish", "send", "resume", "pause", "restore")
+
+
+@register.filter
+def row_buttons(actions) -> list:
+    return [a for a in actions if a.name in _ROW_BUTTONS]
+
+
+@register.filter
+def row_menu(actions) -> list:
+    return [a for a in actions if a.name not in _ROW_BUTTONS]
