@@ -134,7 +134,6 @@ class CampaignAdmin(admin.ModelAdmin):
         "total_recipients",
         "total_sent",
         "delivery_rate_display",
-        "click_rate_display",
         "start_date",
         "created_at",
         "is_deleted_display",
