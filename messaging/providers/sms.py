@@ -1,8 +1,19 @@
-"""SMS through a Twilio-compatible Messages API (form-encoded, HTTP basic auth sid:token)."""
+"""SMS through a Twilio-compatible Messages API (form-encoded, HTTP basic auth sid:token).
+
+Each request is the one Twilio's own SDK builds for ``client.messages.create(to=..., from_=...
+or messaging_service_sid=..., body=..., media_url=[...], status_callback=...)``; the tests
+compare them field by field. The status callback is built from ``PUBLIC_BASE_URL``: a send
+runs in a worker, which has no request to take a host from.
+"""
+
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from django.urls import reverse
+
+from core import urlguard
+from messaging.sms_segments import BODY_MAX_LENGTH, sms_count
 
 from .base import OutboundMessage, ProviderResult
 from .http import HttpAdapter, error_result, safe_json, transport_error
@@ -15,12 +26,42 @@ AUTH_CODES = frozenset({20003, 20005})
 TRANSIENT_CODES = frozenset({20500, 20503, 30001})
 
 
+# Twilio's answer to a Body over its limit; given here before a request is made.
+BODY_TOO_LONG = "21617"
+
+
+def _public_base() -> str:
+    return str(getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
+
+
 def status_callback_url(sender) -> str:
     """Our signed status webhook for this sender, when the public base URL is known."""
-    base = str(getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
+    base = _public_base()
     if not base:
         return ""
     return base + reverse("webhooks:sms", kwargs={"sender_id": sender.pk})
+
+
+def callback_base_problem() -> str:
+    """Why Twilio could not deliver status callbacks to this install, or "" when it can.
+
+    The base must be set, and pass ``core.urlguard`` like any address a provider is handed:
+    https and a public host in production; loopback and http where the outbound settings allow
+    them (development, tests).
+    """
+    base = _public_base()
+    if not base:
+        return (
+            "SMS delivery statuses need the install's public address: ask the administrator "
+            "to set PUBLIC_BASE_URL (e.g. https://campaigns.example.com), where Twilio can "
+            "reach the status callbacks."
+        )
+    problem = urlguard.url_problem(base)
+    if not problem and "_" in (urlsplit(base).hostname or ""):
+        problem = "Twilio refuses callback host names with an underscore."
+    if problem:
+        return f"Twilio cannot reach the status callbacks at PUBLIC_BASE_URL ({base}): {problem}"
+    return ""
 
 
 def map_error(status: int, body: dict, response=None) -> ProviderResult:
@@ -52,8 +93,9 @@ class SmsAdapter(HttpAdapter):
         session.auth = (self.sender.account_sid, self.sender.auth_token)
 
     def _form(self, message: OutboundMessage) -> list[tuple[str, str]]:
-        form = [("To", message.to_phone), ("From", self.sender.from_address)]
-        form.append(("Body", message.text))
+        service = self.sender.messaging_service_sid
+        origin = ("MessagingServiceSid", service) if service else ("From", self.sender.from_address)
+        form = [("To", message.to_phone), origin, ("Body", message.text)]
         form.extend(("MediaUrl", url) for url in message.media_urls[:10])
         if self.callback_url:
             form.append(("StatusCallback", self.callback_url))
@@ -63,6 +105,16 @@ class SmsAdapter(HttpAdapter):
         if not message.to_phone:
             return ProviderResult(
                 ok=False, error_code="no_phone", error_message="The contact has no phone number."
+            )
+        count = sms_count(message.text)
+        if count.too_long:  # personalised past the limit: Twilio would refuse it, unsent
+            return ProviderResult(
+                ok=False,
+                error_code=BODY_TOO_LONG,
+                error_message=(
+                    f"The message is {count.units:,} characters long as Twilio counts them "
+                    f"({count.encoding}), over its limit of {BODY_MAX_LENGTH:,}; it was not sent."
+                ),
             )
         try:
             response = self._post(session, data=self._form(message))

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from messaging.models import Sender
+from messaging.providers.sms import status_callback_url
 from messaging.services.inbound import contacts_unsubscribe_by_phone, is_stop_keyword
 from messaging.services.status import StatusUpdate, status_apply
 
@@ -140,7 +141,10 @@ def sms(request, sender_id: int):
     if not header:
         return _error("Missing X-Twilio-Signature header.", 401)
     params = [(name, value) for name, values in request.POST.lists() for value in values]
-    if not twilio_signature_valid(sender.auth_token, request.build_absolute_uri(), params, header):
+    # Twilio signs the URL it was given: the StatusCallback we build from PUBLIC_BASE_URL (the
+    # same behind any proxy), or this address as it arrived (a number's inbound webhook).
+    urls = {request.build_absolute_uri(), status_callback_url(sender)} - {""}
+    if not any(twilio_signature_valid(sender.auth_token, url, params, header) for url in urls):
         return _error("Invalid signature.", 403)
 
     post = request.POST
