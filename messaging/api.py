@@ -28,6 +28,8 @@ def _out(request, sender) -> dict:
         "apiBaseUrl": sender.api_base_url,
         "accountSid": sender.account_sid,
         "fromAddress": sender.from_address,
+        "messagingServiceSid": sender.messaging_service_sid,
+        "smsSegmentPrice": sender.sms_segment_price,
         "rateLimitPerSecond": sender.rate_limit_per_second,
         "isActive": sender.is_active,
         "simulateStatuses": sender.simulate_statuses,

@@ -1,6 +1,9 @@
 """The senders page's form. Secrets are password boxes that never show the stored value."""
 
+from decimal import Decimal
+
 from django import forms
+from django.conf import settings
 
 from core.forms import StorableTextMixin
 from messaging.models import SECRET_FIELDS, Sender
@@ -32,6 +35,22 @@ class SenderForm(StorableTextMixin, forms.Form):
     from_address = forms.CharField(
         label="From (SMS number or email address)", max_length=254, required=False
     )
+    messaging_service_sid = forms.CharField(
+        label="Messaging Service SID (SMS)",
+        max_length=34,
+        required=False,
+        help_text="Optional. When set, Twilio sends from the service's numbers instead of From.",
+    )
+    sms_segment_price = forms.DecimalField(
+        label="Price per SMS segment",
+        required=False,
+        min_value=0,
+        max_value=Decimal("999.99999"),
+        max_digits=9,
+        decimal_places=5,
+        help_text="Optional. What one segment costs on this sender (see your Twilio pricing "
+        "for its numbers' country); the message editor shows each message's cost with it.",
+    )
     rate_limit_per_second = forms.IntegerField(
         label="Rate limit (messages per second)",
         min_value=0,
@@ -57,6 +76,7 @@ class SenderForm(StorableTextMixin, forms.Form):
                 if name not in SECRET_FIELDS
             }
         super().__init__(*args, **kwargs)
+        self.fields["sms_segment_price"].label += f" ({settings.SMS_PRICE_CURRENCY})"
         for name in SECRET_FIELDS:
             field = self.fields[name]
             field.widget = forms.PasswordInput(

@@ -30,6 +30,23 @@ class Sender(TimeStampedModel):
     from_address = models.CharField(
         max_length=254, blank=True, default="", help_text="SMS from-number or email From address."
     )
+    # SMS: a Twilio Messaging Service ("MG" + 32 hex digits) sends instead of the From number,
+    # choosing a number of its pool. An identifier, not a secret: stored as it is.
+    messaging_service_sid = models.CharField(
+        max_length=34,
+        blank=True,
+        default="",
+        help_text="SMS: a Twilio Messaging Service SID (MG…); when set it sends instead of From.",
+    )
+    # SMS: what one segment costs on this sender (its Twilio account and the country of its
+    # numbers set the price), in SMS_PRICE_CURRENCY; empty when unknown. Shown in the editor.
+    sms_segment_price = models.DecimalField(
+        max_digits=9,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        help_text="SMS: the price of one segment, shown with the message's cost in the editor.",
+    )
     access_token = EncryptedTextField(blank=True, default="")
     app_secret = EncryptedTextField(max_length=200, blank=True, default="")
     verify_token = EncryptedTextField(max_length=200, blank=True, default="")

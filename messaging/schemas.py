@@ -1,6 +1,7 @@
 """API shapes of senders: the spec's camelCase names; secrets go in, never out."""
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
@@ -16,6 +17,13 @@ class SenderIn(Schema):
     api_base_url: str | None = Field(None, alias="apiBaseUrl", max_length=200)
     account_sid: str | None = Field(None, alias="accountSid", max_length=64)
     from_address: str | None = Field(None, alias="fromAddress", max_length=254)
+    messaging_service_sid: str | None = Field(
+        None, alias="messagingServiceSid", max_length=34, pattern=r"^(MG[0-9a-fA-F]{32})?$"
+    )
+    # Per segment, in SMS_PRICE_CURRENCY; null removes it.
+    sms_segment_price: Decimal | None = Field(
+        None, alias="smsSegmentPrice", ge=0, lt=1000, max_digits=9, decimal_places=5
+    )
     rate_limit_per_second: int | None = Field(None, alias="rateLimitPerSecond", ge=0, le=10_000)
     is_active: bool | None = Field(None, alias="isActive")
     simulate_statuses: bool | None = Field(None, alias="simulateStatuses")
@@ -35,6 +43,8 @@ class SenderOut(Schema):
     api_base_url: str = Field(..., alias="apiBaseUrl")
     account_sid: str = Field(..., alias="accountSid")
     from_address: str = Field(..., alias="fromAddress")
+    messaging_service_sid: str = Field(..., alias="messagingServiceSid")
+    sms_segment_price: Decimal | None = Field(..., alias="smsSegmentPrice")
     rate_limit_per_second: int = Field(..., alias="rateLimitPerSecond")
     is_active: bool = Field(..., alias="isActive")
     simulate_statuses: bool = Field(..., alias="simulateStatuses")

@@ -1,7 +1,9 @@
 """Creating, changing and deleting senders. Secrets are write-only: a blank one keeps the
 stored value, and nothing here ever returns one."""
 
+import re
 import secrets as _secrets
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
@@ -21,6 +23,8 @@ API_NAMES = {
     "api_base_url": "apiBaseUrl",
     "account_sid": "accountSid",
     "from_address": "fromAddress",
+    "messaging_service_sid": "messagingServiceSid",
+    "sms_segment_price": "smsSegmentPrice",
     "rate_limit_per_second": "rateLimitPerSecond",
     "is_active": "isActive",
     "simulate_statuses": "simulateStatuses",
@@ -31,15 +35,21 @@ API_NAMES = {
     "smtp_password": "smtpPassword",
 }
 PLAIN_FIELDS = tuple(f for f in API_NAMES if f not in SECRET_FIELDS)
+# Fields whose explicit empty value (None) means "none", not "keep": a price can be removed.
+NULLABLE_FIELDS = ("sms_segment_price",)
 
 # What each channel needs before it can send (and verify its webhooks).
 REQUIRED = {
     Sender.Channel.SANDBOX: (),
     Sender.Channel.WHATSAPP: ("phone_number_id", "access_token", "app_secret"),
-    Sender.Channel.SMS: ("account_sid", "auth_token", "from_address"),
+    # And a From number or a Messaging Service (``_sms_problems``).
+    Sender.Channel.SMS: ("account_sid", "auth_token"),
     Sender.Channel.EMAIL: (),
 }
 MAX_RATE = 10_000
+# Twilio's Messaging Service SIDs: "MG" and 32 hexadecimal digits.
+MESSAGING_SERVICE_SID = re.compile(r"^MG[0-9a-fA-F]{32}$")
+MAX_SEGMENT_PRICE = Decimal("1000")
 
 
 def api_base_url_problem(*, channel: str, url: str) -> str | None:
@@ -55,11 +65,44 @@ def api_base_url_problem(*, channel: str, url: str) -> str | None:
     return urlguard.url_problem(url, schemes=schemes)
 
 
+def _sms_problems(sender: Sender) -> list[tuple[str, str]]:
+    """(field, message) for what an SMS sender lacks or gets wrong."""
+    problems = []
+    if sender.channel == Sender.Channel.SMS and not (
+        sender.from_address.strip() or sender.messaging_service_sid.strip()
+    ):
+        problems.append(
+            ("from_address", "Give the From number, or a Messaging Service SID to send from.")
+        )
+    if sender.messaging_service_sid and not MESSAGING_SERVICE_SID.match(
+        sender.messaging_service_sid
+    ):
+        problems.append(
+            ("messaging_service_sid", "A Messaging Service SID is MG followed by 32 hex digits.")
+        )
+    price = sender.sms_segment_price
+    if price is not None:
+        try:
+            price = Decimal(price)
+        except (InvalidOperation, TypeError, ValueError):
+            price = None
+        if price is None or not price.is_finite() or not 0 <= price < MAX_SEGMENT_PRICE:
+            problems.append(("sms_segment_price", "A price between 0 and 999.99999."))
+        elif price.as_tuple().exponent < -5:
+            problems.append(("sms_segment_price", "At most 5 decimal places."))
+        else:
+            sender.sms_segment_price = price
+    return problems
+
+
 def _validate(sender: Sender) -> None:
     problems = []
 
     def problem(field: str, message: str) -> None:
         problems.append({"field": API_NAMES.get(field, field), "message": message})
+
+    for field, message in _sms_problems(sender):
+        problem(field, message)
 
     if sender.channel not in Sender.Channel.values:
         problem("channel", f"Choose one of: {', '.join(Sender.Channel.values)}.")
@@ -105,7 +148,13 @@ def _validate(sender: Sender) -> None:
 
 def _apply(sender: Sender, data: dict) -> list[str]:
     changed = []
+    for field in NULLABLE_FIELDS:
+        if field in data:
+            setattr(sender, field, data[field])
+            changed.append(field)
     for field in PLAIN_FIELDS:
+        if field in NULLABLE_FIELDS:
+            continue
         if field in data and data[field] is not None:
             value = data[field]
             setattr(sender, field, value.strip() if isinstance(value, str) else value)
