@@ -1,22 +1,33 @@
 """``/api/senders``: sending identities. Reads for every member; writes need "manage"."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 from ninja import Router, Status
 
 from core.api import errors, require_permission
 from core.schemas import RowId
 from messaging import selectors
+from messaging.providers.sms import status_callback_url
 from messaging.schemas import SenderIn, SenderOut
 from messaging.services.senders import sender_create, sender_delete, sender_update
 
 router = Router(tags=["senders"])
 
 
+def _plain(amount: Decimal | None) -> str | None:
+    """A price as written, without the column's trailing zeros ("0.0079", not "0.00790")."""
+    return None if amount is None else f"{amount.normalize():f}"
+
+
 def _out(request, sender) -> dict:
     if sender.channel == "whatsapp":
         webhook = request.build_absolute_uri(reverse("webhooks:whatsapp"))
     elif sender.channel == "sms":
-        webhook = request.build_absolute_uri(reverse("webhooks:sms", args=[sender.pk]))
+        # What the SMS adapter hands Twilio as StatusCallback, when PUBLIC_BASE_URL is set.
+        webhook = status_callback_url(sender) or request.build_absolute_uri(
+            reverse("webhooks:sms", args=[sender.pk])
+        )
     else:
         webhook = ""
     return {
@@ -29,7 +40,7 @@ def _out(request, sender) -> dict:
         "accountSid": sender.account_sid,
         "fromAddress": sender.from_address,
         "messagingServiceSid": sender.messaging_service_sid,
-        "smsSegmentPrice": sender.sms_segment_price,
+        "smsSegmentPrice": _plain(sender.sms_segment_price),
         "rateLimitPerSecond": sender.rate_limit_per_second,
         "isActive": sender.is_active,
         "simulateStatuses": sender.simulate_statuses,

@@ -44,7 +44,7 @@ class SenderOut(Schema):
     account_sid: str = Field(..., alias="accountSid")
     from_address: str = Field(..., alias="fromAddress")
     messaging_service_sid: str = Field(..., alias="messagingServiceSid")
-    sms_segment_price: Decimal | None = Field(..., alias="smsSegmentPrice")
+    sms_segment_price: str | None = Field(..., alias="smsSegmentPrice")
     rate_limit_per_second: int = Field(..., alias="rateLimitPerSecond")
     is_active: bool = Field(..., alias="isActive")
     simulate_statuses: bool = Field(..., alias="simulateStatuses")

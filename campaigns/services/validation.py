@@ -8,6 +8,9 @@ from audience.selectors import audience_queryset
 from campaigns.models import Campaign
 from core import urlguard
 from core.errors import ApplicationError, ValidationFailed
+from messaging.models import Sender
+from messaging.providers.sms import callback_base_problem
+from messaging.sms_segments import body_length_problem
 
 # Types the send pipeline can deliver today. Drip sequences and automations can be built and
 # saved as drafts, but publishing them is refused rather than sending only their first message.
@@ -52,6 +55,7 @@ def validate_campaign(*, campaign: Campaign) -> ValidationResult:
     _basics(campaign, result)
     _audience(campaign, result)
     _message(campaign, result)
+    _sms(campaign, result)
     _scheduling(campaign, result)
     _type_specific(campaign, result)
     return result
@@ -146,6 +150,28 @@ def _message(campaign: Campaign, result: ValidationResult) -> None:
     for key, url in (("trackingUrl", campaign.tracking_url), ("webhookUrl", campaign.webhook_url)):
         if url and (problem := urlguard.url_problem(url)):
             result.add(key, problem, "basics")
+
+
+def _sms(campaign: Campaign, result: ValidationResult) -> None:
+    """Twilio's rules: statuses need a callback address it can reach, and it refuses every body
+    over 1,600 characters (error 21617). Bodies are counted as written, variables included;
+    one that personalisation lengthens past the limit fails alone, unsent (the SMS adapter)."""
+    sender = campaign.sender
+    if sender is None or sender.channel != Sender.Channel.SMS:
+        return
+    if problem := callback_base_problem():
+        result.add("phoneNumberId", problem, "message")
+    body = campaign.message_content
+    if not body and campaign.message_type == Campaign.MessageType.TEMPLATE and campaign.template:
+        body = campaign.template.body
+    if problem := body_length_problem(body):
+        result.add("message.content", problem, "message")
+    if campaign.pk is None or campaign.type != Campaign.Type.AB_TEST:
+        return
+    for index, variant in enumerate(campaign.variants.all()):
+        message = variant.message if isinstance(variant.message, dict) else {}
+        if problem := body_length_problem(str(message.get("content") or "")):
+            result.add(f"abTest.variants.{index}.message.content", problem, "variants")
 
 
 def _scheduling(campaign: Campaign, result: ValidationResult) -> None:
