@@ -27,6 +27,7 @@ from core.forms import StorableTextMixin
 from core.storage import PUBLIC_MEDIA_FOLDER, random_name
 from core.uploads import size_text, upload_size_problem
 from messaging.models import Sender
+from messaging.sms_segments import body_length_problem
 from templates_app.models import MessageTemplate
 
 MAX_BUTTONS = 3
@@ -332,7 +333,16 @@ class MessageForm(StepForm):
             problem = _render_problem(content)
             if problem:
                 self.add_error("message_content", problem)
+        self._clean_sms_length(cleaned)
         return cleaned
+
+    def _clean_sms_length(self, cleaned: dict) -> None:
+        """Twilio refuses an SMS body over its limit: say so here, not only at the review."""
+        sender = cleaned.get("sender")
+        if sender is not None and sender.channel == Sender.Channel.SMS:
+            problem = body_length_problem(cleaned.get("message_content") or "")
+            if problem:
+                self.add_error("message_content", problem)
 
     def save_media(self, *, build_url) -> list[str]:
         """Store an upload under MEDIA_ROOT for good (not the wizard's temp storage): public,
