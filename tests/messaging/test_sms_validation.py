@@ -2,15 +2,9 @@
 every start path refuses it through the one guard (``campaigns.services.control``), with the
 reason and the field path; other channels keep their own rules."""
 
-import os
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
-from django.core.management.utils import get_random_secret_key
 
 from campaigns.models import Campaign
 from campaigns.services import control
@@ -18,12 +12,12 @@ from campaigns.services.validation import validate_campaign
 from config.settings.public_url import public_base_url_problem
 from core.errors import ValidationFailed
 from messaging.models import Sender
+from tests.accounts.test_production_settings import STRONG, manage_check
 from tests.campaigns.world import audience, campaign_of, put_in_state
 from tests.factories import SenderFactory
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
 NO_BASE = "ask the administrator to set PUBLIC_BASE_URL"
 
 
@@ -185,28 +179,9 @@ def test_public_base_url_shape(url, allow_http, ok):
     assert (public_base_url_problem(url, allow_http=allow_http) == "") is ok
 
 
-def _production_check(**env) -> subprocess.CompletedProcess:
-    environ = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": get_random_secret_key(),
-        "ALLOWED_HOSTS": "campaigns.example.com",
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_a_production_start_refuses_a_plain_http_public_base_url():
-    refused = _production_check(PUBLIC_BASE_URL="http://campaigns.example.com")
+    refused = manage_check(SECRET_KEY=STRONG, PUBLIC_BASE_URL="http://campaigns.example.com")
     assert refused.returncode != 0
     assert "PUBLIC_BASE_URL is not usable" in refused.stderr
-    started = _production_check(PUBLIC_BASE_URL="https://campaigns.example.com")
+    started = manage_check(SECRET_KEY=STRONG, PUBLIC_BASE_URL="https://campaigns.example.com")
     assert started.returncode == 0, started.stderr
