@@ -133,6 +133,8 @@ def _message(campaign: Campaign, result: ValidationResult) -> None:
         )
     if len(campaign.buttons or []) > MAX_BUTTONS:
         result.add("message.buttons", f"WhatsApp allows at most {MAX_BUTTONS} buttons.", "message")
+    if sender is not None and sender.channel == sender.Channel.EMAIL:
+        _email(campaign, result)
     if len(campaign.message_content) > MAX_TEXT_LENGTH:
         result.add(
             "message.content",
@@ -146,6 +148,15 @@ def _message(campaign: Campaign, result: ValidationResult) -> None:
     for key, url in (("trackingUrl", campaign.tracking_url), ("webhookUrl", campaign.webhook_url)):
         if url and (problem := urlguard.url_problem(url)):
             result.add(key, problem, "basics")
+
+
+def _email(campaign: Campaign, result: ValidationResult) -> None:
+    from messaging.providers.email import unsubscribe_base_problem
+
+    if not campaign.subject.strip():
+        result.add("message.subject", "Write the e-mail's subject.", "message")
+    if problem := unsubscribe_base_problem():
+        result.add("phoneNumberId", problem, "message")
 
 
 def _scheduling(campaign: Campaign, result: ValidationResult) -> None:
