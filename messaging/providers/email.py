@@ -255,24 +255,18 @@ class EmailAdapter:
                 transient=400 <= code < 500,
                 bounced=address_refused(code, reply),
             )
-        except smtplib.SMTPDataError as exc:
-            # smtplib reset the transaction (or closed the connection on a 421).
-            if exc.smtp_code == 421:
+        except smtplib.SMTPResponseException as exc:
+            # Refused after DATA: smtplib reset the transaction and the connection goes on
+            # (unless 421, which closed it). Any other refusal: start afresh.
+            after_data = isinstance(exc, smtplib.SMTPDataError)
+            if not after_data or exc.smtp_code == 421:
                 self._drop()
             return ProviderResult(
                 ok=False,
                 error_code=f"smtp_{exc.smtp_code}",
                 error_message=self._reply(exc.smtp_code, _text(exc)),
                 transient=400 <= exc.smtp_code < 500,
-                bounced=address_refused(exc.smtp_code, _decoded(exc.smtp_error)),
-            )
-        except smtplib.SMTPResponseException as exc:
-            self._drop()
-            return ProviderResult(
-                ok=False,
-                error_code=f"smtp_{exc.smtp_code}",
-                error_message=self._reply(exc.smtp_code, _text(exc)),
-                transient=400 <= exc.smtp_code < 500,
+                bounced=after_data and address_refused(exc.smtp_code, _decoded(exc.smtp_error)),
             )
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
