@@ -47,14 +47,32 @@ class ContactAdmin(admin.ModelAdmin):
     search_fields = ("^phone", "^email", "first_name", "last_name")
     list_select_related = ("account",)
     autocomplete_fields = ("account", "tags")
-    readonly_fields = ("unsubscribed_at", "created_at", "updated_at")
+    readonly_fields = (
+        "unsubscribed_at",
+        "email_opted_out_at",
+        "email_bounced_at",
+        "email_bounce_reason",
+        "created_at",
+        "updated_at",
+    )
     show_full_result_count = False
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("account", "phone", "email", "first_name", "last_name")}),
         ("Location", {"fields": ("country", "timezone")}),
         ("Profile", {"fields": ("attributes", "tags")}),
-        ("Consent", {"fields": ("subscribed", "unsubscribed_at")}),
+        (
+            "Consent",
+            {
+                "fields": (
+                    "subscribed",
+                    "unsubscribed_at",
+                    "email_opted_out_at",
+                    "email_bounced_at",
+                    "email_bounce_reason",
+                )
+            },
+        ),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
 

@@ -66,6 +66,10 @@ class ContactOut(Schema):
     attributes: dict[str, Any]
     subscribed: bool
     unsubscribedAt: datetime | None  # noqa: N815
+    # E-mail only, read-only: the unsubscribe link's opt-out and a hard bounce (with why).
+    emailOptedOutAt: datetime | None  # noqa: N815
+    emailBouncedAt: datetime | None  # noqa: N815
+    emailBounceReason: str  # noqa: N815
     createdAt: datetime  # noqa: N815
     updatedAt: datetime  # noqa: N815
 
@@ -137,6 +141,9 @@ def contact_out(contact: Contact) -> dict:
         "attributes": contact.attributes or {},
         "subscribed": contact.subscribed,
         "unsubscribedAt": contact.unsubscribed_at,
+        "emailOptedOutAt": contact.email_opted_out_at,
+        "emailBouncedAt": contact.email_bounced_at,
+        "emailBounceReason": contact.email_bounce_reason,
         "createdAt": contact.created_at,
         "updatedAt": contact.updated_at,
     }

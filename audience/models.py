@@ -61,6 +61,13 @@ class Contact(TimeStampedModel):
     tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
     subscribed = models.BooleanField(default=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # E-mail only: the contact used an e-mail's unsubscribe link (RFC 8058 one-click or the
+    # page). Other channels still reach them; only the person can undo it.
+    email_opted_out_at = models.DateTimeField(null=True, blank=True)
+    # The mail server refused this address for good (5xx at RCPT or DATA): e-mail campaigns
+    # skip it until someone clears the mark or changes the address.
+    email_bounced_at = models.DateTimeField(null=True, blank=True)
+    email_bounce_reason = models.CharField(max_length=500, blank=True, default="")
 
     objects = AccountScopedManager()
 
@@ -85,6 +92,11 @@ class Contact(TimeStampedModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def email_reachable(self) -> bool:
+        """Whether e-mail campaigns include this contact (see ``audience.selectors``)."""
+        return bool(self.email) and not (self.email_opted_out_at or self.email_bounced_at)
 
 
 class Segment(TimeStampedModel):

@@ -205,6 +205,7 @@ class CampaignAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "message_type",
+                    "subject",
                     "message_content",
                     "template",
                     "message_variables",

@@ -102,6 +102,8 @@ class Campaign(TimeStampedModel):
         max_length=16, choices=MessageType.choices, default=MessageType.TEXT
     )
     message_content = models.TextField(blank=True, default="")
+    # E-mail only: the subject line, with the message's {{variables}}.
+    subject = models.CharField(max_length=255, blank=True, default="")
     template = models.ForeignKey(
         MessageTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns"
     )

@@ -116,6 +116,11 @@ class VariantMessageIn(CamelSchema):
 
     type: MessageType = "text"
     content: str = Field(default="", max_length=MAX_TEXT_LENGTH)
+    subject: str = Field(
+        default="",
+        max_length=255,
+        description="E-mail only: the subject line; {{variables}} are filled per contact.",
+    )
     template_id: Id | None = None
     variables: list[VariableName] = Field(
         default_factory=list,
@@ -365,6 +370,7 @@ class CampaignIn(CamelSchema):
             "frequency_cap_hours": audience.frequency_cap_hours,
             "message_type": message.type,
             "message_content": message.content,
+            "subject": message.subject,
             "template_id": message.template_id,
             "message_variables": message.variables,
             "media_urls": message.media_urls,
@@ -468,6 +474,7 @@ class PersonalizationOut(CamelSchema):
 class CampaignMessageOut(CamelSchema):
     type: MessageType
     content: str
+    subject: str
     template_id: int | None
     variables: list[str]
     media_urls: list[str]
@@ -591,6 +598,7 @@ class CampaignOut(CamelSchema):
             message=CampaignMessageOut(
                 type=c.message_type,
                 content=c.message_content,
+                subject=c.subject,
                 template_id=c.template_id,
                 variables=message_variables(c),
                 media_urls=[str(url) for url in c.media_urls or []],

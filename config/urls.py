@@ -13,6 +13,7 @@ urlpatterns = [
     path("dashboard/audience/", include("audience.urls")),
     path("dashboard/messaging/", include("messaging.urls")),
     path("webhooks/", include("messaging.webhook_urls")),
+    path("unsubscribe/", include("audience.unsubscribe_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

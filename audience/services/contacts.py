@@ -178,6 +178,15 @@ def contact_attributes_prepare(*, account, items: list[dict]) -> dict[str, Attri
 
 def _apply(contact: Contact, clean: dict, now, *, is_new: bool) -> set[str]:
     changed = set()
+    if (
+        not is_new
+        and contact.email_bounced_at is not None
+        and "email" in clean
+        and (clean["email"] or "").lower() != (contact.email or "").lower()
+    ):
+        # The bounce was the old address's: a new one is worth trying.
+        contact.email_bounced_at, contact.email_bounce_reason = None, ""
+        changed.update({"email_bounced_at", "email_bounce_reason"})
     for name in CONTACT_FIELDS:
         if name in clean and name != "subscribed":
             setattr(contact, name, clean[name])

@@ -15,6 +15,7 @@ from audience import contacts_selectors as selectors
 from audience.api_contacts import export_response
 from audience.models import ImportJob, Tag
 from audience.services import contacts as contact_services
+from audience.services import email_consent
 from audience.services import imports as import_services
 from audience.services.attributes import attribute_definitions
 from core.errors import NotFound, ValidationFailed
@@ -174,6 +175,15 @@ def contact_delete_view(request, contact_id: int):
     return redirect("audience:contacts")
 
 
+@require_POST
+@member_required(permission="edit")
+def contact_email_bounce_clear_view(request, contact_id: int):
+    contact = _or_404(selectors.contact_get, account=request.account, contact_id=contact_id)
+    email_consent.contact_email_bounce_clear(contact=contact)
+    messages.success(request, f"Bounce cleared: e-mails will try {contact.email} again.")
+    return redirect("audience:contact_detail", contact_id=contact.pk)
+
+
 @member_required
 def contact_export_view(request):
     segment_id = request.GET.get("segment") or None
@@ -322,4 +332,9 @@ urlpatterns = [
     path("contacts/import/<int:job_id>/errors.csv", import_errors_view, name="import_errors"),
     path("contacts/<int:contact_id>/", contact_detail_view, name="contact_detail"),
     path("contacts/<int:contact_id>/delete/", contact_delete_view, name="contact_delete"),
+    path(
+        "contacts/<int:contact_id>/email-bounce/clear/",
+        contact_email_bounce_clear_view,
+        name="contact_email_bounce_clear",
+    ),
 ]

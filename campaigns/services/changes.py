@@ -31,6 +31,7 @@ LABELS = {
     "frequency_cap_hours": "Frequency cap (hours)",
     "message_type": "Message type",
     "message_content": "Message",
+    "subject": "Subject",
     "template": "Template",
     "message_variables": "Variables",
     "media_urls": "Media",

@@ -47,6 +47,7 @@ FIELD_PATHS = {
     "frequency_cap_hours": "audience.frequencyCapHours",
     "message_type": "message.type",
     "message_content": "message.content",
+    "subject": "message.subject",
     "template_id": "message.templateId",
     "message_variables": "message.variables",
     "media_urls": "message.mediaUrls",
@@ -83,6 +84,7 @@ SCALAR_FIELDS = frozenset(
         "frequency_cap_hours",
         "message_type",
         "message_content",
+        "subject",
         "message_variables",
         "media_urls",
         "buttons",
@@ -296,7 +298,7 @@ def _normalise(name: str, value, zone, problems: _Problems):
             problems.add(path, "Give an object.")
             return {}
         return value
-    if name in ("name", "description", "message_content", "tracking_url", "webhook_url"):
+    if name in ("name", "description", "message_content", "subject", "tracking_url", "webhook_url"):
         return (value or "").strip() if name != "message_content" else (value or "")
     return value
 
@@ -313,6 +315,8 @@ def _check_scalars(campaign: Campaign, scalars: dict, problems: _Problems) -> No
                 problems.add(FIELD_PATHS[name] + suffix, f"“{url}” is not a valid http(s) URL.")
             elif url and (problem := urlguard.url_problem(url)):
                 problems.add(FIELD_PATHS[name] + suffix, problem)
+    if "\n" in scalars.get("subject", "") or "\r" in scalars.get("subject", ""):
+        problems.add("message.subject", "The subject is one line: remove the line breaks.")
     if "message_variables" in scalars:
         for index, variable in enumerate(scalars["message_variables"]):
             if not isinstance(variable, str):

@@ -32,6 +32,8 @@ AUDIENCE_FIELDS = frozenset(
         "exclude_segment_ids",
         "exclude_segments",
         "frequency_cap_hours",
+        # E-mail audiences leave out opted-out and bounced addresses.
+        "sender",
     }
 )
 # Campaigns whose audience is still to be reached; a finished one keeps the figure it had.

@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from analytics.models import Event
+from audience.services.email_consent import contacts_email_bounced_mark
 from campaigns.models import Campaign, CampaignError, Recipient, SendBatch, Variant
 from core.bulk import values_update
 from messaging.providers.base import OutboundMessage, ProviderResult
@@ -118,7 +119,9 @@ def _spec(campaign: Campaign, message: dict | None = None) -> MessageSpec:
         media = message.get("mediaUrls", campaign.media_urls)
         buttons = message.get("buttons", campaign.buttons)
         variables = message.get("variables", campaign.message_variables)
+        subject = message.get("subject") or campaign.subject
     else:
+        subject = campaign.subject
         kind, content = campaign.message_type, campaign.message_content
         media, buttons, variables = (
             campaign.media_urls,
@@ -138,7 +141,7 @@ def _spec(campaign: Campaign, message: dict | None = None) -> MessageSpec:
     return MessageSpec(
         type=kind,
         text=template_compile(personalization_text(content or "", personalization)),
-        subject=template_compile(personalization.get("subject") or campaign.name),
+        subject=template_compile(subject or ""),
         template=template,
         variables=[template_compile(str(v)) for v in (variables or [])],
         media_urls=tuple(media or ()),
@@ -165,6 +168,7 @@ def message_render(spec: MessageSpec, recipient: Recipient) -> OutboundMessage:
         callback_data=f"{CALLBACK_PREFIX}{recipient.pk}",
         to_phone=contact.phone or "",
         to_email=contact.email or "",
+        contact_id=contact.pk,
         type=spec.type,
         text=spec.text.render(context, spec.fallbacks, False),
         subject=spec.subject.render(context, spec.fallbacks, False),
@@ -204,6 +208,8 @@ class Outcome:
     retry_later: list[Recipient] = field(default_factory=list)
     retry_now: list[tuple[float, Recipient]] = field(default_factory=list)
     unsent: list[Recipient] = field(default_factory=list)
+    # Failed because the address itself was refused (a hard e-mail bounce).
+    bounced: list[Recipient] = field(default_factory=list)
     errors: dict[str, list] = field(default_factory=lambda: defaultdict(lambda: [0, ""]))
     auth_error: ProviderResult | None = None
 
@@ -262,6 +268,8 @@ def results_classify(
             recipient.failed_at = now
             recipient.lease_until = None
             out.failed.append(recipient)
+            if result.bounced:
+                out.bounced.append(recipient)
     if out.auth_error is not None:
         # Nothing more goes out on rejected credentials: retries wait for the resume.
         out.unsent.extend(r for _, r in out.retry_now)
@@ -365,6 +373,10 @@ def results_write(*, campaign: Campaign, outcome: Outcome, now) -> None:
             Event.objects.bulk_create(events, batch_size=1000)
         if outcome.errors:
             _errors_record(campaign.pk, outcome.errors, now)
+        if outcome.bounced:
+            contacts_email_bounced_mark(
+                bounces=[(r.contact_id, r.error_message) for r in outcome.bounced], at=now
+            )
 
 
 def _leases_extend(recipients: list[Recipient]) -> None:

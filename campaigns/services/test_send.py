@@ -10,10 +10,11 @@ from django.db import transaction
 
 from audience.models import Contact
 from campaigns.models import Campaign, TestContact
-from campaigns.services.personalization import message_render
+from campaigns.services.personalization import message_render, personalization_context
 from core.errors import ValidationFailed
 from messaging.providers.base import OutboundMessage
 from messaging.providers.registry import get_adapter
+from templates_app.rendering import template_render
 
 MAX_TEST_CONTACTS = 10
 
@@ -65,13 +66,24 @@ def _outbound(campaign: Campaign, contact: Contact, text: str) -> OutboundMessag
         callback_data=f"test:{campaign.pk}:{contact.pk}",
         to_phone=contact.phone or "",
         to_email=contact.email or "",
+        contact_id=contact.pk,
         type=campaign.message_type,
         text=text,
-        subject=campaign.name,
+        subject=_subject(campaign, contact),
         template=template,
         media_urls=tuple(campaign.media_urls or ()),
         buttons=tuple(b for b in (campaign.buttons or []) if isinstance(b, dict)),
     )
+
+
+def _subject(campaign: Campaign, contact: Contact) -> str:
+    """The e-mail subject as this contact gets it (the pipeline renders it the same way)."""
+    if not campaign.subject:
+        return ""
+    context, fallbacks = personalization_context(
+        personalization=campaign.personalization or {}, contact=contact
+    )
+    return template_render(campaign.subject, context=context, fallbacks=fallbacks)
 
 
 def campaign_test_send(*, campaign: Campaign) -> list[TestSendResult]:

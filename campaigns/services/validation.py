@@ -137,6 +137,8 @@ def _message(campaign: Campaign, result: ValidationResult) -> None:
         )
     if len(campaign.buttons or []) > MAX_BUTTONS:
         result.add("message.buttons", f"WhatsApp allows at most {MAX_BUTTONS} buttons.", "message")
+    if sender is not None and sender.channel == sender.Channel.EMAIL:
+        _email(campaign, result)
     if len(campaign.message_content) > MAX_TEXT_LENGTH:
         result.add(
             "message.content",
@@ -172,6 +174,15 @@ def _sms(campaign: Campaign, result: ValidationResult) -> None:
         message = variant.message if isinstance(variant.message, dict) else {}
         if problem := body_length_problem(str(message.get("content") or "")):
             result.add(f"abTest.variants.{index}.message.content", problem, "variants")
+
+
+def _email(campaign: Campaign, result: ValidationResult) -> None:
+    from messaging.providers.email import unsubscribe_base_problem
+
+    if not campaign.subject.strip():
+        result.add("message.subject", "Write the e-mail's subject.", "message")
+    if problem := unsubscribe_base_problem():
+        result.add("phoneNumberId", problem, "message")
 
 
 def _scheduling(campaign: Campaign, result: ValidationResult) -> None:

@@ -204,6 +204,12 @@ class MessageForm(StepForm):
         label="Approved template",
         empty_label="No template",
     )
+    subject = forms.CharField(
+        label="Subject (e-mail)",
+        required=False,
+        max_length=255,
+        help_text="E-mail senders only: the subject line. Variables such as {{first_name}} work.",
+    )
     message_content = forms.CharField(
         label="Message",
         required=False,
@@ -334,6 +340,14 @@ class MessageForm(StepForm):
             if problem:
                 self.add_error("message_content", problem)
         self._clean_sms_length(cleaned)
+        subject = (cleaned.get("subject") or "").strip()
+        sender = cleaned.get("sender")
+        if sender is not None and sender.channel == Sender.Channel.EMAIL and not subject:
+            self.add_error("subject", "An e-mail needs a subject.")
+        if "\n" in subject or "\r" in subject:
+            self.add_error("subject", "The subject is one line.")
+        elif subject and (problem := _render_problem(subject)):
+            self.add_error("subject", problem)
         return cleaned
 
     def _clean_sms_length(self, cleaned: dict) -> None:
@@ -366,6 +380,7 @@ class MessageForm(StepForm):
             "message_type": data["message_type"],
             "template_id": template.pk if template else None,
             "message_content": content,
+            "subject": (data.get("subject") or "").strip(),
             "buttons": data["buttons"],
         }
 

@@ -42,6 +42,7 @@ def _message(c: Campaign) -> dict:
         "message_type": c.message_type,
         "template": c.template_id,
         "message_content": c.message_content,
+        "subject": c.subject,
         "media_urls": "\n".join(c.media_urls or []),
     }
     for i, button in enumerate((c.buttons or [])[:3]):

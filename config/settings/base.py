@@ -144,6 +144,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="campaigns@localhost")
+# Domain of campaign e-mails' Message-ID and List-Id; empty: PUBLIC_BASE_URL's host.
+EMAIL_ID_DOMAIN = env_str("EMAIL_ID_DOMAIN", default="").strip().lower()
 
 # The region used to read phone numbers written without a country code.
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", default="US")

@@ -25,8 +25,10 @@ class OutboundMessage:
     media_urls: tuple[str, ...] = ()
     # [{"type": "call"|"url"|"quickreply", "text": ..., "value": ...}]
     buttons: tuple[dict, ...] = ()
-    # Email only: an HTML alternative to ``text``.
+    # Email only: an HTML alternative to ``text`` (else the adapter renders one from it).
     html: str = ""
+    # The contact messaged: e-mail signs its unsubscribe link with it.
+    contact_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class ProviderResult:
     retry_after: float | None = None
     # Credentials rejected: the campaign should pause instead of burning its audience.
     auth_failed: bool = False
+    # The address itself was refused for good (an SMTP 5xx naming the mailbox): the contact
+    # is marked bounced and left out of the next e-mail campaigns.
+    bounced: bool = False
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
 

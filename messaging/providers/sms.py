@@ -9,10 +9,10 @@ runs in a worker, which has no request to take a host from.
 from urllib.parse import urlsplit
 
 import requests
-from django.conf import settings
 from django.urls import reverse
 
 from core import urlguard
+from core.public import public_base_url
 from messaging.sms_segments import BODY_MAX_LENGTH, sms_count
 
 from .base import OutboundMessage, ProviderResult
@@ -30,13 +30,9 @@ TRANSIENT_CODES = frozenset({20500, 20503, 30001})
 BODY_TOO_LONG = "21617"
 
 
-def _public_base() -> str:
-    return str(getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
-
-
 def status_callback_url(sender) -> str:
     """Our signed status webhook for this sender, when the public base URL is known."""
-    base = _public_base()
+    base = public_base_url()
     if not base:
         return ""
     return base + reverse("webhooks:sms", kwargs={"sender_id": sender.pk})
@@ -49,7 +45,7 @@ def callback_base_problem() -> str:
     https and a public host in production; loopback and http where the outbound settings allow
     them (development, tests).
     """
-    base = _public_base()
+    base = public_base_url()
     if not base:
         return (
             "SMS delivery statuses need the install's public address: ask the administrator "

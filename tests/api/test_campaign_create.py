@@ -49,6 +49,7 @@ def test_create_answers_the_whole_document_in_camel_case(api, account, sender, s
     assert body["audience"] == {**document["audience"], "estimatedReach": 0}
     assert body["message"] == {
         **document["message"],
+        "subject": "",
         "personalization": {"variables": {}, "blocks": []},
     }
     assert body["scheduling"] == {

@@ -18,7 +18,7 @@ APP_SECRET = "e2e-app-secret"
 SMS_TOKEN = "e2e-twilio-token"
 
 
-def _create_and_send(api, sender, *, n: int = 3) -> Campaign:
+def _create_and_send(api, sender, *, n: int = 3, **message) -> Campaign:
     account = sender.account
     for i in range(n):
         ContactFactory(account=account, first_name=f"P{i}", email=f"p{i}@example.org")
@@ -27,7 +27,7 @@ def _create_and_send(api, sender, *, n: int = 3) -> Campaign:
         "type": "broadcast",
         "phoneNumberId": sender.phone_number_id,
         "audience": {"type": "all"},
-        "message": {"type": "text", "content": "Hi {{first_name}}, the sale is on!"},
+        "message": {"type": "text", "content": "Hi {{first_name}}, the sale is on!", **message},
         "scheduling": {"sendNow": True},
     }
     created = api.post("/api/campaigns", document, content_type="application/json")
@@ -157,7 +157,8 @@ def test_sms_send_then_a_signed_callback_updates_the_stats(
     assert _stats(api, campaign)["totalDelivered"] == 1
 
 
-def test_email_send_reaches_a_real_smtp_server(account, api):
+def test_email_send_reaches_a_real_smtp_server(account, api, settings):
+    settings.PUBLIC_BASE_URL = "https://campaigns.example.com"
     with SmtpServer() as server:
         sender = SenderFactory(
             account=account,
@@ -166,7 +167,7 @@ def test_email_send_reaches_a_real_smtp_server(account, api):
             from_address="Acme <news@acme.example>",
             rate_limit_per_second=0,
         )
-        campaign = _create_and_send(api, sender, n=2)
+        campaign = _create_and_send(api, sender, n=2, subject="Spring sale")
         mails = server.mails
     assert sorted(m.rcpt_to[0] for m in mails) == ["p0@example.org", "p1@example.org"]
     assert all(

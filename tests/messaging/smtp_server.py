@@ -1,16 +1,21 @@
-"""A small SMTP server on 127.0.0.1 for tests: records every message it accepts.
+"""A real SMTP server on 127.0.0.1 for tests (aiosmtpd): records every message it accepts.
 
-Speaks enough of RFC 5321 for Django's SMTP backend (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP,
-QUIT, AUTH PLAIN/LOGIN). ``refuse`` holds addresses answered ``550`` at RCPT, ``password``
-makes AUTH check it (535 on a mismatch).
+aiosmtpd is an independent RFC 5321 implementation, so what it accepts and how it answers is
+not something we wrote to match our client. ``refuse`` holds addresses answered ``550 5.1.1``
+at RCPT, ``refuse_data`` addresses whose message is answered ``550 5.1.1`` after DATA, and
+``reply_rcpt`` maps an address to any other RCPT reply (e.g. ``"451 4.3.0 Try later"``).
+``password`` makes AUTH check it (535 on a mismatch); AUTH is offered without TLS here, as the
+test client connects in plain text on loopback.
 """
 
-import base64
-import socketserver
+import asyncio
+import socket
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
+
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 @dataclass
@@ -31,108 +36,86 @@ class _State:
     connections: int = 0
 
 
-class _Handler(socketserver.StreamRequestHandler):
-    server: "_Server"
+class _Handler:
+    def __init__(self, owner: "SmtpServer") -> None:
+        self.owner = owner
 
-    def _send(self, line: str) -> None:
-        self.wfile.write((line + "\r\n").encode())
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        reply = self.owner.reply_rcpt.get(address)
+        if reply:
+            return reply
+        if address in self.owner.refuse:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
-    def handle(self):
-        owner = self.server.owner
+    async def handle_DATA(self, server, session, envelope):
+        if any(address in self.owner.refuse_data for address in envelope.rcpt_tos):
+            return "550 5.1.1 Mailbox unavailable"
+        with self.owner._lock:
+            self.owner._state.mails.append(
+                ReceivedMail(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    envelope.content,
+                    server.connection_id,
+                )
+            )
+        return "250 OK queued"
+
+
+class _CountingSMTP(SMTP):
+    """aiosmtpd's protocol, numbering its connections so tests can see connection reuse."""
+
+    def __init__(self, *args, owner: "SmtpServer", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
         with owner._lock:
             owner._state.connections += 1
-            connection_id = owner._state.connections
-        self._send("220 localhost test SMTP ready")
-        mail_from, rcpt_to = "", []
-        while True:
-            raw = self.rfile.readline()
-            if not raw:
-                return
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            verb = line.split(" ", 1)[0].upper()
-            arg = line[len(verb) :].strip()
-            if verb == "EHLO":
-                self.wfile.write(b"250-localhost\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n")
-            elif verb == "HELO":
-                self._send("250 localhost")
-            elif verb == "AUTH":
-                self._auth(arg)
-            elif verb == "MAIL":
-                mail_from, rcpt_to = arg.split(":", 1)[1].strip().strip("<>"), []
-                self._send("250 OK")
-            elif verb == "RCPT":
-                address = arg.split(":", 1)[1].strip().strip("<>")
-                if address in owner.refuse:
-                    self._send("550 5.1.1 No such user")
-                else:
-                    rcpt_to.append(address)
-                    self._send("250 OK")
-            elif verb == "DATA":
-                self._send("354 End data with <CR><LF>.<CR><LF>")
-                lines = []
-                while True:
-                    chunk = self.rfile.readline()
-                    if not chunk or chunk in (b".\r\n", b".\n"):
-                        break
-                    lines.append(chunk[1:] if chunk.startswith(b"..") else chunk)
-                with owner._lock:
-                    owner._state.mails.append(
-                        ReceivedMail(mail_from, list(rcpt_to), b"".join(lines), connection_id)
-                    )
-                self._send("250 OK queued")
-            elif verb == "RSET":
-                mail_from, rcpt_to = "", []
-                self._send("250 OK")
-            elif verb == "NOOP":
-                self._send("250 OK")
-            elif verb == "QUIT":
-                self._send("221 Bye")
-                return
-            else:
-                self._send("502 Command not implemented")
-
-    def _auth(self, arg: str) -> None:
-        owner = self.server.owner
-        parts = arg.split()
-        mechanism = parts[0].upper() if parts else ""
-        if mechanism == "PLAIN":
-            blob = parts[1] if len(parts) > 1 else ""
-            if not blob:
-                self._send("334 ")
-                blob = self.rfile.readline().decode().strip()
-            password = base64.b64decode(blob).split(b"\0")[-1].decode()
-        elif mechanism == "LOGIN":
-            self._send("334 VXNlcm5hbWU6")
-            self.rfile.readline()
-            self._send("334 UGFzc3dvcmQ6")
-            password = base64.b64decode(self.rfile.readline().strip()).decode()
-        else:
-            self._send("504 Unrecognized authentication type")
-            return
-        if owner.password is not None and password != owner.password:
-            self._send("535 5.7.8 Authentication credentials invalid")
-        else:
-            self._send("235 Authentication successful")
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    owner: "SmtpServer"
+            self.connection_id = owner._state.connections
 
 
 class SmtpServer:
-    def __init__(self, *, refuse: set[str] | None = None, password: str | None = None):
+    def __init__(
+        self,
+        *,
+        refuse: set[str] | None = None,
+        refuse_data: set[str] | None = None,
+        reply_rcpt: dict[str, str] | None = None,
+        password: str | None = None,
+    ):
         self.refuse = set(refuse or ())
+        self.refuse_data = set(refuse_data or ())
+        self.reply_rcpt = dict(reply_rcpt or {})
         self.password = password
         self._lock = threading.Lock()
         self._state = _State()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.owner = self
+        # Bound here, before the loop starts, so the port is known and never raced for.
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))
+        self._loop = asyncio.new_event_loop()
+        self._thread: threading.Thread | None = None
+        self._server = None
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        ok = isinstance(auth_data, LoginPassword) and (
+            self.password is None or auth_data.password.decode() == self.password
+        )
+        # handled=False: aiosmtpd answers the 535 itself.
+        return AuthResult(success=ok, handled=False)
+
+    def _protocol(self) -> SMTP:
+        return _CountingSMTP(
+            _Handler(self),
+            owner=self,
+            hostname="localhost",
+            auth_require_tls=False,
+            authenticator=self._authenticate,
+            loop=self._loop,
+        )
 
     @property
     def port(self) -> int:
-        return self._server.server_address[1]
+        return self._socket.getsockname()[1]
 
     @property
     def mails(self) -> list[ReceivedMail]:
@@ -144,12 +127,32 @@ class SmtpServer:
         with self._lock:
             return self._state.connections
 
+    def _run(self, started: threading.Event) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._server = self._loop.run_until_complete(
+            self._loop.create_server(self._protocol, sock=self._socket)
+        )
+        started.set()
+        self._loop.run_forever()
+
     def __enter__(self) -> "SmtpServer":
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        started = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(started,), daemon=True)
+        self._thread.start()
+        if not started.wait(10):
+            raise RuntimeError("The test SMTP server did not start.")
         return self
 
     def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        async def stop() -> None:
+            self._server.close()
+            await self._server.wait_closed()
+
+        future = asyncio.run_coroutine_threadsafe(stop(), self._loop)
+        try:
+            future.result(10)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            if self._thread is not None:
+                self._thread.join(10)
+            self._loop.close()
