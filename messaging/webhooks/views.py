@@ -133,31 +133,30 @@ def _whatsapp_receive(request):
     )
 
 
+LOGGED_IDS = 10  # a forged body may name thousands: the log line names the first ones
+NOT_HERE = "no sender of this installation has it"
+DEACTIVATED = "its sender is deactivated"
+
+
 def _whatsapp_drop_foreign(changes, foreign: set[str]) -> int:
-    """Log, per phone number id that is not ours, what is dropped and why; how many items."""
+    """One log line for what is dropped, and why; answers how many statuses and messages."""
     if not foreign:
         return 0
+    total = sum(len(c.statuses) + len(c.messages) for c in changes if c.phone_number_id in foreign)
+    named = sorted(foreign)[:LOGGED_IDS]
     deactivated = set(
         Sender.objects.filter(
-            channel=Sender.Channel.WHATSAPP, is_active=False, phone_number_id__in=foreign
+            channel=Sender.Channel.WHATSAPP, is_active=False, phone_number_id__in=named
         ).values_list("phone_number_id", flat=True)
     )
-    total = 0
-    for phone_number_id in sorted(foreign):
-        items = sum(
-            len(c.statuses) + len(c.messages)
-            for c in changes
-            if c.phone_number_id == phone_number_id
-        )
-        total += items
-        logger.info(
-            "WhatsApp webhook: dropped %d status(es) and message(s) for phone number id %s: %s",
-            items,
-            phone_number_id,
-            "its sender is deactivated"
-            if phone_number_id in deactivated
-            else "no sender of this installation has it",
-        )
+    reasons = dict.fromkeys(named, NOT_HERE) | dict.fromkeys(deactivated, DEACTIVATED)
+    logger.info(
+        "WhatsApp webhook: dropped %d status(es) and message(s) for phone number id(s) not "
+        "ours: %s%s",
+        total,
+        ", ".join(f"{pid!r} ({reasons[pid]})" for pid in named),
+        f" and {len(foreign) - len(named)} more" if len(foreign) > len(named) else "",
+    )
     return total
 
 
@@ -183,7 +182,7 @@ def sms(request, sender_id: int):
     if account_sid and sender.account_sid and account_sid != sender.account_sid:
         # Another provider account's message reached this sender's URL (a number moved
         # between accounts, a reused URL): it is signed with that account's token.
-        return _sms_drop(request, sender_id, f"it belongs to account {account_sid[:40]}")
+        return _sms_drop(request, sender_id, f"it belongs to account {account_sid[:40]!r}")
     header = request.headers.get("X-Twilio-Signature", "")
     if not header:
         return _error("Missing X-Twilio-Signature header.", 401)
@@ -233,7 +232,7 @@ def _sms_unknown_reason(sender_id: int) -> str:
 
 def _sms_drop(request, sender_id: int, why: str) -> HttpResponse:
     logger.info(
-        "SMS webhook: dropped %s %s for sender %s: %s",
+        "SMS webhook: dropped %s %r for sender %s: %s",
         "inbound message" if request.POST.get("Body") is not None else "status",
         (request.POST.get("MessageSid") or request.POST.get("SmsSid") or "")[:64],
         sender_id,
