@@ -20,8 +20,8 @@ ACCOUNT_CODES: dict[int | tuple[int, int], str] = {
     21701: "bad_from",  # the Messaging Service does not exist
     21703: "bad_from",  # the Messaging Service has no phone number
 }
-# Titles of Twilio's error dictionary (twilio.com/docs/api/errors) for the codes a campaign
-# meets: API answers carry only a message, and status callbacks only the code.
+# Short titles, after Twilio's error dictionary (twilio.com/docs/api/errors), of the codes a
+# campaign meets: API answers carry only a long message, and status callbacks only the code.
 ERROR_TITLES = {
     20003: "Authentication failed",
     20005: "Account not active",
