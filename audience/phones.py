@@ -162,3 +162,45 @@ def phone_country_and_timezone(e164: str) -> tuple[str, str]:
     """The ISO country and the first IANA time zone of a number (``""`` when unknown)."""
     parsed = phone_parse(e164, region=None)
     return parsed.country, parsed.timezone
+
+
+# WhatsApp ids (``wa_id``) are the digits the account was registered with, which in two
+# countries differ from the number's E.164 form today:
+# - Brazil (+55) added a ninth digit to mobile numbers (2012-2016); accounts registered
+#   before keep ``55 DD NNNNNNNN``, the number is ``+55 DD 9NNNNNNNN``. Only an old mobile
+#   number (first digit 6-9) gains the nine: 8-digit numbers starting 2-5 are landlines, and
+#   adding a nine to one would name another person's mobile.
+# - Mexico (+52) dropped the ``1`` that mobile numbers carried after the country code
+#   (2019-2020); wa_ids still carry it: ``52 1 XXXXXXXXXX`` is ``+52 XXXXXXXXXX``.
+# The other direction (a wa_id with the nine or without the one) is the E.164 form itself.
+_WA_ID_FORMS = (
+    (re.compile(r"^55(\d{2})([6-9]\d{7})$"), r"55\g<1>9\g<2>"),
+    (re.compile(r"^521(\d{10})$"), r"52\g<1>"),
+)
+
+
+def wa_id_candidates(wa_id) -> tuple[str, ...]:
+    """The E.164 numbers a WhatsApp ``wa_id`` can stand for: its own digits first, then the
+    other form of a Brazilian or Mexican mobile number when that form is a valid number.
+
+    ``()`` when ``wa_id`` has no digits. Matching a contact on all of them finds a contact
+    stored under either form; a candidate that is not a valid number matches nobody, since
+    contacts are stored validated.
+    """
+    digits = "".join(ch for ch in str(wa_id or "") if ch.isdigit())
+    if not digits:
+        return ()
+    candidates = [f"+{digits}"]
+    for pattern, replacement in _WA_ID_FORMS:
+        if pattern.match(digits):
+            other = "+" + pattern.sub(replacement, digits)
+            if _valid(other):
+                candidates.append(other)
+    return tuple(candidates)
+
+
+def _valid(e164: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return False

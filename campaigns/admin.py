@@ -339,6 +339,7 @@ class RecipientAdmin(admin.ModelAdmin):
         "delivered_at",
         "attempts",
         "error_code",
+        "error_title",
     )
     list_filter = ("status", "campaign__type", "campaign__status")
     search_fields = ("=provider_message_id",)

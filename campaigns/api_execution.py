@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from analytics.models import Event
@@ -92,7 +92,23 @@ class DeliveryRecipientOut(CamelSchema):
     sent_at: datetime | None
     delivered_at: datetime | None
     read_at: datetime | None
-    error: str | None
+    error: str | None = Field(
+        description="The error's explanation, else its code; null when there is none "
+        "(kept for older clients: errorCode, errorTitle and errorMessage say more)."
+    )
+    error_code: str | None = Field(
+        description="The provider's error code (WhatsApp `131026`, Twilio `30003`), or ours "
+        "for errors that never reached a provider (`timeout`, `lease_expired`, `cancelled`); "
+        "null when there is no error."
+    )
+    error_title: str | None = Field(
+        description="The provider's short name of the error (`Message undeliverable`); null "
+        "when the provider gave none."
+    )
+    error_message: str | None = Field(
+        description="The longer explanation of the error, from the provider where it gave "
+        "one; null when there is no error."
+    )
 
 
 class DeliveryRecipientPageOut(CamelSchema):
@@ -223,6 +239,9 @@ def campaign_recipients(
             delivered_at=r.delivered_at,
             read_at=r.read_at,
             error=r.error_message or r.error_code or None,
+            error_code=r.error_code or None,
+            error_title=r.error_title or None,
+            error_message=r.error_message or None,
         )
         for r in rows
     ]

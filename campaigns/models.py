@@ -319,6 +319,9 @@ class Recipient(models.Model):
     clicked_at = models.DateTimeField(null=True, blank=True)
     converted_at = models.DateTimeField(null=True, blank=True)
     error_code = models.CharField(max_length=32, blank=True, default="")
+    # The provider's short name of the error ("Message undeliverable"), beside its code and
+    # its longer explanation in ``error_message``.
+    error_title = models.CharField(max_length=200, blank=True, default="")
     error_message = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     # Delivery bookkeeping: the batch that carries the recipient and the token of the claim

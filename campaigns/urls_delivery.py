@@ -10,4 +10,9 @@ urlpatterns = [
     path("queue/", views_delivery.account_queue, name="queue"),
     path("<int:campaign_id>/queue/", views_delivery.campaign_queue, name="campaign_queue"),
     path("<int:campaign_id>/live-stats/", views_delivery.live_stats, name="live_stats"),
+    path(
+        "<int:campaign_id>/recipients/",
+        views_delivery.campaign_recipients,
+        name="campaign_recipients",
+    ),
 ]

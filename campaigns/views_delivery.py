@@ -4,14 +4,17 @@ Each page renders its panel once and htmx re-fetches just the panel every two se
 anything is still moving; the partials are the same templates the pages include.
 """
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.decorators import member_required
+from campaigns.models import Recipient
 from campaigns.services import stats
 from campaigns.views.access import with_campaign
 from campaigns.views.pages import header_state, live_context
 
 POLL_SECONDS = 2
+RECIPIENTS_PAGE_SIZE = 50
 
 
 def _moving(numbers: dict) -> bool:
@@ -58,3 +61,23 @@ def live_stats(request, campaign):
     context = live_context(request, campaign)
     context["oob_header"] = request.GET.get("shown") != header_state(campaign)
     return render(request, "campaigns/delivery/_live_stats.html", context)
+
+
+@member_required
+@with_campaign
+def campaign_recipients(request, campaign):
+    """Who the campaign reached and how, one row per recipient, with the provider's error
+    code, title and explanation where a message failed."""
+    status = request.GET.get("status", "")
+    if status not in Recipient.Status.values:
+        status = ""
+    rows = stats.recipients_list(campaign=campaign, status=status)
+    page = Paginator(rows, RECIPIENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "nav": "campaigns",
+        "campaign": campaign,
+        "page": page,
+        "status": status,
+        "statuses": Recipient.Status.choices,
+    }
+    return render(request, "campaigns/delivery/recipients.html", context)

@@ -43,6 +43,7 @@ RESULT_FIELDS = [
     "failed_at",
     "send_at",
     "error_code",
+    "error_title",
     "error_message",
 ]
 
@@ -211,12 +212,13 @@ class Outcome:
     # Failed because the address itself was refused (a hard e-mail bounce).
     bounced: list[Recipient] = field(default_factory=list)
     errors: dict[str, list] = field(default_factory=lambda: defaultdict(lambda: [0, ""]))
-    auth_error: ProviderResult | None = None
+    # The first account-level refusal of the chunk: the campaign pauses on it.
+    account_error: ProviderResult | None = None
 
 
 def _error_type(result: ProviderResult) -> str:
-    if result.auth_failed:
-        return "auth_failed"
+    if result.account_error:
+        return result.account_error[:64]
     if result.throttled:
         return "throttled"
     return (result.error_code or ("transient" if result.transient else "permanent"))[:64]
@@ -235,7 +237,7 @@ def results_classify(
             recipient.provider_message_id = (result.provider_message_id or "")[:128]
             recipient.sent_at = now
             recipient.lease_until = None
-            recipient.error_code = recipient.error_message = ""
+            recipient.error_code = recipient.error_title = recipient.error_message = ""
             out.sent.append(recipient)
             continue
         kind = _error_type(result)
@@ -243,9 +245,11 @@ def results_classify(
         out.errors[kind][0] += 1
         out.errors[kind][1] = message
         recipient.error_code = (result.error_code or kind)[:32]
+        recipient.error_title = (result.error_title or "")[:200]
         recipient.error_message = message
-        if result.auth_failed:
-            out.auth_error = out.auth_error or result
+        if result.account_error:
+            # Not this recipient's fault: it stays claimable and goes out on resume.
+            out.account_error = out.account_error or result
             out.unsent.append(recipient)
         elif result.transient and recipient.attempts < max_attempts:
             delay = backoff_delay(recipient.attempts, rng=rng)
@@ -270,8 +274,8 @@ def results_classify(
             out.failed.append(recipient)
             if result.bounced:
                 out.bounced.append(recipient)
-    if out.auth_error is not None:
-        # Nothing more goes out on rejected credentials: retries wait for the resume.
+    if out.account_error is not None:
+        # Nothing more goes out on a refused account: retries wait for the resume.
         out.unsent.extend(r for _, r in out.retry_now)
         out.retry_now = []
     return out
@@ -316,7 +320,7 @@ def _sent_write(rows: list[Recipient], now) -> None:
         sql = (
             f'UPDATE "{table}" AS r SET status = %s, provider_message_id = v.pmid, '
             "attempts = v.attempts, sent_at = %s, lease_until = NULL, error_code = '', "
-            f"error_message = '' FROM (VALUES {values}) AS v(id, pmid, attempts) "
+            f"error_title = '', error_message = '' FROM (VALUES {values}) AS v(id, pmid, attempts) "
             "WHERE r.id = v.id AND r.status = %s"
         )
         with connection.cursor() as cursor:
@@ -324,7 +328,12 @@ def _sent_write(rows: list[Recipient], now) -> None:
         return
     values_update(Recipient, rows, ["provider_message_id", "attempts"], where={"status": S.SENDING})
     sending.filter(pk__in=[r.pk for r in rows]).update(
-        status=S.SENT, sent_at=now, lease_until=None, error_code="", error_message=""
+        status=S.SENT,
+        sent_at=now,
+        lease_until=None,
+        error_code="",
+        error_title="",
+        error_message="",
     )
 
 
@@ -365,7 +374,12 @@ def results_write(*, campaign: Campaign, outcome: Outcome, now) -> None:
                 contact_id=r.contact_id,
                 type=Event.Type.FAILED,
                 occurred_at=now,
-                data={"code": r.error_code, "message": r.error_message, "attempt": r.attempts},
+                data={
+                    "code": r.error_code,
+                    "title": r.error_title,
+                    "message": r.error_message,
+                    "attempt": r.attempts,
+                },
             )
             for r in outcome.failed
         ]
@@ -392,19 +406,30 @@ def _campaign_running(campaign_id: int) -> bool:
     return Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.RUNNING).exists()
 
 
-def _auth_pause(campaign: Campaign, result: ProviderResult) -> None:
-    from campaigns.services import control, lifecycle
+def account_pause_reason(campaign: Campaign, result: ProviderResult) -> str:
+    """Why the campaign paused, for the marketer: which sender, what is wrong in plain words
+    and what to do, then the provider's own code and text for its support."""
+    from messaging.providers.problems import account_problem
 
     sender = campaign.sender
-    what = (
-        "was not contacted"  # the URL guard refused its address or a redirect
-        if result.error_code in ("address_refused", "redirect_refused")
-        else "failed authentication"
+    number = sender.display_phone_number or sender.from_address or sender.phone_number_id
+    provider_said = (
+        ": ".join(part for part in (result.error_title, result.error_message) if part)
+        or "no explanation"
     )
-    reason = (
-        f"Sender “{sender.name}” ({sender.phone_number_id}) {what}: "
-        f"{result.error_message or result.error_code or 'credentials rejected'}"
+    if result.error_title and result.error_message.startswith(result.error_title):
+        provider_said = result.error_message
+    return (
+        f"Paused because sender “{sender.name}” ({number}) cannot send: "
+        f"{account_problem(result.account_error, sender.channel)} "
+        f"(The provider answered {result.error_code or 'an error'}: {provider_said})"
     )[:500]
+
+
+def _account_pause(campaign: Campaign, result: ProviderResult) -> None:
+    from campaigns.services import control, lifecycle
+
+    reason = account_pause_reason(campaign, result)
     try:
         control.campaign_pause(campaign=Campaign.objects.get(pk=campaign.pk), reason=reason)
     except lifecycle.TransitionError:
@@ -486,14 +511,14 @@ def _send_batch(campaign: Campaign, adapter, batch_id: int) -> int:
         results = adapter.send_many(messages)
         now = timezone.now()
         outcome = results_classify(list(zip(part, results, strict=True)), now=now)
-        if outcome.auth_error is not None:
+        if outcome.account_error is not None:
             outcome.unsent.extend(r for _, r in waiting)
             waiting = []
         results_write(campaign=campaign, outcome=outcome, now=now)
         sent += len(outcome.sent)
         waiting.extend(outcome.retry_now)
-        if outcome.auth_error is not None:
-            _auth_pause(campaign, outcome.auth_error)
+        if outcome.account_error is not None:
+            _account_pause(campaign, outcome.account_error)
             return sent
 
 

@@ -142,10 +142,17 @@ def campaign_stats(*, campaign: Campaign) -> dict:
     }
 
 
-def recipients_page(*, campaign: Campaign, status: str = "", page: int = 1, page_size: int = 50):
+def recipients_list(*, campaign: Campaign, status: str = ""):
+    """The campaign's recipients in id order, optionally of one status, with what their rows
+    show (contact, variant)."""
     qs = Recipient.objects.filter(campaign=campaign).select_related("contact", "variant")
     if status:
         qs = qs.filter(status=status)
+    return qs.order_by("id")
+
+
+def recipients_page(*, campaign: Campaign, status: str = "", page: int = 1, page_size: int = 50):
+    qs = recipients_list(campaign=campaign, status=status)
     total = qs.count()
     start = (page - 1) * page_size
     return total, list(qs.order_by("id")[start : start + page_size])

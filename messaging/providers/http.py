@@ -16,6 +16,7 @@ answer. The official provider hosts and ``OUTBOUND_TRUSTED_HOSTS`` are known.
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
@@ -126,7 +127,10 @@ class HttpAdapter:
         except urlguard.UnsafeURL as exc:
             # The sender's address is refused for every message: pause, do not burn the audience.
             return ProviderResult(
-                ok=False, error_code="address_refused", error_message=str(exc), auth_failed=True
+                ok=False,
+                error_code="address_refused",
+                error_message=str(exc),
+                account_error="address_refused",
             )
         except Exception as exc:  # a payload that cannot be built, a bug: retry later
             logger.exception(
@@ -231,6 +235,17 @@ class HttpAdapter:
         self._local = threading.local()
 
 
+def account_error_of(
+    account_codes: Mapping[int | tuple[int, int], str], code: int | None, subcode: int | None
+) -> str:
+    """The account-level problem a provider code names: ``(code, subcode)`` first (Meta's
+    100 is a bad parameter in general, but with subcode 33 the phone number id is wrong),
+    then the code alone."""
+    if code is None:
+        return ""
+    return account_codes.get((code, subcode), "") or account_codes.get(code, "")
+
+
 def error_result(
     *,
     status: int,
@@ -239,23 +254,37 @@ def error_result(
     body: dict,
     response: requests.Response | None,
     throttle_codes: frozenset | set,
-    auth_codes: frozenset | set,
+    account_codes: Mapping[int | tuple[int, int], str],
     transient_codes: frozenset | set,
+    subcode: int | None = None,
+    title: str = "",
+    transient: bool = False,
 ) -> ProviderResult:
     """One classification for every HTTP provider's refusal, so the pipeline reads them alike:
-    throttled (slow down and retry), credentials refused, transient (retry), else permanent."""
+    throttled (slow down and retry), account-level (pause the campaign), transient (retry),
+    else permanent for this recipient. ``transient`` is the provider's own hint (Meta's
+    ``is_transient``)."""
     error_code = str(code) if code is not None else f"http_{status}"
     if response is not None and not known_host(response.url):
         message = f"The provider at {host_of(response.url)} answered with error {error_code}."
-        body = {}
-    common = {"ok": False, "error_code": error_code, "error_message": message, "raw": body}
+        title, body = "", {}
+    common = {
+        "ok": False,
+        "error_code": error_code,
+        "error_title": title[:200],
+        "error_message": message,
+        "raw": body,
+    }
     if status == 429 or code in throttle_codes:
         return ProviderResult(
             **common, transient=True, throttled=True, retry_after=retry_after_seconds(response)
         )
-    if status == 401 or code in auth_codes:
-        return ProviderResult(**common, auth_failed=True)
-    if status >= 500 or code in transient_codes:
+    account_error = account_error_of(account_codes, code, subcode)
+    if not account_error and status == 401:
+        account_error = "auth_failed"
+    if account_error:
+        return ProviderResult(**common, account_error=account_error)
+    if status >= 500 or code in transient_codes or transient:
         return ProviderResult(**common, transient=True)
     return ProviderResult(**common)
 
@@ -283,7 +312,7 @@ def transport_error(exc: requests.RequestException) -> ProviderResult:
             error_message=f"The provider at {host} answered with a redirect; provider calls "
             "never follow redirects (they would carry the credentials). Check the sender's "
             "API base URL.",
-            auth_failed=True,
+            account_error="redirect_refused",
         )
     logger.warning("Provider call to %s failed: %s", host, exc)
     if isinstance(exc, requests.Timeout):

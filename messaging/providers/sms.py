@@ -21,7 +21,50 @@ from .http import HttpAdapter, error_result, safe_json, transport_error
 DEFAULT_API_BASE_URL = "https://api.twilio.com"
 
 THROTTLE_CODES = frozenset({20429, 14107, 30022})
-AUTH_CODES = frozenset({20003, 20005})
+# Refusals of the account or of the From number (``messaging.providers.problems``): every
+# further message would get the same answer.
+ACCOUNT_CODES: dict[int | tuple[int, int], str] = {
+    20003: "auth_failed",  # Authenticate: wrong account SID or auth token
+    20005: "account_suspended",  # Account not active
+    21212: "bad_from",  # Invalid 'From' number
+    21606: "bad_from",  # 'From' is not a message-capable number of this account
+    21701: "bad_from",  # the Messaging Service does not exist
+    21703: "bad_from",  # the Messaging Service has no phone number
+}
+# Short titles, after Twilio's error dictionary (twilio.com/docs/api/errors), of the codes a
+# campaign meets: API answers carry only a long message, and status callbacks only the code.
+ERROR_TITLES = {
+    20003: "Authentication failed",
+    20005: "Account not active",
+    20429: "Too many requests",
+    21211: "Invalid 'To' phone number",
+    21212: "Invalid 'From' phone number",
+    21408: "Permission to send an SMS has not been enabled for the region",
+    21606: "'From' number is not a valid message-capable number",
+    21610: "Attempt to send to unsubscribed recipient",
+    21614: "'To' number is not a valid mobile number",
+    21617: "Message body exceeds the 1,600 character limit",
+    21701: "Messaging Service does not exist",
+    21703: "Messaging Service has no phone number",
+    30001: "Queue overflow",
+    30002: "Account suspended",
+    30003: "Unreachable destination handset",
+    30004: "Message blocked",
+    30005: "Unknown destination handset",
+    30006: "Landline or unreachable carrier",
+    30007: "Message filtered by the carrier",
+    30008: "Unknown error",
+    30034: "Message from an unregistered number",
+}
+
+
+def error_title(code) -> str:
+    try:
+        return ERROR_TITLES.get(int(code), "")
+    except (TypeError, ValueError):
+        return ""
+
+
 # Twilio answers these with a 4xx but they clear up on their own.
 TRANSIENT_CODES = frozenset({20500, 20503, 30001})
 
@@ -69,11 +112,12 @@ def map_error(status: int, body: dict, response=None) -> ProviderResult:
     return error_result(
         status=status,
         code=code,
+        title=error_title(code),
         message=message,
         body=body,
         response=response,
         throttle_codes=THROTTLE_CODES,
-        auth_codes=AUTH_CODES,
+        account_codes=ACCOUNT_CODES,
         transient_codes=TRANSIENT_CODES,
     )
 
@@ -125,6 +169,7 @@ class SmsAdapter(HttpAdapter):
                 ok=False,
                 provider_message_id=sid,
                 error_code=str(body.get("error_code")),
+                error_title=error_title(body.get("error_code")),
                 error_message=str(body.get("error_message") or "Failed")[:500],
                 raw=body,
             )

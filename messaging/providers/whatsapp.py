@@ -1,5 +1,7 @@
 """WhatsApp Cloud API: ``POST {api_base_url}/{phone_number_id}/messages`` with a bearer token."""
 
+import re
+
 import requests
 
 from .base import OutboundMessage, ProviderResult
@@ -10,7 +12,21 @@ DEFAULT_API_BASE_URL = "https://graph.facebook.com/v21.0"
 # Meta's throttling codes: throughput (130429), pair rate (131056), account rate (80007),
 # and the Graph API's generic application / user rate limits (4, 17, 613).
 THROTTLE_CODES = frozenset({130429, 131056, 80007, 4, 17, 613})
-AUTH_CODES = frozenset({190})
+# Refusals of the account, not of one recipient (``messaging.providers.problems``): the same
+# families pywa raises as ``AuthorizationError`` and ``IntegrityError``. ``(code, subcode)``
+# keys win over the code alone: 100 is any bad parameter, but 100/33 is an unknown phone
+# number id (or one the token cannot use). 130497 (restricted from one country) is not here:
+# recipients in other countries are still reached.
+ACCOUNT_CODES: dict[int | tuple[int, int], str] = {
+    0: "auth_failed",  # AuthException
+    190: "auth_failed",  # access token expired, revoked or replaced
+    3: "permission_denied",  # capability or permission issue
+    10: "permission_denied",
+    **dict.fromkeys(range(200, 300), "permission_denied"),
+    (100, 33): "wrong_number_id",
+    131031: "account_locked",
+    368: "account_blocked",  # temporarily blocked for policy violations
+}
 # Codes Meta documents as temporary ("try again later") even when the HTTP status is 4xx.
 TRANSIENT_CODES = frozenset({1, 2, 131000, 131016, 133004})
 
@@ -139,22 +155,46 @@ def build_payload(message: OutboundMessage) -> dict:
     return payload
 
 
-def map_error(status: int, body: dict, response=None) -> ProviderResult:
-    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+def _int(value) -> int | None:
     try:
-        code = int(error.get("code"))
+        return int(value)
     except (TypeError, ValueError):
-        code = None
-    message = str(error.get("message") or error.get("error_user_msg") or f"HTTP {status}")[:500]
+        return None
+
+
+TITLE_PREFIX = re.compile(r"^\(#\d+\)\s*")
+
+
+def error_title(error: dict) -> str:
+    """The error's short name: Meta's ``error_user_title`` when given, else the ``message``
+    without the ``(#code)`` Meta puts before it (Meta keeps the code's title in the message)."""
+    title = str(error.get("error_user_title") or error.get("message") or "")
+    return TITLE_PREFIX.sub("", title, count=1).strip()
+
+
+def map_error(status: int, body: dict, response=None) -> ProviderResult:
+    """A Graph API error answer (``{"error": {"message", "type", "code", "error_subcode",
+    "error_data": {"details"}, "error_user_title", "error_user_msg", "is_transient"}}``)."""
+    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    error_data = error.get("error_data") if isinstance(error.get("error_data"), dict) else {}
+    message = str(
+        error_data.get("details")
+        or error.get("error_user_msg")
+        or error.get("message")
+        or f"HTTP {status}"
+    )[:500]
     return error_result(
         status=status,
-        code=code,
+        code=_int(error.get("code")),
+        subcode=_int(error.get("error_subcode")),
+        title=error_title(error),
         message=message,
         body=body,
         response=response,
         throttle_codes=THROTTLE_CODES,
-        auth_codes=AUTH_CODES,
+        account_codes=ACCOUNT_CODES,
         transient_codes=TRANSIENT_CODES,
+        transient=error.get("is_transient") is True,
     )
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from analytics.models import Event
 from audience.models import Contact
+from audience.phones import wa_id_candidates
 
 STOP_KEYWORDS = frozenset(
     {"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "STOPALL", "ARRET", "ARRÊT", "BAJA"}
@@ -19,6 +20,16 @@ def e164(phone: str) -> str:
     """Providers send ``16505551234`` (WhatsApp) or ``+16505551234`` (SMS); we store E.164."""
     digits = "".join(ch for ch in str(phone) if ch.isdigit())
     return f"+{digits}" if digits else ""
+
+
+def contacts_unsubscribe_by_wa_id(*, account_id: int, wa_ids: list[str], at=None) -> int:
+    """Unsubscribe the contacts who sent STOP on WhatsApp. A ``wa_id`` is not always the
+    contact's E.164 number (Brazil's ninth digit, Mexico's ``1``): every form it can stand
+    for is matched, in the same one query."""
+    phones = [phone for wa_id in wa_ids for phone in wa_id_candidates(wa_id)]
+    return contacts_unsubscribe_by_phone(
+        account_id=account_id, phones=phones, source="whatsapp", at=at
+    )
 
 
 @transaction.atomic

@@ -97,6 +97,7 @@ def _load(updates: list[StatusUpdate]) -> dict[int, Recipient]:
         "read_at",
         "failed_at",
         "error_code",
+        "error_title",
         "error_message",
     )
     for sender_id, (ids, recipient_ids) in by_sender.items():
@@ -202,6 +203,7 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
                 "read_at",
                 "failed_at",
                 "error_code",
+                "error_title",
                 "error_message",
             ],
         )
@@ -228,6 +230,7 @@ def _advance(recipient: Recipient, update: StatusUpdate, at) -> list[tuple[str, 
         recipient.status = Recipient.Status.FAILED
         recipient.failed_at = at
         recipient.error_code = (update.error_code or "failed")[:32]
+        recipient.error_title = update.error_title[:200]
         recipient.error_message = (update.error_details or update.error_title or "Failed")[:500]
         steps.append((FAILED, False))
         return steps

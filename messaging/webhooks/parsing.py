@@ -83,18 +83,22 @@ def whatsapp_status_update(status: dict, sender_id: int) -> StatusUpdate:
     )
 
 
-def whatsapp_inbound_text(message: dict) -> str:
-    """The words a contact sent: a text, a quick-reply button, or an interactive reply."""
+def whatsapp_inbound_words(message: dict) -> list[str]:
+    """What a contact sent, as the words that could be a STOP: a text's body; a template
+    quick-reply button's label and its payload (a "Not interested" button whose payload is
+    "stop"); an interactive reply's title and id."""
     kind = message.get("type")
     part = message.get(kind) if isinstance(message.get(kind), dict) else {}
     if kind == "text":
-        return str(part.get("body") or "")
-    if kind == "button":
-        return str(part.get("text") or part.get("payload") or "")
-    if kind == "interactive":
+        words = [part.get("body")]
+    elif kind == "button":
+        words = [part.get("text"), part.get("payload")]
+    elif kind == "interactive":
         reply = part.get("button_reply") or part.get("list_reply") or {}
-        return str(reply.get("title") or "") if isinstance(reply, dict) else ""
-    return ""
+        words = [reply.get("title"), reply.get("id")] if isinstance(reply, dict) else []
+    else:
+        words = []
+    return [str(word) for word in words if isinstance(word, str | int) and str(word)]
 
 
 SMS_STATUS = {

@@ -2,7 +2,9 @@
 
 Nothing is read from an unsigned body beyond what finding the signing key needs; a wrong or
 missing signature answers 401/403 and changes nothing; a bad body answers 400 with a
-message, never 500.
+message, never 500. A callback about a number that is not ours (not configured here, its
+sender deactivated, another provider account's) is answered 200 and dropped with a log line:
+the provider would otherwise retry it for days, and nothing here can use it.
 """
 
 import hmac
@@ -14,15 +16,20 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from messaging.models import Sender
+from messaging.providers.sms import error_title as sms_error_title
 from messaging.providers.sms import status_callback_url
-from messaging.services.inbound import contacts_unsubscribe_by_phone, is_stop_keyword
+from messaging.services.inbound import (
+    contacts_unsubscribe_by_phone,
+    contacts_unsubscribe_by_wa_id,
+    is_stop_keyword,
+)
 from messaging.services.status import StatusUpdate, status_apply
 
 from .parsing import (
     SMS_STATUS,
     PayloadError,
     whatsapp_changes,
-    whatsapp_inbound_text,
+    whatsapp_inbound_words,
     whatsapp_status_update,
 )
 from .signatures import twilio_signature_valid, whatsapp_signature_valid
@@ -93,8 +100,14 @@ def _whatsapp_receive(request):
     for sender in senders:
         if whatsapp_signature_valid(sender.app_secret, raw, header):
             verified.setdefault(sender.phone_number_id, []).append(sender)
-    if phone_ids and not verified:
+    ours = {sender.phone_number_id for sender in senders}
+    if ours - verified.keys():
+        # A number of ours that its sender's app secret did not sign: none of it is genuine
+        # (a body is signed once, so its other parts are not either).
         return _error("Invalid signature.", 403)
+    # Numbers that are not ours (another installation's, a deleted or deactivated sender's)
+    # are dropped with a 200: a refusal would only make Meta retry them for days.
+    dropped = _whatsapp_drop_foreign(changes, phone_ids - ours)
 
     updates: list[StatusUpdate] = []
     stops: list[tuple[Sender, str]] = []
@@ -102,10 +115,13 @@ def _whatsapp_receive(request):
         for sender in verified.get(change.phone_number_id, []):
             updates.extend(whatsapp_status_update(s, sender.pk) for s in change.statuses)
             for message in change.messages:
-                if is_stop_keyword(whatsapp_inbound_text(message)):
+                if any(is_stop_keyword(word) for word in whatsapp_inbound_words(message)):
                     stops.append((sender, str(message.get("from") or "")))
     result = status_apply(updates=updates)
-    unsubscribed = _unsubscribe(stops, source="whatsapp")
+    unsubscribed = sum(
+        contacts_unsubscribe_by_wa_id(account_id=account_id, wa_ids=wa_ids)
+        for account_id, wa_ids in _by_account(stops).items()
+    )
     return JsonResponse(
         {
             "statuses": len(updates),
@@ -113,19 +129,44 @@ def _whatsapp_receive(request):
             "ignored": result.ignored,
             "unknown": result.unknown,
             "unsubscribed": unsubscribed,
+            "dropped": dropped,
         }
     )
 
 
-def _unsubscribe(stops: list[tuple[Sender, str]], *, source: str) -> int:
+LOGGED_IDS = 10  # a forged body may name thousands: the log line names the first ones
+NOT_HERE = "no sender of this installation has it"
+DEACTIVATED = "its sender is deactivated"
+
+
+def _whatsapp_drop_foreign(changes, foreign: set[str]) -> int:
+    """One log line for what is dropped, and why; answers how many statuses and messages."""
+    if not foreign:
+        return 0
+    total = sum(len(c.statuses) + len(c.messages) for c in changes if c.phone_number_id in foreign)
+    named = sorted(foreign)[:LOGGED_IDS]
+    deactivated = set(
+        Sender.objects.filter(
+            channel=Sender.Channel.WHATSAPP, is_active=False, phone_number_id__in=named
+        ).values_list("phone_number_id", flat=True)
+    )
+    reasons = dict.fromkeys(named, NOT_HERE) | dict.fromkeys(deactivated, DEACTIVATED)
+    logger.info(
+        "WhatsApp webhook: dropped %d status(es) and message(s) for phone number id(s) not "
+        "ours: %s%s",
+        total,
+        ", ".join(f"{pid!r} ({reasons[pid]})" for pid in named),
+        f" and {len(foreign) - len(named)} more" if len(foreign) > len(named) else "",
+    )
+    return total
+
+
+def _by_account(stops: list[tuple[Sender, str]]) -> dict[int, list[str]]:
     by_account: dict[int, list[str]] = {}
     for sender, phone in stops:
         if phone:
             by_account.setdefault(sender.account_id, []).append(phone)
-    return sum(
-        contacts_unsubscribe_by_phone(account_id=account_id, phones=phones, source=source)
-        for account_id, phones in by_account.items()
-    )
+    return by_account
 
 
 TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -134,9 +175,15 @@ TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 @csrf_exempt
 @require_http_methods(["POST"])
 def sms(request, sender_id: int):
-    sender = Sender.objects.filter(pk=sender_id, channel=Sender.Channel.SMS).first()
+    sender = Sender.objects.filter(pk=sender_id, channel=Sender.Channel.SMS, is_active=True).first()
     if sender is None:
-        return _error("Unknown sender.", 404)
+        # Not one of our numbers (any more): a refusal would only make the provider retry.
+        return _sms_drop(request, sender_id, _sms_unknown_reason(sender_id))
+    account_sid = request.POST.get("AccountSid", "")
+    if account_sid and sender.account_sid and account_sid != sender.account_sid:
+        # Another provider account's message reached this sender's URL (a number moved
+        # between accounts, a reused URL): it is signed with that account's token.
+        return _sms_drop(request, sender_id, f"it belongs to account {account_sid[:40]!r}")
     header = request.headers.get("X-Twilio-Signature", "")
     if not header:
         return _error("Missing X-Twilio-Signature header.", 401)
@@ -153,22 +200,46 @@ def sms(request, sender_id: int):
     body = post.get("Body")
     if body is not None and raw_status in {"", "received", "receiving"}:
         if is_stop_keyword(body):
-            _unsubscribe([(sender, post.get("From", ""))], source="sms")
+            contacts_unsubscribe_by_phone(
+                account_id=sender.account_id, phones=[post.get("From", "")], source="sms"
+            )
         return HttpResponse(TWIML_EMPTY, content_type="text/xml")
     if not message_sid or not raw_status:
         return _error("MessageSid and MessageStatus are required.", 400)
     status = SMS_STATUS.get(raw_status)
     if status is None:  # queued, accepted, sending, scheduled: nothing to record yet
         return HttpResponse(status=204)
-    error_code = post.get("ErrorCode", "")
+    failed = status == "failed"
+    error_code = post.get("ErrorCode", "") if failed else ""
+    title = sms_error_title(error_code) or (raw_status if failed else "")
     update = StatusUpdate(
         provider_message_id=message_sid,
         status=status,
         timestamp=None,
-        error_code=error_code if status == "failed" else "",
-        error_title=post.get("ErrorMessage", "") or (raw_status if status == "failed" else ""),
-        error_details=post.get("ErrorMessage", "") or "",
+        error_code=error_code,
+        error_title=title,
+        error_details=post.get("ErrorMessage", "") or title,
         sender_id=sender.pk,
     )
     status_apply(updates=[update])
     return HttpResponse(status=204)
+
+
+def _sms_unknown_reason(sender_id: int) -> str:
+    sender = Sender.objects.filter(pk=sender_id).only("channel", "is_active").first()
+    if sender is None:
+        return "no sender of this installation has this id"
+    if sender.channel != Sender.Channel.SMS:
+        return "the sender is not an SMS sender"
+    return "the sender is deactivated"
+
+
+def _sms_drop(request, sender_id: int, why: str) -> HttpResponse:
+    logger.info(
+        "SMS webhook: dropped %s %r for sender %s: %s",
+        "inbound message" if request.POST.get("Body") is not None else "status",
+        (request.POST.get("MessageSid") or request.POST.get("SmsSid") or "")[:64],
+        sender_id,
+        why,
+    )
+    return HttpResponse(TWIML_EMPTY, content_type="text/xml")

@@ -189,12 +189,6 @@ def test_inbound_other_text_keeps_subscription(client, account, sms_sender):
     assert contact.subscribed
 
 
-def test_unknown_or_non_sms_sender_is_404(client, account, sms_sender):
-    sandbox = SenderFactory(account=account, channel=Sender.Channel.SANDBOX)
-    assert client.post(f"/webhooks/sms/{sandbox.pk}", {"MessageSid": "x"}).status_code == 404
-    assert client.post("/webhooks/sms/999999", {"MessageSid": "x"}).status_code == 404
-
-
 def test_stop_from_another_accounts_number_is_ignored(client, account, other_account, sms_sender):
     theirs = ContactFactory(account=other_account, phone="+16505559876")
     params = {"MessageSid": "SMin3", "From": "+16505559876", "Body": "STOP"}
