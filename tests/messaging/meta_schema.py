@@ -46,8 +46,10 @@ from pathlib import Path
 import yaml
 from openapi_schema_validator import OAS30Validator
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "references" / (
-    "meta-business-messaging-api_v23.0.yaml"
+SPEC_PATH = (
+    Path(__file__).resolve().parent.parent
+    / "references"
+    / ("meta-business-messaging-api_v23.0.yaml")
 )
 MESSAGE_SCHEMA = "#/components/schemas/Message"
 _PREFIX = "#/components/schemas/"
@@ -198,7 +200,10 @@ def corrected_schemas(*, corrections=CORRECTIONS) -> dict:
 
 @functools.lru_cache(maxsize=8)
 def _validator(corrections: tuple = CORRECTIONS) -> OAS30Validator:
-    root = {"$ref": MESSAGE_SCHEMA, "components": {"schemas": corrected_schemas(corrections=corrections)}}
+    root = {
+        "$ref": MESSAGE_SCHEMA,
+        "components": {"schemas": corrected_schemas(corrections=corrections)},
+    }
     return OAS30Validator(root)
 
 
@@ -218,9 +223,7 @@ def request_errors(body: dict, *, corrections: tuple = CORRECTIONS) -> list[str]
 
 def assert_valid_request(body: dict) -> None:
     problems = request_errors(body)
-    assert not problems, "Meta's OpenAPI description refuses the request:\n" + "\n".join(
-        problems
-    )
+    assert not problems, "Meta's OpenAPI description refuses the request:\n" + "\n".join(problems)
 
 
 def spec_message_examples() -> dict[str, dict]:
