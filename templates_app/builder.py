@@ -66,6 +66,8 @@ class MessageBuilder:
         self.personalization = personalization
         self.fallbacks = variable_fallbacks(personalization)
         self.template = source.template if source.type == "template" else None
+        # WhatsApp shows buttons only under an interactive message: a text with buttons is one.
+        self.kind = "interactive" if source.type == "text" and source.buttons else source.type
         self.subject = template_compile(source.subject or "")
         if self.template is None:
             self.text = template_compile(personalization_text(source.content, personalization))
@@ -89,7 +91,7 @@ class MessageBuilder:
             "callback_data": callback_data,
             "to_phone": contact.phone or "",
             "to_email": contact.email or "",
-            "type": self.source.type,
+            "type": self.kind,
             "subject": self.subject.render(context, self.fallbacks, False),
         }
         if self.template is None:
