@@ -28,7 +28,13 @@ from templates_app.personalization import (
     variable_fallbacks,
 )
 from templates_app.rendering import template_compile
-from templates_app.structure import MEDIA_HEADERS, TemplateParameter, TemplateStructure
+from templates_app.structure import (
+    MEDIA_HEADERS,
+    URL_VARIABLE_RE,
+    TemplateParameter,
+    TemplateStructure,
+    url_parameter_name,
+)
 
 # Characters left as they are in a dynamic URL's tail: those that mean something in a path or
 # query string. Anything else (spaces, accents) is percent-encoded.
@@ -84,13 +90,16 @@ class MessageBuilder:
     # -- per contact ----------------------------------------------------------------------
 
     def build(self, contact, *, recipient_id: int = 0, callback_data: str = "") -> OutboundMessage:
-        """The message for ``contact``; ``ParameterMissing`` when a template parameter is empty."""
+        """The message for ``contact``; ``ParameterMissing`` when a template parameter is empty.
+
+        ``contact`` None builds without one (a template's own preview, from its examples).
+        """
         context = variable_context(personalization=self.personalization, contact=contact)
         common = {
             "recipient_id": recipient_id,
             "callback_data": callback_data,
-            "to_phone": contact.phone or "",
-            "to_email": contact.email or "",
+            "to_phone": getattr(contact, "phone", "") or "",
+            "to_email": getattr(contact, "email", "") or "",
             "type": self.kind,
             "subject": self.subject.render(context, self.fallbacks, False),
         }
@@ -101,6 +110,34 @@ class MessageBuilder:
                 media_urls=tuple(self.source.media_urls),
                 buttons=tuple(self.source.buttons),
             )
+        values = self._values(context)
+        payload = self._template_payload(values)
+        return OutboundMessage(
+            **common,
+            text="\n\n".join(p for p in self._template_parts(values) if p.strip()),
+            template=payload,
+            media_urls=(payload["header"]["link"],) if "link" in (payload["header"] or {}) else (),
+        )
+
+    def preview(self, contact) -> dict:
+        """What a phone shows for ``contact``, part by part, from the message ``build`` makes
+        (and its ``ValidationFailed``)."""
+        message = self.build(contact)
+        parts = {"header": "", "body": message.text, "footer": ""}
+        if self.template is not None:
+            context = variable_context(personalization=self.personalization, contact=contact)
+            parts = dict(zip(parts, self._template_parts(self._values(context)), strict=True))
+        shows_media = self.template is not None or self.kind in ("media", "interactive")
+        return {
+            **parts,
+            "headerType": self.template.header_type if self.template else "none",
+            "mediaUrl": message.media_urls[0] if shows_media and message.media_urls else "",
+            "buttons": self.buttons_shown(message),
+            "message": message,
+        }
+
+    def _values(self, context: dict) -> dict:
+        """Each template parameter's value; ``ParameterMissing`` names the empty ones."""
         values, missing = {}, []
         for parameter, compiled in self.parameters:
             value = parameter_value(compiled.render(context, self.fallbacks, False))
@@ -119,13 +156,7 @@ class MessageBuilder:
                     ]
                 },
             )
-        payload = self._template_payload(values)
-        return OutboundMessage(
-            **common,
-            text=self._template_text(values),
-            template=payload,
-            media_urls=(payload["header"]["link"],) if "link" in (payload["header"] or {}) else (),
-        )
+        return values
 
     def _header(self, values: dict) -> dict | None:
         t = self.template
@@ -153,7 +184,10 @@ class MessageBuilder:
                 payload = str(button.get("value") or button.get("text") or "")
                 buttons.append({"index": i, "sub_type": "quick_reply", "payload": payload})
             elif i in t.dynamic_url_buttons:
-                tail = template_compile(t.url_parts(i)[1]).render(values, None, False)
+                # The tail starts with its variable; anything written after it stays.
+                written = t.url_parts(i)[1]
+                after = written[URL_VARIABLE_RE.match(written).end() :]
+                tail = values[url_parameter_name(i)] + after
                 buttons.append({"index": i, "sub_type": "url", "text": quote(tail, _URL_SAFE)})
         return {
             "name": t.name,
@@ -168,14 +202,14 @@ class MessageBuilder:
             "buttons": buttons,
         }
 
-    def _template_text(self, values: dict) -> str:
-        """What the contact reads: the approved texts with this contact's parameters."""
-        parts = [
+    def _template_parts(self, values: dict) -> tuple[str, str, str]:
+        """Header, body and footer as the contact reads them: the approved texts with this
+        contact's parameters."""
+        return (
             self.header_text.render(values, None, False),
             self.body.render(values, None, False),
             self.template.footer,
-        ]
-        return "\n\n".join(p for p in parts if p.strip())
+        )
 
     def buttons_shown(self, message: OutboundMessage | None) -> list[dict]:
         """The buttons a contact sees under ``message`` (as written when there is none)."""

@@ -65,8 +65,9 @@ def variable_fallbacks(personalization: dict | None) -> dict[str, str]:
 
 
 def variable_context(*, personalization: dict | None, contact) -> dict:
-    """The renderer's context for ``contact``: its fields, attributes and mapped variables."""
-    context = contact_context(contact)
+    """The renderer's context for ``contact`` (None: no contact, as in a template's own
+    preview): its fields, attributes and mapped variables."""
+    context = contact_context(contact) if contact is not None else {"attributes": {}}
     for name, mapping in _mappings(personalization).items():
         source, value = mapping.get("source"), str(mapping.get("value") or "")
         if source == "text":

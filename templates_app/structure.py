@@ -18,6 +18,13 @@ MEDIA_HEADERS = frozenset({"image", "video", "document"})
 URL_VARIABLE_RE = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
 
 
+def url_parameter_name(index: int) -> str:
+    """The mapping key of a dynamic URL button's tail. As on WhatsApp, the variable ending a
+    button's URL is that button's own parameter, whatever is written between its braces (a
+    URL's ``{{1}}`` is not the body's ``{{1}}``)."""
+    return f"button_{index + 1}_url"
+
+
 @dataclass(frozen=True)
 class TemplateParameter:
     name: str
@@ -26,10 +33,9 @@ class TemplateParameter:
 
     @property
     def label(self) -> str:
-        where = "header" if self.part == "header" else "body"
         if self.part.startswith("buttons."):
-            where = f"URL of button {int(self.part.split('.')[1]) + 1}"
-        return f"{{{{{self.name}}}}} ({where})"
+            return f"{{{{{self.name}}}}} (the end of button {int(self.part[8:]) + 1}'s URL)"
+        return f"{{{{{self.name}}}}} ({self.part})"
 
 
 def _names(text: str) -> list[str]:
@@ -119,14 +125,13 @@ class TemplateStructure:
         named = self.named
         out = [TemplateParameter(n, "header") for n in _in_order(self.header_names, named=named)]
         out += [TemplateParameter(n, "body") for n in _in_order(self.body_names, named=named)]
-        for i in self.dynamic_url_buttons:
-            out += [TemplateParameter(n, f"buttons.{i}") for n in _names(self.url_parts(i)[1])]
+        out += [
+            TemplateParameter(url_parameter_name(i), f"buttons.{i}")
+            for i in self.dynamic_url_buttons
+        ]
         return out
 
     @property
     def variable_names(self) -> list[str]:
         """Each variable once, in order of use: the rows of the personalization step."""
-        names = self.header_names + self.body_names
-        for i in self.dynamic_url_buttons:
-            names += _names(self.url_parts(i)[1])
-        return list(dict.fromkeys(names))
+        return list(dict.fromkeys(p.name for p in self.parameters))

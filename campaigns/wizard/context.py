@@ -57,16 +57,16 @@ def message_samples(builder, contacts) -> list[dict]:
     samples = []
     for contact in contacts:
         try:
-            message = builder.build(contact)
+            shown = builder.preview(contact)
         except ValidationFailed as exc:
             samples.append({"contact": contact, "error": exc.message})
             continue
         samples.append(
             {
                 "contact": contact,
-                "text": message.text,
-                "buttons": builder.buttons_shown(message),
-                "media_url": message.media_urls[0] if message.media_urls else "",
+                "text": shown["message"].text,
+                "buttons": shown["buttons"],
+                "media_url": shown["mediaUrl"],
             }
         )
     return samples

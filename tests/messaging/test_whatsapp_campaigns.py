@@ -21,21 +21,17 @@ SPRING_SALE = {
     "body": "Hi {{1}}, {{2}} off everything until Sunday.",
     "footer": "Reply STOP to unsubscribe",
     "buttons": [
-        {"type": "url", "text": "Shop now", "value": "https://shop.example.com/o/{{3}}"},
+        {"type": "url", "text": "Shop now", "value": "https://shop.example.com/o/{{1}}"},
         {"type": "quickreply", "text": "Not interested", "value": "stop"},
         {"type": "call", "text": "Call us", "value": "+14155550123"},
     ],
-    "variables": [
-        {"name": "1", "example": "Ada"},
-        {"name": "2", "example": "20%"},
-        {"name": "3", "example": "A-1"},
-    ],
+    "variables": [{"name": "1", "example": "Ada"}, {"name": "2", "example": "20%"}],
 }
 SPRING_SALE_MAPPING = {
     "variables": {
         "1": {"source": "field", "value": "first_name", "fallback": "there"},
         "2": {"source": "text", "value": "20%"},
-        "3": {"source": "attribute", "value": "order"},
+        "button_1_url": {"source": "attribute", "value": "order"},
     }
 }
 ORDER_SHIPPED = {
@@ -44,9 +40,7 @@ ORDER_SHIPPED = {
     "header_type": "video",
     "header_media_url": "https://cdn.example.com/how-to.mp4",
     "body": "Hi {{first_name}}, your order {{order_id}} is on its way to {{city}}.",
-    "buttons": [
-        {"type": "url", "text": "Track it", "value": "https://shop.example.com/t/{{order_id}}"}
-    ],
+    "buttons": [{"type": "url", "text": "Track it", "value": "https://shop.example.com/t/{{1}}"}],
     "variables": [
         {"name": "first_name", "example": "Ada"},
         {"name": "order_id", "example": "A-1"},
@@ -57,6 +51,7 @@ ORDER_SHIPPED_MAPPING = {
     "variables": {
         "order_id": {"source": "attribute", "value": "order"},
         "city": {"source": "attribute", "value": "city", "fallback": "you"},
+        "button_1_url": {"source": "attribute", "value": "order"},
     }
 }
 
@@ -226,7 +221,7 @@ def test_a_template_parameter_without_a_value_fails_that_recipient_without_a_req
     failed = campaign.recipients.get(status=Recipient.Status.FAILED)
     assert failed.contact_id == nobody.pk
     assert failed.error_code == "missing_parameter"
-    assert "{{3}} (URL of button 1)" in failed.error_message
+    assert "{{button_1_url}} (the end of button 1's URL)" in failed.error_message
     assert [r.to for r in provider.requests] == [people["ada"].phone]
 
 

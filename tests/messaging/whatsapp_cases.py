@@ -63,7 +63,7 @@ SPRING_SALE = TemplateStructure(
     body="Hi {{1}}, {{2}} off everything until Sunday.",
     footer="Reply STOP to unsubscribe",
     buttons=(
-        {"type": "url", "text": "Shop now", "value": "https://shop.example.com/o/{{3}}"},
+        {"type": "url", "text": "Shop now", "value": "https://shop.example.com/o/{{1}}"},
         {"type": "quickreply", "text": "Not interested", "value": "stop"},
         {"type": "call", "text": "Call us", "value": "+14155550123"},
     ),
@@ -72,7 +72,7 @@ SPRING_SALE_MAPPING = {
     "variables": {
         "1": {"source": "field", "value": "first_name", "fallback": "there"},
         "2": {"source": "text", "value": "20%"},
-        "3": {"source": "attribute", "value": "order"},
+        "button_1_url": {"source": "attribute", "value": "order"},
     }
 }
 
