@@ -286,16 +286,30 @@ def test_interactive_campaigns_with_reply_buttons_and_with_a_url_button(
     }
 
 
-def _pipeline_template(account, sender, provider, contact, template) -> dict:
-    """What the send pipeline sends ``contact`` for a campaign of ``template``."""
-    campaign = _running(
-        account,
-        sender,
-        [contact],
+def _draft_for_a_test_send(account, sender, contact) -> Campaign:
+    """A draft of the spring sale template, with ``contact`` as the account's test contact."""
+    template = MessageTemplateFactory(account=account, **SPRING_SALE)
+    TestContact.objects.create(account=account, contact=contact)
+    return CampaignFactory(
+        account=account,
+        sender=sender,
         message_type=T.TEMPLATE,
         template=template,
         message_content=template.body,
         personalization=SPRING_SALE_MAPPING,
+    )
+
+
+def _pipeline_sends(draft: Campaign, provider, contact) -> dict:
+    """What the send pipeline sends ``contact`` for a running campaign of the draft's message."""
+    campaign = _running(
+        draft.account,
+        draft.sender,
+        [contact],
+        message_type=T.TEMPLATE,
+        template=draft.template,
+        message_content=draft.message_content,
+        personalization=draft.personalization,
     )
     drain(campaign)
     return _sent(provider, campaign)[contact.pk]
@@ -305,16 +319,7 @@ def test_the_api_test_send_of_a_template_sends_the_pipelines_components(
     account, api, whatsapp_sender, provider, people
 ):
     # given a draft template campaign and Ada as the account's test contact
-    template = MessageTemplateFactory(account=account, **SPRING_SALE)
-    draft = CampaignFactory(
-        account=account,
-        sender=whatsapp_sender,
-        message_type=T.TEMPLATE,
-        template=template,
-        message_content=template.body,
-        personalization=SPRING_SALE_MAPPING,
-    )
-    TestContact.objects.create(account=account, contact=people["ada"])
+    draft = _draft_for_a_test_send(account, whatsapp_sender, people["ada"])
     # when the API's test send runs
     answer = api.post(f"/api/campaigns/{draft.pk}/preview")
     # then it sent the template with every component, as the pipeline does for Ada
@@ -322,8 +327,7 @@ def test_the_api_test_send_of_a_template_sends_the_pipelines_components(
     assert answer.json()["sent"] == 1
     [test] = provider.requests
     assert_valid_request(test.json)
-    pipeline = _pipeline_template(account, whatsapp_sender, provider, people["ada"], template)
-    assert test.json["template"] == pipeline["template"]
+    assert test.json["template"] == _pipeline_sends(draft, provider, people["ada"])["template"]
     assert len(test.json["template"]["components"]) == 4
     # and the answer shows the text the contact reads
     assert answer.json()["results"][0]["text"].startswith("Hi Ada, 20% off everything")
@@ -332,23 +336,13 @@ def test_the_api_test_send_of_a_template_sends_the_pipelines_components(
 def test_the_preview_page_shows_and_test_sends_what_the_pipeline_sends(
     account, logged_in_client, whatsapp_sender, provider, people
 ):
-    template = MessageTemplateFactory(account=account, **SPRING_SALE)
-    draft = CampaignFactory(
-        account=account,
-        sender=whatsapp_sender,
-        message_type=T.TEMPLATE,
-        template=template,
-        message_content=template.body,
-        personalization=SPRING_SALE_MAPPING,
-    )
-    TestContact.objects.create(account=account, contact=people["ada"])
+    draft = _draft_for_a_test_send(account, whatsapp_sender, people["ada"])
     # when the page's Send test is pressed
     page = logged_in_client.post(f"/dashboard/campaigns/{draft.pk}/test-send/", follow=True)
     # then the request is the pipeline's, and the page shows what Ada reads
     assert page.status_code == 200
     [test] = provider.requests
-    pipeline = _pipeline_template(account, whatsapp_sender, provider, people["ada"], template)
-    assert test.json["template"] == pipeline["template"]
+    assert test.json["template"] == _pipeline_sends(draft, provider, people["ada"])["template"]
     html = page.content.decode()
     assert "Hi Ada, 20% off everything until Sunday." in html
     # with the template's own buttons under it
