@@ -36,9 +36,9 @@ from templates_app.structure import (
     url_parameter_name,
 )
 
-# Characters left as they are in a dynamic URL's tail: those that mean something in a path or
-# query string. Anything else (spaces, accents) is percent-encoded.
-_URL_SAFE = "/?&=#%+:@!$'()*,;~-._"
+# A dynamic URL's tail is data: percent-encoded but for "/" (a tail may be a path), so a value
+# with spaces, "&", "?" or "#" cannot change the address the template's URL starts.
+_URL_SAFE = "/"
 
 
 class ParameterMissing(ValidationFailed):

@@ -98,18 +98,26 @@ def _template_components(template: dict) -> list[dict]:
 
 def _reply_id(button: dict) -> str:
     """What comes back when the contact taps the button: its value, else its label."""
-    return str(button.get("value") or button.get("text") or "").strip()[:256]
+    return str(button.get("value") or button.get("text") or "").strip()
+
+
+def _title(button: dict) -> str:
+    title = str(button.get("text") or "").strip()
+    if not title or len(title) > 20:
+        raise MessageNotSendable("A button's label has 1 to 20 characters on WhatsApp.")
+    return title
 
 
 def _interactive(message: OutboundMessage) -> dict:
     """Reply buttons (1 to 3) or one URL button (``cta_url``); anything else is refused.
 
     Call buttons exist only in templates, and a message cannot mix a URL button with reply
-    buttons: such a message is refused rather than sent without some of its buttons.
+    buttons: such a message is refused rather than sent without some of its buttons, and a
+    text or label over WhatsApp's length is refused rather than cut.
     """
-    body = {"text": message.text[:1024]}
-    if not message.text.strip():
-        raise MessageNotSendable("An interactive message needs a body text.")
+    text = message.text.strip()
+    if not text or len(text) > 1024:
+        raise MessageNotSendable("An interactive message's text has 1 to 1,024 characters.")
     kinds = [b.get("type") or "quickreply" for b in message.buttons]
     if "call" in kinds:
         raise MessageNotSendable(
@@ -127,7 +135,29 @@ def _interactive(message: OutboundMessage) -> dict:
         raise MessageNotSendable("An interactive message has at most 3 reply buttons.")
     if not urls and not replies:
         raise MessageNotSendable("An interactive message needs at least one button.")
-    header = None
+    if urls:
+        interactive = {
+            "type": "cta_url",
+            "action": {
+                "name": "cta_url",
+                "parameters": {
+                    "display_text": _title(urls[0]),
+                    "url": str(urls[0].get("value") or "").strip(),
+                },
+            },
+        }
+    else:
+        ids = [_reply_id(b) for b in replies]
+        if len(set(ids)) < len(ids) or any(len(i) > 256 for i in ids):
+            raise MessageNotSendable(
+                "Each reply button answers its own value (1 to 256 characters)."
+            )
+        buttons = [
+            {"type": "reply", "reply": {"id": i, "title": _title(b)}}
+            for i, b in zip(ids, replies, strict=True)
+        ]
+        interactive = {"type": "button", "action": {"buttons": buttons}}
+    interactive["body"] = {"text": message.text}
     if message.media_urls:
         kind, obj = media_object(message.media_urls[0])
         obj.pop("caption", None)
@@ -135,35 +165,7 @@ def _interactive(message: OutboundMessage) -> dict:
             raise MessageNotSendable(
                 "An interactive message's header is an image, a video or a document."
             )
-        header = {"type": kind, kind: obj}
-    if urls:
-        interactive = {
-            "type": "cta_url",
-            "body": body,
-            "action": {
-                "name": "cta_url",
-                "parameters": {
-                    "display_text": str(urls[0].get("text", "")).strip()[:20],
-                    "url": str(urls[0].get("value", "")).strip(),
-                },
-            },
-        }
-    else:
-        interactive = {
-            "type": "button",
-            "body": body,
-            "action": {
-                "buttons": [
-                    {
-                        "type": "reply",
-                        "reply": {"id": _reply_id(b), "title": str(b.get("text", "")).strip()[:20]},
-                    }
-                    for b in replies
-                ]
-            },
-        }
-    if header is not None:
-        interactive["header"] = header
+        interactive["header"] = {"type": kind, kind: obj}
     return interactive
 
 
