@@ -89,13 +89,11 @@ def whatsapp_inbound_text(message: dict) -> str:
     part = message.get(kind) if isinstance(message.get(kind), dict) else {}
     if kind == "text":
         return str(part.get("body") or "")
-    # A tapped button answers its payload (template quick reply) or id (reply button): the
-    # value we sent with it, e.g. "stop" under a "Not interested" label; its label comes after.
     if kind == "button":
-        return str(part.get("payload") or part.get("text") or "")
+        return str(part.get("text") or part.get("payload") or "")
     if kind == "interactive":
         reply = part.get("button_reply") or part.get("list_reply") or {}
-        return str(reply.get("id") or reply.get("title") or "") if isinstance(reply, dict) else ""
+        return str(reply.get("title") or "") if isinstance(reply, dict) else ""
     return ""
 
 

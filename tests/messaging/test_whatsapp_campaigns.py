@@ -8,7 +8,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, Recipient, TestContact
 from tests.delivery.helpers import drain, statuses
 from tests.factories import CampaignFactory, ContactFactory, MessageTemplateFactory
-from tests.messaging.meta_schema import assert_valid_request
+from tests.messaging.meta_request_schema import assert_valid_request
 
 pytestmark = pytest.mark.django_db
 T = Campaign.MessageType

@@ -1,13 +1,13 @@
 """Every request our WhatsApp adapter builds, checked against Meta's official OpenAPI
-description of the Cloud API (tests/references/, validated by ``meta_schema``)."""
+description of the Cloud API (tests/references/, validated by ``meta_request_schema``)."""
 
 import copy
 
 import pytest
 
 from tests.factories import ContactFactory
-from tests.messaging import meta_schema
-from tests.messaging.meta_schema import assert_valid_request, request_errors
+from tests.messaging import meta_request_schema
+from tests.messaging.meta_request_schema import assert_valid_request, request_errors
 from tests.messaging.whatsapp_cases import (
     CASE_IDS,
     CASES,
@@ -34,23 +34,23 @@ def test_every_kind_of_request_we_build_validates(case, whatsapp_sender, provide
 
 
 def _without(correction):
-    return tuple(c for c in meta_schema.CORRECTIONS if c is not correction)
+    return tuple(c for c in meta_request_schema.CORRECTIONS if c is not correction)
 
 
 def test_each_correction_of_the_description_is_needed_by_a_reference_request(provider):
     # given requests written by Meta (the description's own examples) and by pywa
-    examples = meta_schema.spec_message_examples()
+    examples = meta_request_schema.spec_message_examples()
     by_name = {case.name: case for case in CASES}
     pywa_text = send_pywa(by_name["text"], provider=provider)
     pywa_cta = send_pywa(by_name["interactive cta_url"], provider=provider)
     needs = [
-        (meta_schema._language_policy_optional, examples["Send Message Template Text"]),
-        (meta_schema._button_index_digits, examples["Send Message Template Interactive"]),
-        (meta_schema._allof_closed_members, examples["Send Text Message"]),
-        (meta_schema._callback_data_on_messages, pywa_text),
-        (meta_schema._cta_url_interactive, pywa_cta),
+        (meta_request_schema._language_policy_optional, examples["Send Message Template Text"]),
+        (meta_request_schema._button_index_digits, examples["Send Message Template Interactive"]),
+        (meta_request_schema._allof_closed_members, examples["Send Text Message"]),
+        (meta_request_schema._callback_data_on_messages, pywa_text),
+        (meta_request_schema._cta_url_interactive, pywa_cta),
     ]
-    assert {c for c, _ in needs} == set(meta_schema.CORRECTIONS)
+    assert {c for c, _ in needs} == set(meta_request_schema.CORRECTIONS)
     for correction, body in needs:
         # then each is valid with every correction, and refused without this one
         assert request_errors(body) == [], correction.__name__

@@ -1,4 +1,7 @@
-"""Validate WhatsApp Cloud API requests against Meta's official OpenAPI description.
+"""Validate the WhatsApp Cloud API requests we send against Meta's official OpenAPI description.
+
+(``meta_schema``, from the webhook work, checks what Meta sends us; this module checks what we
+send Meta: the message request body, with the corrections below.)
 
 The description is ``tests/references/meta-business-messaging-api_v23.0.yaml`` (from
 github.com/facebook/openapi, kept unchanged); the request body of ``POST
