@@ -25,6 +25,7 @@ from core import urlguard
 from core.errors import ValidationFailed
 from core.schemas import CamelSchema, Id, Moment, PageNumber, free_text
 from templates_app.rendering import CONTACT_FIELDS, template_variables
+from templates_app.structure import TemplateStructure
 
 MAX_BUTTON_TEXT = 20
 MAX_URL = 200  # the URLField columns' length
@@ -692,11 +693,7 @@ def message_variables(campaign: Campaign) -> list[str]:
     if isinstance(stored, list) and stored:
         return [str(v) for v in stored]
     if campaign.message_type == Campaign.MessageType.TEMPLATE and campaign.template_id:
-        names = [
-            str(v["name"])
-            for v in campaign.template.variables or []
-            if isinstance(v, dict) and v.get("name")
-        ]
+        names = TemplateStructure.from_model(campaign.template).variable_names
     else:
         try:
             names = template_variables(campaign.message_content)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import member_required
 from audience.models import Contact
 from audience.phones import phone_normalise
-from campaigns.services.personalization import message_render
+from campaigns.services.personalization import message_builder
 from campaigns.services.test_send import (
     campaign_test_send,
     test_contact_add,
@@ -15,16 +15,16 @@ from campaigns.services.test_send import (
     test_contacts_list,
 )
 from campaigns.views.access import with_campaign
-from campaigns.wizard.context import sample_contacts
+from campaigns.wizard.context import message_samples, sample_contacts
 from core.errors import ValidationFailed
 
 
-def _variant_texts(campaign) -> list[tuple[str, str]]:
+def _variant_messages(campaign) -> list[tuple[str, dict | None]]:
     variants = [
-        (v.name, (v.message or {}).get("content") or campaign.message_content)
+        (v.name, v.message if isinstance(v.message, dict) else {})
         for v in campaign.variants.order_by("key")
     ]
-    return variants or [("Message", campaign.message_content)]
+    return variants or [("Message", None)]
 
 
 @member_required
@@ -32,19 +32,17 @@ def _variant_texts(campaign) -> list[tuple[str, str]]:
 def campaign_preview_view(request, campaign):
     contacts = sample_contacts(campaign)
     rows = []
-    for name, text in _variant_texts(campaign):
-        samples = []
-        for contact in contacts:
-            try:
-                samples.append(
-                    {
-                        "contact": contact,
-                        "text": message_render(campaign=campaign, contact=contact, content=text),
-                    }
-                )
-            except ValidationFailed as exc:
-                samples.append({"contact": contact, "error": exc.message})
-        rows.append({"name": name, "raw": text, "samples": samples})
+    for name, message in _variant_messages(campaign):
+        builder = message_builder(campaign, message)
+        raw = builder.source.template.body if builder.template else builder.source.content
+        rows.append(
+            {
+                "name": name,
+                "raw": raw,
+                "buttons": builder.buttons_shown(None),
+                "samples": message_samples(builder, contacts),
+            }
+        )
     return render(
         request,
         "campaigns/preview.html",

@@ -1,4 +1,4 @@
-"""The server-side preview of a template: its text rendered with its example values.
+"""The server-side preview of a template: built by the message builder from its examples.
 
 Works on the API-shaped data (saved or just submitted), so the editor shows the same preview
 after a save and after a rejected POST. A variable without an example stays visible as
@@ -7,7 +7,10 @@ after a save and after a rejected POST. A variable without an example stays visi
 
 import re
 
-from templates_app.rendering import TemplateSyntaxProblem, template_render, template_variables
+from core.errors import ValidationFailed
+from templates_app.builder import MessageBuilder, MessageSource
+from templates_app.rendering import TemplateSyntaxProblem, template_variables
+from templates_app.structure import MEDIA_HEADERS, TemplateStructure
 
 _LOOSE_VARIABLE_RE = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)")
 
@@ -28,29 +31,38 @@ def data_variable_names(data: dict) -> list[str]:
     return list(dict.fromkeys(_names(header_text) + _names(data.get("body") or "")))
 
 
-def _render(text: str, context: dict, fallbacks: dict) -> str:
-    try:
-        return template_render(text, context=context, fallbacks=fallbacks)
-    except TemplateSyntaxProblem:
-        return text
-
-
 def template_preview(data: dict) -> dict:
-    names = data_variable_names(data)
+    """The template as a phone shows it, built by the message builder from its examples."""
+    structure = TemplateStructure.from_data(data)
     examples = {
-        str(v.get("name")): v.get("example") or ""
+        str(v.get("name")): str(v.get("example") or "")
         for v in data.get("variables") or []
         if isinstance(v, dict)
     }
-    context = {n: examples.get(n, "") for n in names}
-    fallbacks = {n: f"{{{{{n}}}}}" for n in names}
-    header = data.get("header") or {}
-    kind = header.get("type") or "none"
+    # Each variable is its example; one without an example shows as written.
+    personalization = {
+        "variables": {
+            name: {"source": "text", "value": examples.get(name, ""), "fallback": f"{{{{{name}}}}}"}
+            for name in structure.variable_names
+        }
+    }
+    source = MessageSource(type="template", template=structure, personalization=personalization)
+    buttons = [b for b in data.get("buttons") or [] if isinstance(b, dict)]
+    try:
+        shown = MessageBuilder(source).preview(None)
+    except ValidationFailed:  # text that cannot be parsed, or a media header without its URL
+        shown = {
+            "header": structure.header_text,
+            "body": structure.body,
+            "footer": structure.footer,
+            "mediaUrl": structure.header_media_url,
+        }
+    kind = structure.header_type
     return {
         "headerType": kind,
-        "header": _render(header.get("text") or "", context, fallbacks) if kind == "text" else "",
-        "mediaUrl": header.get("mediaUrl") or "" if kind in {"image", "video", "document"} else "",
-        "body": _render(data.get("body") or "", context, fallbacks),
-        "footer": data.get("footer") or "",
-        "buttons": [b for b in data.get("buttons") or [] if isinstance(b, dict)],
+        "header": shown["header"] if kind == "text" else "",
+        "mediaUrl": shown["mediaUrl"] if kind in MEDIA_HEADERS else "",
+        "body": shown["body"],
+        "footer": shown["footer"],
+        "buttons": buttons,
     }

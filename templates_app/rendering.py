@@ -547,33 +547,3 @@ CONTACT_FIELDS = (
     "country",
     "timezone",
 )
-
-
-def template_examples(template) -> dict:
-    """``{variable name: example}`` of a ``MessageTemplate``, the context of its preview."""
-    return {
-        str(v.get("name")): v.get("example", "")
-        for v in (template.variables or [])
-        if isinstance(v, dict) and v.get("name")
-    }
-
-
-def message_template_render(
-    template, *, context: dict, fallbacks: dict | None = None, strict: bool = False
-) -> dict:
-    """A ``MessageTemplate``'s parts rendered for one context (preview and delivery)."""
-    header = ""
-    if template.header_type == "text":
-        header = template_render(
-            template.header_text, context=context, fallbacks=fallbacks, strict=strict
-        )
-    return {
-        "headerType": template.header_type,
-        "header": header,
-        "mediaUrl": template.header_media_url
-        if template.header_type not in {"none", "text"}
-        else "",
-        "body": template_render(template.body, context=context, fallbacks=fallbacks, strict=strict),
-        "footer": template.footer,
-        "buttons": [dict(b) for b in (template.buttons or []) if isinstance(b, dict)],
-    }

@@ -23,6 +23,7 @@ from core.errors import Conflict, ValidationFailed
 from core.text import dotted, unstorable
 from templates_app.models import MessageTemplate, TemplateReview
 from templates_app.rendering import NUMBERED_RE, TemplateSyntaxProblem, template_compile
+from templates_app.structure import URL_VARIABLE_RE
 
 # WhatsApp Cloud API limits for message templates.
 NAME_MAX = 512
@@ -125,8 +126,8 @@ def _placeholders(problems, field: str, text: str):
     if compiled.has_conditions:
         problems.add(
             field,
-            "Conditional blocks are not part of WhatsApp templates; add them in the campaign's "
-            "personalization step.",
+            "Conditional blocks are not part of WhatsApp templates: WhatsApp sends the approved "
+            "text as it is. A text message can carry conditional paragraphs.",
         )
     for name, fallback in compiled.placeholders:
         if fallback is not None:
@@ -221,8 +222,15 @@ def _validate_buttons(problems, buttons) -> list[dict]:
                 f"The button text has {len(text)} characters; the limit is {BUTTON_TEXT_MAX}.",
             )
         if kind == "url":
-            # A dynamic URL ends with a variable the campaign fills in.
-            probe = re.sub(r"\{\{\s*[A-Za-z0-9_]+\s*\}\}", "x", value)
+            # A dynamic URL ends with a variable the campaign fills in (WhatsApp: one, last).
+            probe = URL_VARIABLE_RE.sub("x", value)
+            variables = list(URL_VARIABLE_RE.finditer(value))
+            if len(variables) > 1 or (variables and variables[0].end() != len(value)):
+                problems.add(
+                    f"{path}.value",
+                    "A URL takes at most one variable, at its very end, e.g. "
+                    "https://shop.example.com/orders/{{1}}.",
+                )
             if not value:
                 problems.add(f"{path}.value", "Give the URL the button opens.")
             elif len(value) > BUTTON_URL_MAX:

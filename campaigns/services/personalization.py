@@ -1,66 +1,47 @@
-"""Turns a campaign's message and personalization settings into text for one contact.
+"""A campaign's message, ready for ``templates_app.builder``: the one way it is built.
 
-The wizard's previews, the review step, quick test sends and the delivery pipeline all render
-through ``message_render``, so what a marketer previews is exactly what a contact receives.
-Variable mapping and fallbacks come from ``Campaign.personalization``:
-``{"variables": {name: {"source": "field"|"attribute"|"text", "value", "fallback"}},
-"blocks": [{"field": "field:first_name"|"attribute:city", "operator": "eq"|"neq"|"exists",
-"value", "text"}]}``; blocks become the renderer's own ``{% if %}`` markup.
+The send pipeline (``sending.Renderer``), the test send, the preview page and the wizard's
+previews all take their builder from ``message_builder``, so what a marketer previews is
+exactly what a contact receives. The variable mapping, fallbacks and conditional paragraphs
+are read by ``templates_app.personalization``.
 """
 
-import json
+from campaigns.models import Campaign
+from templates_app.builder import MessageBuilder, MessageSource
+from templates_app.personalization import personalization_text
+from templates_app.structure import TemplateStructure
 
-from templates_app.rendering import contact_context, template_render
-
-_OPERATORS = {"eq": "==", "neq": "!="}
-
-
-def _name_for(source: str) -> str:
-    kind, _, key = source.partition(":")
-    return f"attributes.{key}" if kind == "attribute" else key
+__all__ = ["message_builder", "message_render", "message_source", "personalization_text"]
 
 
-def personalization_text(content: str, personalization: dict | None) -> str:
-    """The message text with its conditional blocks appended as ``{% if %}`` markup."""
-    blocks = (personalization or {}).get("blocks") or []
-    parts = [content or ""]
-    for block in blocks:
-        name = _name_for(block.get("field", ""))
-        if not name or not block.get("text"):
-            continue
-        operator = block.get("operator", "eq")
-        if operator == "exists":
-            condition = name
-        else:
-            condition = (
-                f"{name} {_OPERATORS.get(operator, '==')} {json.dumps(block.get('value', ''))}"
-            )
-        parts.append(f"{{% if {condition} %}}\n\n{block['text']}{{% endif %}}")
-    return "".join(parts)
-
-
-def personalization_context(*, personalization: dict | None, contact) -> tuple[dict, dict]:
-    """The renderer's context and fallbacks for ``contact``, with mapped variables added."""
-    context = contact_context(contact)
-    fallbacks = {}
-    for name, mapping in ((personalization or {}).get("variables") or {}).items():
-        source, value = mapping.get("source"), mapping.get("value", "")
-        if source == "text":
-            context[name] = value
-        elif source == "attribute":
-            context[name] = context["attributes"].get(value, "")
-        elif source == "field" and value != name:
-            context[name] = context.get(value, "")
-        if mapping.get("fallback"):
-            fallbacks[name] = mapping["fallback"]
-    return context, fallbacks
-
-
-def message_render(*, campaign, contact, content: str | None = None) -> str:
-    """``content`` (the campaign's message by default) as ``contact`` will read it."""
-    text = campaign.message_content if content is None else content
-    personalization = campaign.personalization or {}
-    context, fallbacks = personalization_context(personalization=personalization, contact=contact)
-    return template_render(
-        personalization_text(text, personalization), context=context, fallbacks=fallbacks
+def message_source(campaign: Campaign, message: dict | None = None) -> MessageSource:
+    """The campaign's message, or a variant's (``message`` has the API's message shape; a
+    key it leaves out is the campaign's)."""
+    message = message if isinstance(message, dict) else {}
+    personalization = campaign.personalization if isinstance(campaign.personalization, dict) else {}
+    kind = message.get("type") or campaign.message_type
+    content = message.get("content", campaign.message_content) or ""
+    template = None
+    if kind == Campaign.MessageType.TEMPLATE and campaign.template_id:
+        template = TemplateStructure.from_model(campaign.template)
+    media = message.get("mediaUrls", campaign.media_urls) or ()
+    buttons = message.get("buttons", campaign.buttons) or ()
+    return MessageSource(
+        type=kind,
+        content=content,
+        subject=str(message.get("subject") or campaign.subject or ""),
+        media_urls=tuple(str(u) for u in media if u),
+        buttons=tuple(b for b in buttons if isinstance(b, dict)),
+        template=template,
+        personalization=personalization,
     )
+
+
+def message_builder(campaign: Campaign, message: dict | None = None) -> MessageBuilder:
+    return MessageBuilder(message_source(campaign, message))
+
+
+def message_render(*, campaign: Campaign, contact, content: str | None = None) -> str:
+    """The text ``contact`` reads (the campaign's message, or ``content`` in its place)."""
+    message = None if content is None else {"content": content}
+    return message_builder(campaign, message).build(contact).text

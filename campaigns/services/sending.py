@@ -27,7 +27,9 @@ from analytics.models import Event
 from audience.services.email_consent import contacts_email_bounced_mark
 from campaigns.models import Campaign, CampaignError, Recipient, SendBatch, Variant
 from core.bulk import values_update
+from core.errors import ValidationFailed
 from messaging.providers.base import OutboundMessage, ProviderResult
+from templates_app.builder import MessageBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -90,113 +92,50 @@ def recipients_claim(*, batch_id: int, limit: int | None = None) -> list[Recipie
 # Rendering --------------------------------------------------------------------------------
 
 
-@dataclass
-class MessageSpec:
-    """A message shape (the campaign's, a variant's or a workflow step's), compiled once."""
-
-    type: str
-    text: object  # CompiledTemplate
-    subject: object
-    template: dict | None
-    variables: list
-    media_urls: tuple
-    buttons: tuple
-    fallbacks: dict = field(default_factory=dict)
-    personalization: dict = field(default_factory=dict)
-
-
-def _spec(campaign: Campaign, message: dict | None = None) -> MessageSpec:
-    from campaigns.services.personalization import personalization_text
-    from templates_app.rendering import template_compile
-
-    personalization = campaign.personalization if isinstance(campaign.personalization, dict) else {}
-    fallbacks = dict(personalization.get("fallbacks") or {})
-    for name, mapping in (personalization.get("variables") or {}).items():
-        if isinstance(mapping, dict) and mapping.get("fallback"):
-            fallbacks[name] = mapping["fallback"]
-    if message:
-        kind = message.get("type") or campaign.message_type
-        content = message.get("content", campaign.message_content)
-        media = message.get("mediaUrls", campaign.media_urls)
-        buttons = message.get("buttons", campaign.buttons)
-        variables = message.get("variables", campaign.message_variables)
-        subject = message.get("subject") or campaign.subject
-    else:
-        subject = campaign.subject
-        kind, content = campaign.message_type, campaign.message_content
-        media, buttons, variables = (
-            campaign.media_urls,
-            campaign.buttons,
-            campaign.message_variables,
-        )
-    template = None
-    if kind == Campaign.MessageType.TEMPLATE and campaign.template_id:
-        t = campaign.template
-        template = {"name": t.name, "language": t.language}
-        if t.header_media_url:
-            template["header_media_url"] = t.header_media_url
-        content = content or t.body
-        if not variables:
-            # The template's own variables, in order, filled by the wizard's mapping.
-            variables = [f"{{{{{v['name']}}}}}" for v in t.variables or [] if v.get("name")]
-    return MessageSpec(
-        type=kind,
-        text=template_compile(personalization_text(content or "", personalization)),
-        subject=template_compile(subject or ""),
-        template=template,
-        variables=[template_compile(str(v)) for v in (variables or [])],
-        media_urls=tuple(media or ()),
-        buttons=tuple(b for b in (buttons or []) if isinstance(b, dict)),
-        fallbacks=fallbacks,
-        personalization=personalization,
-    )
-
-
-def message_render(spec: MessageSpec, recipient: Recipient) -> OutboundMessage:
-    from campaigns.services.personalization import personalization_context
-    from messaging.services.status import CALLBACK_PREFIX
-
-    contact = recipient.contact
-    context, _ = personalization_context(personalization=spec.personalization, contact=contact)
-    template = None
-    if spec.template is not None:
-        template = {
-            **spec.template,
-            "parameters": [v.render(context, spec.fallbacks, False) for v in spec.variables],
-        }
-    return OutboundMessage(
-        recipient_id=recipient.pk,
-        callback_data=f"{CALLBACK_PREFIX}{recipient.pk}",
-        to_phone=contact.phone or "",
-        to_email=contact.email or "",
-        contact_id=contact.pk,
-        type=spec.type,
-        text=spec.text.render(context, spec.fallbacks, False),
-        subject=spec.subject.render(context, spec.fallbacks, False),
-        template=template,
-        media_urls=spec.media_urls,
-        buttons=spec.buttons,
-    )
-
-
 class Renderer:
-    """Compiles each message shape once per batch and renders recipients against it."""
+    """Builds each message shape (the campaign's, or a variant's) once per batch, then every
+    recipient against it: no query per recipient (their contacts come with the claim)."""
 
     def __init__(self, campaign: Campaign) -> None:
         self.campaign = campaign
-        self._specs: dict[int | None, MessageSpec] = {}
+        self._builders: dict[int | None, MessageBuilder] = {}
 
-    def _spec_for(self, variant_id: int | None) -> MessageSpec:
-        if variant_id not in self._specs:
+    def _builder_for(self, variant_id: int | None) -> MessageBuilder:
+        from campaigns.services.personalization import message_builder
+
+        if variant_id not in self._builders:
             message = None
             if variant_id is not None:
                 variant = Variant.objects.filter(pk=variant_id).first()
                 message = variant.message if variant and isinstance(variant.message, dict) else {}
-            self._specs[variant_id] = _spec(self.campaign, message)
-        return self._specs[variant_id]
+            self._builders[variant_id] = message_builder(self.campaign, message)
+        return self._builders[variant_id]
 
     def render(self, recipient: Recipient) -> OutboundMessage:
-        return message_render(self._spec_for(recipient.variant_id), recipient)
+        """The recipient's message; ``ValidationFailed`` when it cannot be made for them."""
+        from messaging.services.status import CALLBACK_PREFIX
+
+        return self._builder_for(recipient.variant_id).build(
+            recipient.contact,
+            recipient_id=recipient.pk,
+            callback_data=f"{CALLBACK_PREFIX}{recipient.pk}",
+        )
+
+    def send_many(self, adapter, recipients: list[Recipient]) -> list[ProviderResult]:
+        """Build and send; a message that cannot be built (a template parameter without a
+        value) fails its recipient at once, without a request, with the reason."""
+        results: list[ProviderResult | None] = []
+        messages: list[OutboundMessage] = []
+        for recipient in recipients:
+            try:
+                messages.append(self.render(recipient))
+                results.append(None)
+            except ValidationFailed as exc:
+                results.append(
+                    ProviderResult(ok=False, error_code=exc.code[:32], error_message=exc.message)
+                )
+        sent = iter(adapter.send_many(messages) if messages else [])
+        return [result if result is not None else next(sent) for result in results]
 
 
 # Results ----------------------------------------------------------------------------------
@@ -507,8 +446,7 @@ def _send_batch(campaign: Campaign, adapter, batch_id: int) -> int:
                 return sent
             time.sleep(max(0.0, min(t for t, _ in waiting) - time.monotonic()))
             continue
-        messages = [renderer.render(r) for r in part]
-        results = adapter.send_many(messages)
+        results = renderer.send_many(adapter, part)
         now = timezone.now()
         outcome = results_classify(list(zip(part, results, strict=True)), now=now)
         if outcome.account_error is not None:

@@ -10,11 +10,10 @@ from django.db import transaction
 
 from audience.models import Contact
 from campaigns.models import Campaign, TestContact
-from campaigns.services.personalization import message_render, personalization_context
+from campaigns.services.personalization import message_builder
 from core.errors import ValidationFailed
 from messaging.providers.base import OutboundMessage
 from messaging.providers.registry import get_adapter
-from templates_app.rendering import template_render
 
 MAX_TEST_CONTACTS = 10
 
@@ -57,37 +56,13 @@ def test_contact_remove(*, account, contact_id: int) -> None:
     TestContact.objects.for_account(account).filter(contact_id=contact_id).delete()
 
 
-def _outbound(campaign: Campaign, contact: Contact, text: str) -> OutboundMessage:
-    template = None
-    if campaign.message_type == Campaign.MessageType.TEMPLATE and campaign.template_id:
-        template = {"name": campaign.template.name, "language": campaign.template.language}
-    return OutboundMessage(
-        recipient_id=0,
-        callback_data=f"test:{campaign.pk}:{contact.pk}",
-        to_phone=contact.phone or "",
-        to_email=contact.email or "",
-        contact_id=contact.pk,
-        type=campaign.message_type,
-        text=text,
-        subject=_subject(campaign, contact),
-        template=template,
-        media_urls=tuple(campaign.media_urls or ()),
-        buttons=tuple(b for b in (campaign.buttons or []) if isinstance(b, dict)),
-    )
-
-
-def _subject(campaign: Campaign, contact: Contact) -> str:
-    """The e-mail subject as this contact gets it (the pipeline renders it the same way)."""
-    if not campaign.subject:
-        return ""
-    context, fallbacks = personalization_context(
-        personalization=campaign.personalization or {}, contact=contact
-    )
-    return template_render(campaign.subject, context=context, fallbacks=fallbacks)
-
-
 def campaign_test_send(*, campaign: Campaign) -> list[TestSendResult]:
-    """Render for each test contact and send now; answers what was sent to whom."""
+    """Build for each test contact and send now; answers what was sent to whom.
+
+    The message is built by the pipeline's own builder (``message_builder``): a template goes
+    out with the same components a recipient's would, and a contact for whom it cannot be
+    built (a template parameter without a value) gets the reason, without a request.
+    """
     if campaign.sender is None:
         raise ValidationFailed(
             "Choose the sender first.",
@@ -99,20 +74,34 @@ def campaign_test_send(*, campaign: Campaign) -> list[TestSendResult]:
             "Add at least one test contact first.",
             extra={"problems": [{"field": "testContacts", "message": "No test contacts."}]},
         )
-    rendered = [(c, message_render(campaign=campaign, contact=c)) for c in contacts]
-    adapter = get_adapter(campaign.sender)
-    try:
-        results = adapter.send_many([_outbound(campaign, c, text) for c, text in rendered])
-    finally:
-        adapter.close()
-    return [
-        TestSendResult(
-            contact_id=c.pk,
-            to=c.phone or c.email,
-            text=text,
-            ok=r.ok,
-            provider_message_id=r.provider_message_id,
-            error=r.error_message,
+    builder = message_builder(campaign)
+    built: list[tuple[Contact, OutboundMessage | None, str]] = []
+    for contact in contacts:
+        try:
+            message = builder.build(contact, callback_data=f"test:{campaign.pk}:{contact.pk}")
+        except ValidationFailed as exc:
+            built.append((contact, None, exc.message))
+        else:
+            built.append((contact, message, ""))
+    messages = [m for _, m, _ in built if m is not None]
+    sent = iter(())
+    if messages:
+        adapter = get_adapter(campaign.sender)
+        try:
+            sent = iter(adapter.send_many(messages))
+        finally:
+            adapter.close()
+    results = []
+    for contact, message, problem in built:
+        result = next(sent) if message is not None else None
+        results.append(
+            TestSendResult(
+                contact_id=contact.pk,
+                to=contact.phone or contact.email,
+                text=message.text if message is not None else "",
+                ok=bool(result and result.ok),
+                provider_message_id=result.provider_message_id if result else "",
+                error=result.error_message if result else problem,
+            )
         )
-        for (c, text), r in zip(rendered, results, strict=True)
-    ]
+    return results

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from audience.selectors import audience_queryset
 from campaigns.models import Campaign
+from campaigns.services import message_rules
 from core import urlguard
 from core.errors import ApplicationError, ValidationFailed
 from messaging.models import Sender
@@ -145,6 +146,8 @@ def _message(campaign: Campaign, result: ValidationResult) -> None:
             f"The message is longer than {MAX_TEXT_LENGTH} characters.",
             "message",
         )
+    for key, problem, step in message_rules.campaign_message_problems(campaign):
+        result.add(key, problem, step)
     # Checked again at publish: a link saved earlier may now resolve somewhere forbidden.
     links = urlguard.message_url_problems(media_urls=campaign.media_urls, buttons=campaign.buttons)
     for key, problem in links:

@@ -10,11 +10,12 @@ from audience.builder import builder_config
 from audience.filters.describe import filters_describe
 from audience.models import AttributeDefinition, Segment
 from campaigns.models import Campaign
-from campaigns.services.personalization import message_render
+from campaigns.services.personalization import message_builder
 from campaigns.wizard.fields import CONTACT_FIELDS
 from core.errors import ValidationFailed
 from templates_app.models import MessageTemplate
 from templates_app.rendering import template_variables
+from templates_app.structure import TemplateStructure
 
 SAMPLE_SIZE = 3
 ZONES_SHOWN = 6
@@ -25,11 +26,12 @@ def message_variables(draft: Campaign | None) -> list[str]:
     if draft is None:
         return []
     texts = [draft.message_content]
-    if draft.template_id:
-        texts += [draft.template.header_text, draft.template.body]
     texts += [(v.message or {}).get("content", "") for v in draft.variants.all()]
     texts += [(s.message or {}).get("content", "") for s in draft.workflow.all()]
     names: list[str] = []
+    if draft.template_id:
+        # Header, body and dynamic URL buttons: every parameter the template's send fills.
+        names += TemplateStructure.from_model(draft.template).variable_names
     for text in texts:
         try:
             found = template_variables(text or "")
@@ -50,17 +52,31 @@ def sample_contacts(draft: Campaign | None) -> list:
         return []
 
 
+def message_samples(builder, contacts) -> list[dict]:
+    """Each contact's message as the send builds it (or why it cannot be built for them)."""
+    samples = []
+    for contact in contacts:
+        try:
+            shown = builder.preview(contact)
+        except ValidationFailed as exc:
+            samples.append({"contact": contact, "error": exc.message})
+            continue
+        samples.append(
+            {
+                "contact": contact,
+                "text": shown["message"].text,
+                "buttons": shown["buttons"],
+                "media_url": shown["mediaUrl"],
+            }
+        )
+    return samples
+
+
 def previews(draft: Campaign | None) -> list[dict]:
     """The message as the first few contacts of the audience will read it."""
-    out = []
-    for contact in sample_contacts(draft):
-        try:
-            out.append(
-                {"contact": contact, "text": message_render(campaign=draft, contact=contact)}
-            )
-        except ValidationFailed as exc:
-            out.append({"contact": contact, "error": exc.message})
-    return out
+    if draft is None:
+        return []
+    return message_samples(message_builder(draft), sample_contacts(draft))
 
 
 def zone_preview(draft: Campaign | None, *, schedule: dict | None = None) -> list[dict]:

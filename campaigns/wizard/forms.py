@@ -303,6 +303,7 @@ class MessageForm(StepForm):
         cleaned = super().clean()
         kind = cleaned.get("message_type")
         buttons = []
+        rows = []  # the form row of each button kept, for WhatsApp's rules below
         for i in range(MAX_BUTTONS):
             text = (cleaned.get(f"button_{i}_text") or "").strip()
             value = (cleaned.get(f"button_{i}_value") or "").strip()
@@ -319,6 +320,7 @@ class MessageForm(StepForm):
             if btype == "call" and not value.lstrip("+").isdigit():
                 self.add_error(f"button_{i}_value", "A call button needs a phone number.")
             buttons.append({"type": btype, "text": text, "value": value})
+            rows.append(i)
         cleaned["buttons"] = buttons
         if kind == Campaign.MessageType.TEMPLATE and not cleaned.get("template"):
             self.add_error("template", "Choose the approved template to send.")
@@ -348,6 +350,7 @@ class MessageForm(StepForm):
             self.add_error("subject", "The subject is one line.")
         elif subject and (problem := _render_problem(subject)):
             self.add_error("subject", problem)
+        self._whatsapp_rules(cleaned, rows)
         return cleaned
 
     def _clean_sms_length(self, cleaned: dict) -> None:
@@ -357,6 +360,40 @@ class MessageForm(StepForm):
             problem = body_length_problem(cleaned.get("message_content") or "")
             if problem:
                 self.add_error("message_content", problem)
+
+    def _whatsapp_rules(self, cleaned: dict, rows: list[int]) -> None:
+        """What WhatsApp would refuse (the rules ``validate_campaign`` applies), on its field."""
+        from campaigns.services.message_rules import WHATSAPP_CHANNELS, message_problems
+
+        sender = cleaned.get("sender")
+        kind = cleaned.get("message_type")
+        if sender is None or sender.channel not in WHATSAPP_CHANNELS or kind == "template":
+            return  # a template's parameters are mapped, and checked, in the next step
+        media = cleaned.get("media_urls") or []
+        media_field = "media_urls"
+        if not media and cleaned.get("media_file") is not None:
+            media, media_field = [cleaned["media_file"].name], "media_file"
+        elif not media and self.campaign is not None:
+            media = self.campaign.media_urls or []
+        problems = message_problems(
+            kind=kind,
+            content=cleaned.get("message_content") or "",
+            media_urls=media,
+            buttons=cleaned["buttons"],
+            template=None,
+            personalization=None,
+        )
+        for path, message, _step in problems:
+            parts = path.split(".")
+            if parts[0] == "buttons" and len(parts) == 3:
+                name = "text" if parts[2] == "type" else parts[2]
+                self.add_error(f"button_{rows[int(parts[1])]}_{name}", message)
+            elif parts[0] == "content":
+                self.add_error("message_content", message)
+            elif parts[0] == "mediaUrls":
+                self.add_error(media_field, message)
+            else:
+                self.add_error(None, message)
 
     def save_media(self, *, build_url) -> list[str]:
         """Store an upload under MEDIA_ROOT for good (not the wizard's temp storage): public,

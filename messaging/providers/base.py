@@ -20,7 +20,15 @@ class OutboundMessage:
     type: str = "text"  # text | template | media | interactive
     text: str = ""
     subject: str = ""
-    # {"name": ..., "language": ..., "components": [...]} for WhatsApp templates.
+    # An approved template's parameters, filled for this contact (``templates_app.builder``):
+    # {"name", "language", "parameter_format": "positional" | "named",
+    #  "header": None | {"type": "text", "parameters": [{"name", "text"}]}
+    #            | {"type": "image" | "video" | "document", "link": url},
+    #  "body": [{"name", "text"}],
+    #  "buttons": [{"index": 0, "sub_type": "url", "text": suffix}
+    #              | {"index": 1, "sub_type": "quick_reply", "payload": payload}]}
+    # Names are "1", "2", … (positional) or the template's own (named). JSON only, so the
+    # sandbox can store it as it is.
     template: dict | None = None
     media_urls: tuple[str, ...] = ()
     # [{"type": "call"|"url"|"quickreply", "text": ..., "value": ...}]

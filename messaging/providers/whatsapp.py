@@ -52,79 +52,144 @@ def media_object(url: str, caption: str = "") -> tuple[str, dict]:
     if caption and kind != "audio":
         obj["caption"] = caption[:1024]
     if kind == "document":
-        obj["filename"] = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "document"
+        obj["filename"] = _filename(url)
     return kind, obj
 
 
-def _template_components(message: OutboundMessage) -> list[dict]:
-    template = message.template or {}
-    components = list(template.get("components") or [])
-    types = {c.get("type") for c in components if isinstance(c, dict)}
-    parameters = template.get("parameters") or template.get("variables")
-    if "body" not in types and parameters:
+def _filename(url: str) -> str:
+    return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "document"
+
+
+class MessageNotSendable(ValueError):
+    """The message breaks a rule of the Cloud API: failing it here costs no request."""
+
+
+def _parameter(name: str, text: str, *, named: bool) -> dict:
+    parameter = {"type": "text", "text": text}
+    if named:
+        parameter["parameter_name"] = name
+    return parameter
+
+
+def _template_components(template: dict) -> list[dict]:
+    """One component per part that takes parameters, as Meta's "template" object reads them."""
+    named = template.get("parameter_format") == "named"
+    components: list[dict] = []
+    header = template.get("header") or {}
+    if header.get("type") == "text" and header.get("parameters"):
+        parameters = [_parameter(p["name"], p["text"], named=named) for p in header["parameters"]]
+        components.append({"type": "header", "parameters": parameters})
+    elif header.get("type") in {"image", "video", "document"}:
+        # The approved template says what its header is; the file name does not decide.
+        kind = header["type"]
+        obj = {"link": header["link"]}
+        if kind == "document":
+            obj["filename"] = _filename(header["link"])
+        components.append({"type": "header", "parameters": [{"type": kind, kind: obj}]})
+    if template.get("body"):
         components.append(
             {
                 "type": "body",
-                "parameters": [{"type": "text", "text": str(value)} for value in parameters],
+                "parameters": [
+                    _parameter(p["name"], p["text"], named=named) for p in template["body"]
+                ],
             }
         )
-    header_url = template.get("header_media_url") or (
-        message.media_urls[0] if message.media_urls else ""
-    )
-    if "header" not in types and header_url:
-        kind, obj = media_object(header_url)
-        obj.pop("caption", None)
-        components.insert(0, {"type": "header", "parameters": [{"type": kind, kind: obj}]})
+    for button in template.get("buttons") or []:
+        if button["sub_type"] == "quick_reply":
+            parameter = {"type": "payload", "payload": button["payload"]}
+        else:
+            parameter = {"type": "text", "text": button["text"]}
+        components.append(
+            {
+                "type": "button",
+                "sub_type": button["sub_type"],
+                # Meta's description types the index as a string ("0" to "9").
+                "index": str(button["index"]),
+                "parameters": [parameter],
+            }
+        )
     return components
 
 
+def _reply_id(button: dict) -> str:
+    """What comes back when the contact taps the button: its value, else its label."""
+    return str(button.get("value") or button.get("text") or "").strip()
+
+
+def _title(button: dict) -> str:
+    title = str(button.get("text") or "").strip()
+    if not title or len(title) > 20:
+        raise MessageNotSendable("A button's label has 1 to 20 characters on WhatsApp.")
+    return title
+
+
 def _interactive(message: OutboundMessage) -> dict:
-    body = {"text": (message.text or " ")[:1024]}
-    url_buttons = [b for b in message.buttons if b.get("type") == "url"]
-    header = None
-    if message.media_urls:
-        kind, obj = media_object(message.media_urls[0])
-        obj.pop("caption", None)
-        if kind in {"image", "video", "document"}:
-            header = {"type": kind, kind: obj}
-    if url_buttons:
-        button = url_buttons[0]
+    """Reply buttons (1 to 3) or one URL button (``cta_url``); anything else is refused.
+
+    Call buttons exist only in templates, and a message cannot mix a URL button with reply
+    buttons: such a message is refused rather than sent without some of its buttons, and a
+    text or label over WhatsApp's length is refused rather than cut.
+    """
+    text = message.text.strip()
+    if not text or len(text) > 1024:
+        raise MessageNotSendable("An interactive message's text has 1 to 1,024 characters.")
+    kinds = [b.get("type") or "quickreply" for b in message.buttons]
+    if "call" in kinds:
+        raise MessageNotSendable(
+            "Call buttons can only be sent in an approved template, not in an interactive message."
+        )
+    urls = [b for b, k in zip(message.buttons, kinds, strict=True) if k == "url"]
+    replies = [b for b, k in zip(message.buttons, kinds, strict=True) if k != "url"]
+    if urls and replies:
+        raise MessageNotSendable(
+            "An interactive message has either reply buttons or one URL button, not both."
+        )
+    if len(urls) > 1:
+        raise MessageNotSendable("An interactive message has at most one URL button.")
+    if len(replies) > 3:
+        raise MessageNotSendable("An interactive message has at most 3 reply buttons.")
+    if not urls and not replies:
+        raise MessageNotSendable("An interactive message needs at least one button.")
+    if urls:
         interactive = {
             "type": "cta_url",
-            "body": body,
             "action": {
                 "name": "cta_url",
                 "parameters": {
-                    "display_text": str(button.get("text", ""))[:20],
-                    "url": str(button.get("value", "")),
+                    "display_text": _title(urls[0]),
+                    "url": str(urls[0].get("value") or "").strip(),
                 },
             },
         }
     else:
-        replies = [b for b in message.buttons if b.get("type") != "call"][:3]
-        interactive = {
-            "type": "button",
-            "body": body,
-            "action": {
-                "buttons": [
-                    {
-                        "type": "reply",
-                        "reply": {
-                            "id": str(b.get("value") or f"button-{i}")[:256],
-                            "title": str(b.get("text", ""))[:20],
-                        },
-                    }
-                    for i, b in enumerate(replies, start=1)
-                ]
-            },
-        }
-    if header is not None:
-        interactive["header"] = header
+        ids = [_reply_id(b) for b in replies]
+        if len(set(ids)) < len(ids) or any(len(i) > 256 for i in ids):
+            raise MessageNotSendable(
+                "Each reply button answers its own value (1 to 256 characters)."
+            )
+        buttons = [
+            {"type": "reply", "reply": {"id": i, "title": _title(b)}}
+            for i, b in zip(ids, replies, strict=True)
+        ]
+        interactive = {"type": "button", "action": {"buttons": buttons}}
+    interactive["body"] = {"text": message.text}
+    if message.media_urls:
+        kind, obj = media_object(message.media_urls[0])
+        obj.pop("caption", None)
+        if kind not in {"image", "video", "document"}:
+            raise MessageNotSendable(
+                "An interactive message's header is an image, a video or a document."
+            )
+        interactive["header"] = {"type": kind, kind: obj}
     return interactive
 
 
 def build_payload(message: OutboundMessage) -> dict:
-    """The Cloud API JSON for one message (``type`` picks text, template, media, interactive)."""
+    """The Cloud API JSON for one message (``type`` picks text, template, media, interactive).
+
+    Raises ``MessageNotSendable`` for a message the Cloud API would refuse.
+    """
     payload: dict = {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
@@ -132,21 +197,23 @@ def build_payload(message: OutboundMessage) -> dict:
     }
     if message.callback_data:
         payload["biz_opaque_callback_data"] = message.callback_data[:512]
-    if message.type == "template" and message.template:
+    if message.type == "template":
         template = message.template
-        language = template.get("language") or "en_US"
-        if isinstance(language, str):
-            language = {"code": language}
+        if not template or not template.get("name"):
+            raise MessageNotSendable("A template message needs its approved template.")
         payload["type"] = "template"
-        payload["template"] = {"name": template.get("name", ""), "language": language}
-        components = _template_components(message)
+        payload["template"] = {
+            "name": template["name"],
+            "language": {"code": template.get("language") or "en_US"},
+        }
+        components = _template_components(template)
         if components:
             payload["template"]["components"] = components
     elif message.type == "media" and message.media_urls:
         kind, obj = media_object(message.media_urls[0], message.text)
         payload["type"] = kind
         payload[kind] = obj
-    elif message.type == "interactive" and message.buttons:
+    elif message.type == "interactive":
         payload["type"] = "interactive"
         payload["interactive"] = _interactive(message)
     else:
@@ -213,7 +280,11 @@ class WhatsAppAdapter(HttpAdapter):
                 ok=False, error_code="no_phone", error_message="The contact has no phone number."
             )
         try:
-            response = self._post(session, json=build_payload(message))
+            payload = build_payload(message)
+        except MessageNotSendable as exc:
+            return ProviderResult(ok=False, error_code="invalid_message", error_message=str(exc))
+        try:
+            response = self._post(session, json=payload)
         except requests.RequestException as exc:
             return transport_error(exc)
         body = safe_json(response)

@@ -47,8 +47,14 @@ def test_template_with_body_parameters_and_header_media(whatsapp_sender, provide
     # given
     message = _message(
         type="template",
-        template={"name": "spring_sale", "language": "en_US", "parameters": ["Ada", "20%"]},
-        media_urls=("https://cdn.example.com/banner.png",),
+        template={
+            "name": "spring_sale",
+            "language": "en_US",
+            "parameter_format": "positional",
+            "header": {"type": "image", "link": "https://cdn.example.com/banner.png"},
+            "body": [{"name": "1", "text": "Ada"}, {"name": "2", "text": "20%"}],
+            "buttons": [],
+        },
     )
     # when
     with_adapter = get_adapter(whatsapp_sender)
@@ -76,17 +82,16 @@ def test_template_with_body_parameters_and_header_media(whatsapp_sender, provide
     }
 
 
-def test_template_components_given_are_sent_as_they_are(whatsapp_sender, provider):
-    components = [{"type": "body", "parameters": [{"type": "text", "text": "Bob"}]}]
+def test_template_without_parameters_sends_no_components(whatsapp_sender, provider):
     adapter = get_adapter(whatsapp_sender)
     adapter.send(
         _message(
-            type="template", template={"name": "t", "language": "fr", "components": components}
+            type="template",
+            template={"name": "t", "language": "fr", "header": None, "body": [], "buttons": []},
         )
     )
     adapter.close()
-    assert provider.requests[0].json["template"]["components"] == components
-    assert provider.requests[0].json["template"]["language"] == {"code": "fr"}
+    assert provider.requests[0].json["template"] == {"name": "t", "language": {"code": "fr"}}
 
 
 @pytest.mark.parametrize(

@@ -387,3 +387,14 @@ def test_delete_of_a_template_used_by_a_campaign_is_a_conflict(account, in_bin):
     assert "“Spring sale”" in excinfo.value.message
     assert "cannot be deleted" in excinfo.value.message
     assert MessageTemplate.objects.filter(pk=template.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://shop.example.com/{{1}}/track", "https://shop.example.com/{{1}}/{{2}}"],
+    ids=["variable not last", "two variables"],
+)
+def test_a_dynamic_url_has_one_variable_at_its_end(account, template_data, url):
+    # WhatsApp appends the send's value to the fixed start of the URL: one variable, last
+    template_data["buttons"] = [{"type": "url", "text": "Track", "value": url}]
+    assert "at its very end" in rejected(account, template_data)["buttons.0.value"]

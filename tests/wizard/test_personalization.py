@@ -69,7 +69,10 @@ def test_template_parameters_follow_the_variable_mapping(account):
     contact = ContactFactory(account=account, first_name="Grace", attributes={"city": "Oslo"})
     outbound = Renderer(campaign).render(_recipient(campaign, contact))
     assert outbound.template["name"] == template.name
-    assert outbound.template["parameters"] == ["Grace", "Oslo"]
+    assert outbound.template["body"] == [
+        {"name": "1", "text": "Grace"},
+        {"name": "2", "text": "Oslo"},
+    ]
 
 
 def test_html_in_user_text_stays_text():
