@@ -3,6 +3,7 @@ from django.db import models
 from accounts.models import Account
 from core.fields import EncryptedTextField
 from core.models import AccountScopedManager, TimeStampedModel
+from messaging.limits import TIER_CHOICES
 
 # Fields that hold secrets: write-only everywhere (forms, admin, API); never rendered; stored
 # encrypted (``core.crypto``). ``max_length`` limits the secret as typed, not the column.
@@ -47,6 +48,20 @@ class Sender(TimeStampedModel):
         blank=True,
         help_text="SMS: the price of one segment, shown with the message's cost in the editor.",
     )
+    # WhatsApp's messaging limit: how many unique users this number may start conversations
+    # with in a rolling 24 h (``messaging.limits``). ``messaging_limit`` is the operator's
+    # word and wins; blank means "as WhatsApp says", read into ``limit_tier_read``.
+    messaging_limit = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=TIER_CHOICES,
+        default="",
+        help_text="WhatsApp: unique users per 24 h. Blank reads the tier from WhatsApp.",
+    )
+    limit_tier_read = models.CharField(max_length=20, blank=True, default="")
+    quality_rating = models.CharField(max_length=10, blank=True, default="")
+    limits_checked_at = models.DateTimeField(null=True, blank=True)
+    limits_error = models.CharField(max_length=300, blank=True, default="")
     access_token = EncryptedTextField(blank=True, default="")
     app_secret = EncryptedTextField(max_length=200, blank=True, default="")
     verify_token = EncryptedTextField(max_length=200, blank=True, default="")

@@ -41,3 +41,8 @@ CAMPAIGNS_RECEIPTS_SETTLE_SECONDS = env_int("CAMPAIGNS_RECEIPTS_SETTLE_SECONDS",
 # CAMPAIGNS_REACH_REFRESH_LIMIT campaigns and as many segments per run (campaigns.services.reach).
 CAMPAIGNS_REACH_MAX_AGE_SECONDS = env_int("CAMPAIGNS_REACH_MAX_AGE_SECONDS", 900)
 CAMPAIGNS_REACH_REFRESH_LIMIT = env_int("CAMPAIGNS_REACH_REFRESH_LIMIT", 50)
+
+# WhatsApp's messaging limit (unique users per rolling 24 h) assumed for a WhatsApp sender
+# whose tier could not be read from the Cloud API and is not set on the sender: Meta's
+# starting tier, so a number is never pushed past what it may send.
+WHATSAPP_MESSAGING_LIMIT_FALLBACK = env_str("WHATSAPP_MESSAGING_LIMIT_FALLBACK", default="TIER_250")

@@ -1,0 +1,78 @@
+"""WhatsApp's messaging limit of a sender: how many unique users it may message per 24 h.
+
+Meta gives every business number a tier (``messaging_limit_tier``: ``TIER_250``, ``TIER_1K``,
+``TIER_10K``, ``TIER_100K``, ``TIER_UNLIMITED``; older and newer accounts also see ``TIER_50``
+and ``TIER_2K``) and counts the unique users a number starts conversations with over a rolling
+24 h. Past the limit, messages are refused, and a number that keeps trying loses quality.
+
+The limit that applies, in order: what the operator set on the sender (``messaging_limit``),
+what the Cloud API said when last asked (``limit_tier_read``), else
+``WHATSAPP_MESSAGING_LIMIT_FALLBACK`` (Meta's starting tier). Only WhatsApp senders have one;
+a sandbox sender has one only when the operator sets it (to try the pacing out).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+
+TIER_CHOICES = [
+    ("", "As WhatsApp says (read from the Cloud API)"),
+    ("TIER_50", "50 unique users / 24 h"),
+    ("TIER_250", "250 unique users / 24 h"),
+    ("TIER_1K", "1,000 unique users / 24 h"),
+    ("TIER_2K", "2,000 unique users / 24 h"),
+    ("TIER_10K", "10,000 unique users / 24 h"),
+    ("TIER_100K", "100,000 unique users / 24 h"),
+    ("TIER_UNLIMITED", "Unlimited"),
+]
+TIERS = frozenset(key for key, _ in TIER_CHOICES if key)
+_TIER = re.compile(r"^TIER_(\d+)(K?)$")
+
+
+def tier_users(tier: str) -> int | None:
+    """Unique users per 24 h of a tier name; ``None`` for unlimited. ``ValueError`` when the
+    name is not a tier (any ``TIER_<n>`` or ``TIER_<n>K`` Meta may add is understood)."""
+    if tier == "TIER_UNLIMITED":
+        return None
+    match = _TIER.match(tier or "")
+    if not match:
+        raise ValueError(f"not a messaging limit tier: {tier!r}")
+    return int(match.group(1)) * (1000 if match.group(2) else 1)
+
+
+@dataclass(frozen=True)
+class MessagingLimit:
+    """The limit that applies to a sender, and where it comes from (pages say so)."""
+
+    users: int | None  # None: no limit
+    tier: str  # "" when the channel has none
+    source: str  # "sender" | "whatsapp" | "fallback" | "none"
+
+    @property
+    def limited(self) -> bool:
+        return self.users is not None
+
+
+NO_LIMIT = MessagingLimit(users=None, tier="", source="none")
+
+
+def messaging_limit(sender) -> MessagingLimit:
+    """The messaging limit that pacing honours for ``sender``."""
+    channel = getattr(sender, "channel", "")
+    if channel not in ("whatsapp", "sandbox"):
+        return NO_LIMIT
+    for tier, source in (
+        (sender.messaging_limit, "sender"),
+        (sender.limit_tier_read if channel == "whatsapp" else "", "whatsapp"),
+        (settings.WHATSAPP_MESSAGING_LIMIT_FALLBACK if channel == "whatsapp" else "", "fallback"),
+    ):
+        if not tier:
+            continue
+        try:
+            return MessagingLimit(users=tier_users(tier), tier=tier, source=source)
+        except ValueError:
+            continue  # a stored value Meta no longer uses: the next source decides
+    return NO_LIMIT
