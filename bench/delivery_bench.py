@@ -141,6 +141,7 @@ def _seed(size: int, url: str):
         account=account,
         name="Bench number",
         channel=Sender.Channel.WHATSAPP,
+        messaging_limit="TIER_UNLIMITED",  # measures the pipeline, not the 24 h limit
         phone_number_id="1065400000",
         api_base_url=url,
         access_token="bench",

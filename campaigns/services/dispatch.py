@@ -20,9 +20,10 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
 from campaigns.models import Campaign, Recipient, SendBatch
-from campaigns.services import lifecycle, scheduling
+from campaigns.services import lifecycle, pacing, scheduling
 from campaigns.services.sending import CLAIMABLE, uncertain_mark
 from campaigns.services.validation import type_problem
+from messaging.models import Sender
 
 logger = logging.getLogger(__name__)
 
@@ -132,30 +133,50 @@ def _claimable_batches(campaign_id: int):
 
 
 def dispatch_due(*, campaign_id: int, now=None) -> int:
-    """Group due recipients into batches and enqueue them; returns how many were queued."""
+    """Group due recipients into batches and enqueue them; returns how many were queued.
+
+    Under a WhatsApp messaging limit (``pacing``) only the recipients the sender's rolling
+    24 h window has room for are queued, with the sender row locked so that two campaigns of
+    one number never spend the same room; the rest wait as ``pending`` for the next tick.
+    """
     campaign = Campaign.objects.select_related("sender").filter(pk=campaign_id).first()
     if campaign is None or campaign.status != Campaign.Status.RUNNING or type_problem(campaign):
         return 0
     now = now or timezone.now()
-    size = int(settings.CAMPAIGNS_BATCH_SIZE)
     room = _outstanding_limit(campaign) - (
         SendBatch.objects.filter(campaign_id=campaign_id)
         .exclude(status=SendBatch.Status.DONE)
         .count()
     )
+    if room <= 0:
+        return 0
+    limit = pacing.limit_for(campaign)
+    if not limit.limited:
+        return _dispatch(campaign_id, now=now, batches=room, users=None)
+    with transaction.atomic():
+        Sender.objects.select_for_update().filter(pk=campaign.sender_id).first()
+        users = pacing.Room(limit, campaign.sender_id, now)
+        return _dispatch(campaign_id, now=now, batches=room, users=users)
+
+
+def _dispatch(campaign_id: int, *, now, batches: int, users: pacing.Room | None) -> int:
+    size = int(settings.CAMPAIGNS_BATCH_SIZE)
     queued = 0
     last_id = 0
-    while room > 0:
+    while batches > 0:
         with transaction.atomic():
-            ids = list(
+            candidates = list(
                 Recipient.objects.filter(campaign_id=campaign_id, status__in=DUE, id__gt=last_id)
                 .filter(Q(send_at__isnull=True) | Q(send_at__lte=now))
                 .order_by("id")
-                .values_list("id", flat=True)[:size]
+                .values_list("id", "contact_id")[:size]
             )
+            if not candidates:
+                break
+            last_id = candidates[-1][0]
+            ids = users.admit(candidates) if users is not None else [c[0] for c in candidates]
             if not ids:
                 break
-            last_id = ids[-1]
             batch = SendBatch.objects.create(
                 campaign_id=campaign_id, size=len(ids), enqueued_at=now, enqueue_count=1
             )
@@ -167,7 +188,7 @@ def dispatch_due(*, campaign_id: int, now=None) -> int:
                 continue
             transaction.on_commit(lambda b=batch.pk: batch_enqueue(b))
         queued += taken
-        room -= 1
+        batches -= 1
     return queued
 
 

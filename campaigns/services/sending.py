@@ -26,6 +26,7 @@ from django.utils import timezone
 from analytics.models import Event
 from audience.services.email_consent import contacts_email_bounced_mark
 from campaigns.models import Campaign, CampaignError, Recipient, SendBatch, Variant
+from campaigns.services import pacing
 from core.bulk import values_update
 from core.errors import ValidationFailed
 from messaging.providers.base import OutboundMessage, ProviderResult
@@ -441,6 +442,8 @@ def _send_batch(campaign: Campaign, adapter, batch_id: int) -> int:
             )
         if len(part) < chunk:
             part += recipients_claim(batch_id=batch_id, limit=chunk - len(part))
+        part, held = _pair_hold(campaign, part)
+        waiting.extend(held)
         if not part:
             if not waiting:
                 return sent
@@ -458,6 +461,27 @@ def _send_batch(campaign: Campaign, adapter, batch_id: int) -> int:
         if outcome.account_error is not None:
             _account_pause(campaign, outcome.account_error)
             return sent
+
+
+def _pair_hold(
+    campaign: Campaign, part: list[Recipient]
+) -> tuple[list[Recipient], list[tuple[float, Recipient]]]:
+    """Split off the contacts another campaign of the sender messaged a moment ago (WhatsApp's
+    pair rate): they wait in the batch until their gap has passed, this attempt not counted."""
+    holds = pacing.pair_holds(campaign, [r.contact_id for r in part], now=timezone.now())
+    if not holds:
+        return part, []
+    held = [r for r in part if r.contact_id in holds]
+    for r in held:
+        r.attempts = max(0, r.attempts - 1)
+    Recipient.objects.filter(pk__in=[r.pk for r in held], status=S.SENDING).update(
+        attempts=F("attempts") - 1
+    )
+    due = time.monotonic()
+    return (
+        [r for r in part if r.contact_id not in holds],
+        [(due + holds[r.contact_id], r) for r in held],
+    )
 
 
 def uncertain_mark(*, now=None) -> int:

@@ -11,6 +11,7 @@ from campaigns.forms import CampaignFilterForm
 from campaigns.live import campaign_settled
 from campaigns.models import Campaign, CampaignActivity
 from campaigns.selectors import campaign_list, campaign_status_counts
+from campaigns.services import pacing
 
 from .access import with_campaign
 from .actions import actions_for
@@ -91,4 +92,5 @@ def live_context(request, campaign: Campaign) -> dict:
         "live": live,
         "poll_seconds": POLL_SECONDS_SCHEDULED if scheduled else POLL_SECONDS,
         "header_state": header_state(campaign),
+        "pacing": pacing.campaign_waiting(campaign),
     }

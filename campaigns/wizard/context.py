@@ -10,6 +10,7 @@ from audience.builder import builder_config
 from audience.filters.describe import filters_describe
 from audience.models import AttributeDefinition, Segment
 from campaigns.models import Campaign
+from campaigns.services import pacing
 from campaigns.services.personalization import message_builder
 from campaigns.wizard.fields import CONTACT_FIELDS
 from core.errors import ValidationFailed
@@ -222,5 +223,8 @@ def for_step(step: str, *, form, draft: Campaign | None, wizard) -> dict:
             "variants": list(draft.variants.order_by("key")),
             "workflow": list(draft.workflow.order_by("position")),
             "triggers": list(draft.triggers.all()),
+            "pacing": pacing.forecast(draft.sender, draft.estimated_reach)
+            if draft.sender_id
+            else None,
         }
     return {}

@@ -46,3 +46,6 @@ CAMPAIGNS_REACH_REFRESH_LIMIT = env_int("CAMPAIGNS_REACH_REFRESH_LIMIT", 50)
 # whose tier could not be read from the Cloud API and is not set on the sender: Meta's
 # starting tier, so a number is never pushed past what it may send.
 WHATSAPP_MESSAGING_LIMIT_FALLBACK = env_str("WHATSAPP_MESSAGING_LIMIT_FALLBACK", default="TIER_250")
+# WhatsApp's pair rate: the least time between two messages from one number to one user
+# (error 131056 when shorter). Another campaign's recipient waits this long in its batch.
+WHATSAPP_PAIR_GAP_SECONDS = float(env_str("WHATSAPP_PAIR_GAP_SECONDS", default="6"))

@@ -54,7 +54,7 @@ class ProviderResult:
     error_message: str = ""
     # Worth retrying later (timeouts, 5xx, throttling); False means a permanent failure.
     transient: bool = False
-    # The provider asked us to slow down (HTTP 429, WhatsApp 130429 / 131056 / 80007).
+    # The provider asked us to slow down (HTTP 429, WhatsApp 130429 / 80007).
     throttled: bool = False
     retry_after: float | None = None
     # An account-level refusal: every further message of this sender would be refused the

@@ -1,17 +1,22 @@
 """WhatsApp Cloud API: ``POST {api_base_url}/{phone_number_id}/messages`` with a bearer token."""
 
 import re
+from dataclasses import replace
 
 import requests
+from django.conf import settings
 
 from .base import OutboundMessage, ProviderResult
 from .http import HttpAdapter, error_result, safe_json, transport_error
 
 DEFAULT_API_BASE_URL = "https://graph.facebook.com/v21.0"
 
-# Meta's throttling codes: throughput (130429), pair rate (131056), account rate (80007),
-# and the Graph API's generic application / user rate limits (4, 17, 613).
-THROTTLE_CODES = frozenset({130429, 131056, 80007, 4, 17, 613})
+# Meta's throttling codes, which slow the whole sender down: throughput (130429), account
+# rate (80007), and the Graph API's generic application / user rate limits (4, 17, 613).
+THROTTLE_CODES = frozenset({130429, 80007, 4, 17, 613})
+# The pair rate (about one message every 6 s to one user) concerns that user alone: the
+# recipient is retried after the gap and the sender keeps its pace.
+PAIR_RATE_CODE = 131056
 # Refusals of the account, not of one recipient (``messaging.providers.problems``): the same
 # families pywa raises as ``AuthorizationError`` and ``IntegrityError``. ``(code, subcode)``
 # keys win over the code alone: 100 is any bad parameter, but 100/33 is an unknown phone
@@ -250,9 +255,10 @@ def map_error(status: int, body: dict, response=None) -> ProviderResult:
         or error.get("message")
         or f"HTTP {status}"
     )[:500]
-    return error_result(
+    code = _int(error.get("code"))
+    result = error_result(
         status=status,
-        code=_int(error.get("code")),
+        code=code,
         subcode=_int(error.get("error_subcode")),
         title=error_title(error),
         message=message,
@@ -263,6 +269,10 @@ def map_error(status: int, body: dict, response=None) -> ProviderResult:
         transient_codes=TRANSIENT_CODES,
         transient=error.get("is_transient") is True,
     )
+    if code == PAIR_RATE_CODE and not result.account_error:
+        gap = float(getattr(settings, "WHATSAPP_PAIR_GAP_SECONDS", 6.0))
+        result = replace(result, transient=True, retry_after=max(gap, result.retry_after or 0))
+    return result
 
 
 class WhatsAppAdapter(HttpAdapter):

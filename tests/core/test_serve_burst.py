@@ -108,6 +108,7 @@ def _world(n: int) -> Campaign:
         account=account,
         name="WhatsApp",
         channel=Sender.Channel.WHATSAPP,
+        messaging_limit="TIER_UNLIMITED",  # the 24 h limit is test_pacing.py's
         phone_number_id=PHONE_NUMBER_ID,
         app_secret=SECRET,
         access_token="token",

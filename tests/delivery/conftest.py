@@ -29,6 +29,7 @@ def wa_sender(account, provider):
         account=account,
         name="Shop number",
         channel=Sender.Channel.WHATSAPP,
+        messaging_limit="TIER_UNLIMITED",  # the 24 h limit is test_pacing.py's
         api_base_url=provider.url,
         rate_limit_per_second=0,
     )

@@ -143,6 +143,7 @@ def _seed(server: ProviderServer, *, rate: int, audience: int = AUDIENCE) -> Cam
         account=account,
         name="Crash number",
         channel=Sender.Channel.WHATSAPP,
+        messaging_limit="TIER_UNLIMITED",  # the 24 h limit is test_pacing.py's
         phone_number_id="1065400001",
         api_base_url=server.url,
         access_token="token",

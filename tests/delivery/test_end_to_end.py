@@ -52,6 +52,7 @@ def test_whatsapp_send_then_signed_statuses_update_the_stats(
     sender = SenderFactory(
         account=account,
         channel=Sender.Channel.WHATSAPP,
+        messaging_limit="TIER_UNLIMITED",  # the 24 h limit is test_pacing.py's
         api_base_url=provider.url,
         app_secret=APP_SECRET,
         rate_limit_per_second=0,

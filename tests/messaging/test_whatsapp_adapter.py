@@ -2,6 +2,7 @@
 
 import pytest
 
+from messaging import ratelimit
 from messaging.providers.base import OutboundMessage
 from messaging.providers.registry import get_adapter
 from messaging.providers.whatsapp import WhatsAppAdapter
@@ -149,7 +150,7 @@ def test_interactive_url_button_becomes_cta_url(whatsapp_sender, provider):
     ("status", "code", "transient", "throttled", "auth_failed"),
     [
         (429, 130429, True, True, False),
-        (400, 131056, True, True, False),
+        (400, 131056, True, False, False),  # pair rate: this user only, not the sender
         (400, 80007, True, True, False),
         (503, 2, True, False, False),
         (500, None, True, False, False),
@@ -244,3 +245,18 @@ def test_message_without_phone_fails_without_a_request(whatsapp_sender, provider
     assert not result.ok
     assert not result.transient
     assert provider.requests == []
+
+
+def test_pair_rate_refusal_retries_that_user_after_the_gap_and_leaves_the_sender_alone(
+    whatsapp_sender, provider, settings
+):
+    # given: Meta refuses one message for the pair rate (131056)
+    settings.WHATSAPP_PAIR_GAP_SECONDS = 6.0
+    provider.queue_response(400, whatsapp_error(131056))
+    adapter = get_adapter(whatsapp_sender)
+    # when
+    result = adapter.send(_message())
+    adapter.close()
+    # then: retried after the gap, and no throttling pause was put on the sender
+    assert (result.transient, result.throttled, result.retry_after) == (True, False, 6.0)
+    assert ratelimit.pause_remaining(whatsapp_sender.pk) == 0
