@@ -5,6 +5,7 @@ against the operation in Meta's OpenAPI description, and what the stand-in answe
 the operation's response schema, so the parsing is tested against Meta's own description.
 """
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -325,7 +326,13 @@ def test_the_hourly_task_survives_a_sender_that_fails(account, provider):
     assert good.limit_tier_read == "TIER_1K"
 
 
-def test_the_hourly_schedule_exists():
+def test_the_migration_makes_the_hourly_schedule():
+    # run again here: a transactional test elsewhere may have flushed the migration's row
+    from django.apps import apps
+
+    migration = importlib.import_module("messaging.migrations.0006_senders_limits_schedule")
+    migration.create(apps, None)
+    migration.create(apps, None)  # and once is enough
     schedule = Schedule.objects.get(name="messaging-senders-limits")
     assert schedule.func == "messaging.tasks.senders_limits_refresh"
     assert schedule.schedule_type == Schedule.HOURLY
