@@ -5,10 +5,12 @@ A secret is typed into an empty password box; leaving it empty keeps the stored 
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 
+from .limits import tier_label
 from .models import SECRET_FIELDS, RateBucket, SandboxMessage, Sender
+from .services.limits import sender_limits_read_quietly
 from .services.senders import api_base_url_problem
 
 MAIN_FIELDS = ("account", "name", "channel", "is_active")
@@ -20,13 +22,24 @@ IDENTITY_FIELDS = (
     "api_base_url",
     "rate_limit_per_second",
 )
+# What the Cloud API said of a WhatsApp number (``messaging.services.limits``): shown, never
+# typed; the operator's own tier is ``messaging_limit``.
+LIMITS_READ_FIELDS = ("limit_tier_read", "quality_rating", "limits_checked_at", "limits_error")
 # Settings added to Sender later (e.g. provider options) show up without touching this module.
 OTHER_FIELDS = tuple(
     f.name
     for f in Sender._meta.concrete_fields
     if f.editable
     and not f.primary_key
-    and f.name not in {*MAIN_FIELDS, *IDENTITY_FIELDS, *SECRET_FIELDS, "created_at", "updated_at"}
+    and f.name
+    not in {
+        *MAIN_FIELDS,
+        *IDENTITY_FIELDS,
+        *SECRET_FIELDS,
+        *LIMITS_READ_FIELDS,
+        "created_at",
+        "updated_at",
+    }
 )
 
 
@@ -104,7 +117,8 @@ class SenderAdmin(admin.ModelAdmin):
     search_fields = ("name", "phone_number_id", "display_phone_number", "account__name")
     list_select_related = ("account",)
     autocomplete_fields = ("account",)
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = (*LIMITS_READ_FIELDS, "created_at", "updated_at")
+    actions = ("read_limits",)
 
     def get_fieldsets(self, request, obj=None):
         secrets = []
@@ -113,6 +127,7 @@ class SenderAdmin(admin.ModelAdmin):
         return (
             (None, {"fields": MAIN_FIELDS}),
             ("Identity", {"fields": IDENTITY_FIELDS + OTHER_FIELDS}),
+            ("Read from WhatsApp", {"fields": LIMITS_READ_FIELDS}),
             ("Credentials (write-only)", {"fields": tuple(secrets)}),
             ("History", {"fields": ("created_at", "updated_at")}),
         )
@@ -122,6 +137,30 @@ class SenderAdmin(admin.ModelAdmin):
         """Names of the secrets that are set, never their values."""
         names = [name.replace("_", " ") for name in SECRET_FIELDS if getattr(obj, name)]
         return ", ".join(names) or "-"
+
+    @admin.action(description="Read tier and quality from WhatsApp")
+    def read_limits(self, request, queryset) -> None:
+        """Ask the Cloud API now for each selected WhatsApp sender; others are skipped."""
+        read, failed, skipped = [], [], 0
+        for sender in queryset.order_by("pk"):
+            if sender.channel != Sender.Channel.WHATSAPP:
+                skipped += 1
+                continue
+            sender_limits_read_quietly(sender)
+            if sender.limits_error:
+                failed.append(f"{sender.name}: {sender.limits_error}")
+            else:
+                read.append(f"{sender.name}: {tier_label(sender.limit_tier_read)}")
+        if read:
+            self.message_user(request, "Read. " + "; ".join(read), messages.SUCCESS)
+        if failed:
+            self.message_user(request, "Not read. " + "; ".join(failed), messages.ERROR)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} sender(s) skipped: only WhatsApp senders have a tier to read.",
+                messages.WARNING,
+            )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -8,6 +8,7 @@ from ninja import Router, Status
 from core.api import errors, require_permission
 from core.schemas import RowId
 from messaging import selectors
+from messaging.limits import messaging_limit
 from messaging.providers.sms import status_callback_url
 from messaging.schemas import SenderIn, SenderOut
 from messaging.services.senders import sender_create, sender_delete, sender_update
@@ -30,6 +31,7 @@ def _out(request, sender) -> dict:
         )
     else:
         webhook = ""
+    limit = messaging_limit(sender)
     return {
         "id": sender.pk,
         "channel": sender.channel,
@@ -42,6 +44,13 @@ def _out(request, sender) -> dict:
         "messagingServiceSid": sender.messaging_service_sid,
         "smsSegmentPrice": _plain(sender.sms_segment_price),
         "rateLimitPerSecond": sender.rate_limit_per_second,
+        "messagingLimit": sender.messaging_limit,
+        "limitTierRead": sender.limit_tier_read,
+        "qualityRating": sender.quality_rating,
+        "limitsCheckedAt": sender.limits_checked_at,
+        "limitsError": sender.limits_error,
+        "messagingLimitUsers": limit.users,
+        "messagingLimitSource": limit.source,
         "isActive": sender.is_active,
         "simulateStatuses": sender.simulate_statuses,
         "hasAccessToken": bool(sender.access_token),

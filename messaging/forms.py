@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from core.forms import StorableTextMixin
+from messaging.limits import TIER_CHOICES
 from messaging.models import SECRET_FIELDS, Sender
 from messaging.services.senders import API_NAMES
 
@@ -57,6 +58,13 @@ class SenderForm(StorableTextMixin, forms.Form):
         max_value=10_000,
         initial=80,
         help_text="0 means no limit. The WhatsApp Cloud API allows 80 by default.",
+    )
+    messaging_limit = forms.ChoiceField(
+        label="Messaging limit (WhatsApp)",
+        choices=TIER_CHOICES,
+        required=False,
+        help_text="Unique users this number may message per 24 h. Leave “As WhatsApp says” "
+        "unless the Cloud API cannot tell this number's tier.",
     )
     is_active = forms.BooleanField(label="Active", required=False, initial=True)
     simulate_statuses = forms.BooleanField(

@@ -76,3 +76,70 @@ def messaging_limit(sender) -> MessagingLimit:
         except ValueError:
             continue  # a stored value Meta no longer uses: the next source decides
     return NO_LIMIT
+
+
+# --- what pages say -------------------------------------------------------------------------
+
+TIER_LABELS = dict(TIER_CHOICES)
+# Meta's quality rating of a number (how recipients received its recent messages), in words.
+QUALITY_TEXTS = {
+    "GREEN": "High quality.",
+    "YELLOW": "Medium quality: recipients have been blocking or reporting its messages.",
+    "RED": "Low quality: Meta may lower the tier. Send less, and only what people asked for.",
+    "NA": "Not rated yet.",
+    "UNKNOWN": "Not rated yet.",
+}
+
+
+def limit_label(limit: MessagingLimit) -> str:
+    """``"1,000 unique users / 24 h"``; ``"Unlimited"``; ``""`` when the channel has none."""
+    if not limit.tier:
+        return ""
+    if limit.users is None:
+        return "Unlimited"
+    return TIER_LABELS.get(limit.tier) or f"{limit.users:,} unique users / 24 h"
+
+
+def tier_label(tier: str) -> str:
+    """A tier name in words; ``""`` when it is not a tier."""
+    try:
+        users = tier_users(tier)
+    except ValueError:
+        return ""
+    return limit_label(MessagingLimit(users=users, tier=tier, source="whatsapp"))
+
+
+@dataclass(frozen=True)
+class LimitsSummary:
+    """What the senders pages show of a sender's limit: the one that applies and why."""
+
+    limit: MessagingLimit
+    label: str
+    checked_at: object  # datetime | None: when WhatsApp was last asked
+    error: str  # why the last read failed ("" when it did not)
+    quality: str
+    quality_text: str
+    tier_read_label: str  # what WhatsApp said, when the operator's choice overrides it
+
+
+def _sentence(text: str) -> str:
+    text = (text or "").strip()
+    return text if not text or text.endswith((".", "!", "?")) else f"{text}."
+
+
+def limits_summary(sender) -> LimitsSummary | None:
+    """``None`` for a sender without a messaging limit (SMS, e-mail, an unset sandbox)."""
+    limit = messaging_limit(sender)
+    if limit is NO_LIMIT and getattr(sender, "channel", "") != "whatsapp":
+        return None
+    tier_read_label = tier_label(sender.limit_tier_read) if limit.source == "sender" else ""
+    quality = sender.quality_rating if sender.channel == "whatsapp" else ""
+    return LimitsSummary(
+        limit=limit,
+        label=limit_label(limit),
+        checked_at=sender.limits_checked_at,
+        error=_sentence(sender.limits_error) if sender.channel == "whatsapp" else "",
+        quality=quality,
+        quality_text=QUALITY_TEXTS.get(quality, f"Rated {quality} by Meta." if quality else ""),
+        tier_read_label=tier_read_label,
+    )

@@ -7,6 +7,10 @@ from typing import Literal
 from ninja import Field, Schema
 
 Channel = Literal["sandbox", "whatsapp", "sms", "email"]
+# ``messaging.limits.TIER_CHOICES``; "" reads the tier from WhatsApp.
+MessagingLimitTier = Literal[
+    "", "TIER_50", "TIER_250", "TIER_1K", "TIER_2K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED"
+]
 
 
 class SenderIn(Schema):
@@ -25,6 +29,8 @@ class SenderIn(Schema):
         None, alias="smsSegmentPrice", ge=0, lt=1000, max_digits=9, decimal_places=5
     )
     rate_limit_per_second: int | None = Field(None, alias="rateLimitPerSecond", ge=0, le=10_000)
+    # WhatsApp (and sandbox, to try pacing): unique users per 24 h; "" reads it from WhatsApp.
+    messaging_limit: MessagingLimitTier | None = Field(None, alias="messagingLimit")
     is_active: bool | None = Field(None, alias="isActive")
     simulate_statuses: bool | None = Field(None, alias="simulateStatuses")
     access_token: str | None = Field(None, alias="accessToken")
@@ -46,6 +52,17 @@ class SenderOut(Schema):
     messaging_service_sid: str = Field(..., alias="messagingServiceSid")
     sms_segment_price: str | None = Field(..., alias="smsSegmentPrice")
     rate_limit_per_second: int = Field(..., alias="rateLimitPerSecond")
+    # The operator's tier ("" = as WhatsApp says), what WhatsApp said when last asked, and the
+    # limit that applies (``messaging.limits``): null users is no limit.
+    messaging_limit: str = Field(..., alias="messagingLimit")
+    limit_tier_read: str = Field(..., alias="limitTierRead")
+    quality_rating: str = Field(..., alias="qualityRating")
+    limits_checked_at: datetime | None = Field(..., alias="limitsCheckedAt")
+    limits_error: str = Field(..., alias="limitsError")
+    messaging_limit_users: int | None = Field(..., alias="messagingLimitUsers")
+    messaging_limit_source: Literal["sender", "whatsapp", "fallback", "none"] = Field(
+        ..., alias="messagingLimitSource"
+    )
     is_active: bool = Field(..., alias="isActive")
     simulate_statuses: bool = Field(..., alias="simulateStatuses")
     has_access_token: bool = Field(..., alias="hasAccessToken")

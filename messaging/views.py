@@ -9,6 +9,9 @@ from accounts.decorators import member_required
 from core.errors import ApplicationError, NotFound
 from messaging import selectors
 from messaging.forms import SenderForm
+from messaging.limits import limits_summary, tier_label
+from messaging.models import Sender
+from messaging.services.limits import sender_limits_read
 from messaging.services.senders import sender_create, sender_delete, sender_update
 
 
@@ -22,7 +25,9 @@ def _sender_or_404(request, sender_id):
 @member_required
 @require_http_methods(["GET"])
 def sender_list(request):
-    senders = selectors.sender_list(account=request.account)
+    senders = list(selectors.sender_list(account=request.account))
+    for sender in senders:
+        sender.limits = limits_summary(sender)
     return render(
         request,
         "messaging/senders/list.html",
@@ -77,8 +82,29 @@ def sender_edit_view(request, sender_id: int):
             return redirect("messaging:senders")
         sender.refresh_from_db()
     return render(
-        request, "messaging/senders/form.html", {"nav": "messaging", "form": form, "sender": sender}
+        request,
+        "messaging/senders/form.html",
+        {"nav": "messaging", "form": form, "sender": sender, "limits": limits_summary(sender)},
     )
+
+
+@member_required(permission="manage")
+@require_POST
+def sender_limits_check_view(request, sender_id: int):
+    """Ask WhatsApp for the number's tier and quality now, rather than at the next hour."""
+    sender = _sender_or_404(request, sender_id)
+    back = redirect("messaging:sender_edit", sender_id=sender.pk)
+    if sender.channel != Sender.Channel.WHATSAPP:
+        messages.error(request, "Only WhatsApp senders have a tier and quality to read.")
+        return back
+    sender_limits_read(sender)
+    summary = limits_summary(sender)
+    if sender.limits_error:
+        messages.error(request, f"The tier could not be read: {summary.error}")
+    else:
+        quality = f" Quality: {sender.quality_rating.title()}." if sender.quality_rating else ""
+        messages.success(request, f"WhatsApp says: {tier_label(sender.limit_tier_read)}.{quality}")
+    return back
 
 
 @member_required(permission="manage")

@@ -12,7 +12,9 @@ from django.db.models import ProtectedError
 
 from core import urlguard
 from core.errors import Conflict, ValidationFailed
+from messaging.limits import TIERS
 from messaging.models import SECRET_FIELDS, Sender
+from messaging.services.limits import sender_limits_read_after_commit
 
 # Model field → the API's camelCase name, for error paths.
 API_NAMES = {
@@ -26,6 +28,7 @@ API_NAMES = {
     "messaging_service_sid": "messagingServiceSid",
     "sms_segment_price": "smsSegmentPrice",
     "rate_limit_per_second": "rateLimitPerSecond",
+    "messaging_limit": "messagingLimit",
     "is_active": "isActive",
     "simulate_statuses": "simulateStatuses",
     "access_token": "accessToken",
@@ -50,6 +53,11 @@ MAX_RATE = 10_000
 # Twilio's Messaging Service SIDs: "MG" and 32 hexadecimal digits.
 MESSAGING_SERVICE_SID = re.compile(r"^MG[0-9a-fA-F]{32}$")
 MAX_SEGMENT_PRICE = Decimal("1000")
+# What the tier and quality read from WhatsApp depend on: a change reads them again.
+LIMITS_READ_FROM = ("channel", "phone_number_id", "api_base_url", "access_token")
+# What they describe: another number (or channel) makes the last read meaningless.
+LIMITS_BELONG_TO = {"channel", "phone_number_id"}
+LIMITED_CHANNELS = (Sender.Channel.WHATSAPP, Sender.Channel.SANDBOX)
 
 
 def api_base_url_problem(*, channel: str, url: str) -> str | None:
@@ -120,6 +128,10 @@ def _validate(sender: Sender) -> None:
             validate_email(sender.from_address.rsplit("<", 1)[-1].strip(" >"))
         except DjangoValidationError:
             problem("from_address", "Enter a valid email address.")
+    if sender.messaging_limit and sender.messaging_limit not in TIERS:
+        problem("messaging_limit", f"Choose one of: {', '.join(sorted(TIERS))}, or blank.")
+    elif sender.messaging_limit and sender.channel not in LIMITED_CHANNELS:
+        problem("messaging_limit", "Only WhatsApp (and sandbox) senders have a messaging limit.")
     if not 0 <= int(sender.rate_limit_per_second) <= MAX_RATE:
         problem("rate_limit_per_second", f"Between 0 (no limit) and {MAX_RATE}.")
     for field in PLAIN_FIELDS + SECRET_FIELDS:
@@ -182,18 +194,28 @@ def sender_create(*, account, data: dict) -> Sender:
     _default_id(sender)
     _validate(sender)
     sender.save()
+    sender_limits_read_after_commit(sender)
     return sender
 
 
 @transaction.atomic
 def sender_update(*, sender: Sender, data: dict) -> Sender:
+    before = {field: getattr(sender, field) for field in LIMITS_READ_FROM}
     changed = _apply(sender, data)
     if not changed:
         return sender
     if _default_id(sender):
         changed.append("phone_number_id")
     _validate(sender)
+    moved = {f for f in LIMITS_READ_FROM if getattr(sender, f) != before[f]}
+    if moved & LIMITS_BELONG_TO:
+        # The last read was about another number: the fallback applies until the next one.
+        sender.limit_tier_read = sender.quality_rating = sender.limits_error = ""
+        sender.limits_checked_at = None
+        changed += ["limit_tier_read", "quality_rating", "limits_error", "limits_checked_at"]
     sender.save(update_fields=[*sorted(set(changed)), "updated_at"])
+    if moved:
+        sender_limits_read_after_commit(sender)
     return sender
 
 

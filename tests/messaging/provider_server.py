@@ -13,6 +13,9 @@ As a process (crash test, benchmark)::
 
 Endpoints: ``POST /{phone_number_id}/messages`` (WhatsApp: answers
 ``{"messaging_product": "whatsapp", "contacts": [...], "messages": [{"id": "wamid…"}]}``),
+``GET /{phone_number_id}?fields=…`` (WhatsApp's phone number node: answers ``id`` and the
+requested fields of ``phone_number``, by default ``messaging_limit_tier: TIER_1K`` and
+``quality_rating: GREEN``; a queued answer wins, so a Graph error is ``queue_response``),
 ``POST /2010-04-01/Accounts/{sid}/Messages.json`` (Twilio: answers ``{"sid": "SM…"}``), and for
 out-of-process use ``GET /_requests`` (every recorded request as JSON) and ``GET /_stats``.
 
@@ -39,6 +42,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 WHATSAPP_PATH = re.compile(r"^/(?:v[\d.]+/)?(?P<phone_number_id>[^/]+)/messages$")
+PHONE_NUMBER_PATH = re.compile(r"^/(?:v[\d.]+/)?(?P<phone_number_id>[^/_][^/]*)$")
+DEFAULT_PHONE_NUMBER = {
+    "display_phone_number": "+1 555-078-3881",
+    "verified_name": "Acme",
+    "quality_rating": "GREEN",
+    "messaging_limit_tier": "TIER_1K",
+}
 TWILIO_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>[^/]+)/Messages\.json$")
 
 WHATSAPP_ERROR_TITLES = {
@@ -80,7 +90,7 @@ class ProviderRequest:
     path: str
     headers: dict
     body: bytes = field(repr=False)
-    kind: str = ""  # whatsapp | twilio | other
+    kind: str = ""  # whatsapp | twilio | phone_number | other
     json: dict | None = None
     form: dict | None = None
     status: int = 0
@@ -139,6 +149,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(200, {"requests": [r.as_dict() for r in owner.requests]})
         elif self.path.startswith("/_stats"):
             self._reply(200, owner.stats())
+        elif PHONE_NUMBER_PATH.match(urlsplit(self.path).path):
+            owner._handle_phone_number(self, time.time())
         else:
             self._reply(404, {"error": {"message": "Unknown path", "code": 100}})
 
@@ -183,6 +195,8 @@ class ProviderServer:
         self.hang_seconds = hang_seconds
         self.latency = latency
         self.retry_after = retry_after
+        # What ``GET /{phone_number_id}`` knows of the number (tests change it).
+        self.phone_number = dict(DEFAULT_PHONE_NUMBER)
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._requests: list[ProviderRequest] = []
@@ -316,6 +330,32 @@ class ProviderServer:
             "contacts": [{"input": record.to, "wa_id": record.to.lstrip("+")}],
             "messages": [{"id": record.message_id}],
         }
+
+    def _handle_phone_number(self, handler: _Handler, arrived: float) -> None:
+        """The phone number node: ``id`` and the fields asked for (Graph leaves out a field
+        it has no value for); a queued answer first."""
+        parts = urlsplit(handler.path)
+        record = ProviderRequest(
+            time=arrived,
+            method="GET",
+            path=handler.path,
+            headers=dict(handler.headers.items()),
+            body=b"",
+            kind="phone_number",
+        )
+        with self._lock:
+            self._requests.append(record)
+            queued = self._queued.popleft() if self._queued else None
+        if queued is not None:
+            status, answer, headers = queued
+        else:
+            fields = (parse_qs(parts.query).get("fields") or [""])[0].split(",")
+            phone_number_id = PHONE_NUMBER_PATH.match(parts.path)["phone_number_id"]
+            answer = {"id": phone_number_id}
+            answer.update({f: self.phone_number[f] for f in fields if f in self.phone_number})
+            status, headers = 200, {}
+        record.status, record.outcome = status, "ok" if status < 300 else "error"
+        handler._reply(status, answer, headers)
 
     def _handle(self, handler: _Handler, arrived: float, body: bytes) -> None:
         path = urlsplit(handler.path).path
