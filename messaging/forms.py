@@ -63,7 +63,7 @@ class SenderForm(StorableTextMixin, forms.Form):
         label="Messaging limit (WhatsApp)",
         choices=TIER_CHOICES,
         required=False,
-        help_text="Unique users this number may message per 24 h. Leave “As WhatsApp says” "
+        help_text="Unique users per 24 h that campaigns stay under. Leave “As WhatsApp says” "
         "unless the Cloud API cannot tell this number's tier.",
     )
     is_active = forms.BooleanField(label="Active", required=False, initial=True)
