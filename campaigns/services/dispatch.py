@@ -88,6 +88,7 @@ def campaign_prepare(*, campaign_id: int) -> int:
     """Materialise the run's recipients with variant and send time; returns how many."""
     from campaigns.services.materialise import recipients_materialise
 
+    pacing.limit_refresh(campaign_id)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
         if campaign is None or campaign.status != Campaign.Status.RUNNING:

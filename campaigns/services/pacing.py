@@ -28,6 +28,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Recipient
 from messaging.limits import NO_LIMIT, MessagingLimit, messaging_limit
+from messaging.models import Sender
+from messaging.services.limits import sender_limits_refresh_if_stale
 
 S = Recipient.Status
 WINDOW = timedelta(hours=24)
@@ -98,6 +100,14 @@ class Room:
                 known.add(cid)
                 self.left -= 1
         return admitted
+
+
+def limit_refresh(campaign_id: int) -> None:
+    """Before a campaign's prepare (outside any transaction): read its WhatsApp number's tier
+    again if the last read is over an hour old and the operator has not set one."""
+    sender = Sender.objects.filter(campaigns__pk=campaign_id).first()
+    if sender is not None and not sender.messaging_limit:
+        sender_limits_refresh_if_stale(sender)
 
 
 def limit_for(campaign: Campaign) -> MessagingLimit:

@@ -13,7 +13,7 @@ from campaigns.services import dispatch, pacing
 from messaging.limits import messaging_limit
 from messaging.models import Sender
 from tests.delivery.helpers import drain, running_campaign, statuses
-from tests.factories import SenderFactory
+from tests.factories import ContactFactory, SenderFactory
 
 pytestmark = pytest.mark.django_db
 S = Recipient.Status
@@ -165,3 +165,30 @@ def test_the_pair_rate_keeps_two_campaigns_from_messaging_one_user_within_the_ga
     assert len(times) == 2
     assert times[1] - times[0] >= 1.5
     assert Recipient.objects.get(campaign=second, contact=shared).attempts == 1
+
+
+def test_a_campaign_start_reads_the_numbers_tier_first_and_honours_it(account, provider):
+    # given a WhatsApp number never read, which WhatsApp puts at 50 users a day
+    provider.phone_number["messaging_limit_tier"] = "TIER_50"
+    sender = SenderFactory(
+        account=account,
+        channel=Sender.Channel.WHATSAPP,
+        phone_number_id="106540352242922",
+        api_base_url=provider.url,
+        rate_limit_per_second=0,
+    )
+    campaign = running_campaign(account, sender, 60)
+    Campaign.objects.filter(pk=campaign.pk).update(prepared_at=None)
+    Recipient.objects.filter(campaign=campaign).delete()
+    for _ in range(60):
+        ContactFactory(account=account)
+
+    # when it is prepared and sent
+    dispatch.campaign_prepare(campaign_id=campaign.pk)
+    drain(campaign)
+
+    # then the tier was read, and only 50 users were messaged today
+    sender.refresh_from_db()
+    assert (sender.limit_tier_read, sender.quality_rating) == ("TIER_50", "GREEN")
+    assert statuses(campaign)["sent"] == 50
+    assert [r.method for r in provider.requests].count("GET") == 1
