@@ -19,14 +19,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from analytics.models import Event
 from audience.services.email_consent import contacts_email_bounced_mark
-from campaigns.models import Campaign, CampaignError, Recipient, SendBatch, Variant
+from campaigns.models import Campaign, Recipient, SendBatch, Variant
 from campaigns.services import pacing
+from campaigns.services.errorlog import errors_record
 from core.bulk import values_update
 from core.errors import ValidationFailed
 from messaging.providers.base import OutboundMessage, ProviderResult
@@ -221,28 +222,6 @@ def results_classify(
     return out
 
 
-def _errors_record(campaign_id: int, errors: dict[str, list], now) -> None:
-    for kind, (count, message) in errors.items():
-        updated = CampaignError.objects.filter(campaign_id=campaign_id, error_type=kind).update(
-            count=F("count") + count, message=message, timestamp=now
-        )
-        if updated:
-            continue
-        try:
-            with transaction.atomic():
-                CampaignError.objects.create(
-                    campaign_id=campaign_id,
-                    error_type=kind,
-                    count=count,
-                    message=message,
-                    timestamp=now,
-                )
-        except IntegrityError:  # another worker created it first
-            CampaignError.objects.filter(campaign_id=campaign_id, error_type=kind).update(
-                count=F("count") + count, message=message, timestamp=now
-            )
-
-
 def _sent_write(rows: list[Recipient], now) -> None:
     """Mark ``rows`` sent with their provider ids: the one write every message pays for.
 
@@ -326,7 +305,11 @@ def results_write(*, campaign: Campaign, outcome: Outcome, now) -> None:
         if events:
             Event.objects.bulk_create(events, batch_size=1000)
         if outcome.errors:
-            _errors_record(campaign.pk, outcome.errors, now)
+            errors_record(
+                campaign_id=campaign.pk,
+                errors={kind: (n, message) for kind, (n, message) in outcome.errors.items()},
+                at=now,
+            )
         if outcome.bounced:
             contacts_email_bounced_mark(
                 bounces=[(r.contact_id, r.error_message) for r in outcome.bounced], at=now
