@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from analytics.models import Event
+from analytics.services import NewEvent, events_record
 from campaigns.models import Campaign, Recipient
 from campaigns.services.errorlog import errors_record
 from core.bulk import values_update
@@ -141,7 +141,7 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
     recipients = _load(updates)
     by_message_id = {r.provider_message_id: r for r in recipients.values() if r.provider_message_id}
     changed: dict[int, Recipient] = {}
-    events: list[Event] = []
+    events: list[NewEvent] = []
     counters: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     errors: dict[tuple[int, str], list] = {}
 
@@ -182,7 +182,7 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
                 entry[0] += 1
                 entry[1], entry[2] = message, max(entry[2], at)
             events.append(
-                Event(
+                NewEvent(
                     account_id=recipient.account_id,
                     campaign_id=recipient.campaign_id,
                     recipient_id=recipient.id,
@@ -208,7 +208,7 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
                 "error_message",
             ],
         )
-        Event.objects.bulk_create(events, batch_size=500)
+        events_record(events)
         _bump_counters(counters)
         _record_errors(errors)
     result.recipient_ids = sorted(changed)
