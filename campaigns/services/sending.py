@@ -11,6 +11,7 @@ so two workers (or a re-enqueued duplicate task) can never both take the same re
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import random
 import time
@@ -19,14 +20,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from analytics.models import Event
+from analytics.services import EventType, NewEvent, events_record
 from audience.services.email_consent import contacts_email_bounced_mark
-from campaigns.models import Campaign, CampaignError, Recipient, SendBatch, Variant
+from campaigns.models import Campaign, Recipient, SendBatch, Variant
 from campaigns.services import pacing
+from campaigns.services.errorlog import errors_record
 from core.bulk import values_update
 from core.errors import ValidationFailed
 from messaging.providers.base import OutboundMessage, ProviderResult
@@ -221,28 +223,6 @@ def results_classify(
     return out
 
 
-def _errors_record(campaign_id: int, errors: dict[str, list], now) -> None:
-    for kind, (count, message) in errors.items():
-        updated = CampaignError.objects.filter(campaign_id=campaign_id, error_type=kind).update(
-            count=F("count") + count, message=message, timestamp=now
-        )
-        if updated:
-            continue
-        try:
-            with transaction.atomic():
-                CampaignError.objects.create(
-                    campaign_id=campaign_id,
-                    error_type=kind,
-                    count=count,
-                    message=message,
-                    timestamp=now,
-                )
-        except IntegrityError:  # another worker created it first
-            CampaignError.objects.filter(campaign_id=campaign_id, error_type=kind).update(
-                count=F("count") + count, message=message, timestamp=now
-            )
-
-
 def _sent_write(rows: list[Recipient], now) -> None:
     """Mark ``rows`` sent with their provider ids: the one write every message pays for.
 
@@ -277,6 +257,40 @@ def _sent_write(rows: list[Recipient], now) -> None:
     )
 
 
+def _result_events(campaign: Campaign, outcome: Outcome, now: dt.datetime) -> list[NewEvent]:
+    """A ``sent`` event per sent recipient and a ``failed`` one per failed recipient."""
+    sent = [
+        NewEvent(
+            account_id=campaign.account_id,
+            campaign_id=campaign.pk,
+            recipient_id=r.pk,
+            contact_id=r.contact_id,
+            type=EventType.SENT,
+            occurred_at=now,
+            data={"providerMessageId": r.provider_message_id, "attempt": r.attempts},
+        )
+        for r in outcome.sent
+    ]
+    failed = [
+        NewEvent(
+            account_id=campaign.account_id,
+            campaign_id=campaign.pk,
+            recipient_id=r.pk,
+            contact_id=r.contact_id,
+            type=EventType.FAILED,
+            occurred_at=now,
+            data={
+                "code": r.error_code,
+                "title": r.error_title,
+                "message": r.error_message,
+                "attempt": r.attempts,
+            },
+        )
+        for r in outcome.failed
+    ]
+    return sent + failed
+
+
 def results_write(*, campaign: Campaign, outcome: Outcome, now) -> None:
     """Persist one chunk's outcome: recipients, counters, events, error log."""
     for recipient in outcome.unsent:
@@ -295,38 +309,13 @@ def results_write(*, campaign: Campaign, outcome: Outcome, now) -> None:
                 total_sent=F("total_sent") + len(outcome.sent),
                 total_failed=F("total_failed") + len(outcome.failed),
             )
-        events = [
-            Event(
-                account_id=campaign.account_id,
-                campaign_id=campaign.pk,
-                recipient_id=r.pk,
-                contact_id=r.contact_id,
-                type=Event.Type.SENT,
-                occurred_at=now,
-                data={"providerMessageId": r.provider_message_id, "attempt": r.attempts},
-            )
-            for r in outcome.sent
-        ] + [
-            Event(
-                account_id=campaign.account_id,
-                campaign_id=campaign.pk,
-                recipient_id=r.pk,
-                contact_id=r.contact_id,
-                type=Event.Type.FAILED,
-                occurred_at=now,
-                data={
-                    "code": r.error_code,
-                    "title": r.error_title,
-                    "message": r.error_message,
-                    "attempt": r.attempts,
-                },
-            )
-            for r in outcome.failed
-        ]
-        if events:
-            Event.objects.bulk_create(events, batch_size=1000)
+        events_record(_result_events(campaign, outcome, now))
         if outcome.errors:
-            _errors_record(campaign.pk, outcome.errors, now)
+            errors_record(
+                campaign_id=campaign.pk,
+                errors={kind: (n, message) for kind, (n, message) in outcome.errors.items()},
+                at=now,
+            )
         if outcome.bounced:
             contacts_email_bounced_mark(
                 bounces=[(r.contact_id, r.error_message) for r in outcome.bounced], at=now

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from analytics.models import Event
+from analytics.services import EventType, NewEvent, events_record
 from audience.models import Contact
 from audience.phones import wa_id_candidates
 
@@ -54,16 +54,14 @@ def contacts_unsubscribe_by_phone(
     Contact.objects.filter(pk__in=[pk for pk, _ in contacts]).update(
         subscribed=False, unsubscribed_at=at, updated_at=timezone.now()
     )
-    Event.objects.bulk_create(
-        [
-            Event(
-                account_id=account_id,
-                contact_id=pk,
-                type=Event.Type.UNSUBSCRIBED,
-                occurred_at=at,
-                data={"source": source, "phone": phone},
-            )
-            for pk, phone in contacts
-        ]
+    events_record(
+        NewEvent(
+            account_id=account_id,
+            contact_id=pk,
+            type=EventType.UNSUBSCRIBED,
+            occurred_at=at,
+            data={"source": source, "phone": phone},
+        )
+        for pk, phone in contacts
     )
     return len(contacts)

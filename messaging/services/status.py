@@ -11,12 +11,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from analytics.models import Event
-from campaigns.models import Campaign, CampaignError, Recipient
+from analytics.services import NewEvent, events_record
+from campaigns.models import Campaign, Recipient
+from campaigns.services.errorlog import errors_record
 from core.bulk import values_update
 
 SENT, DELIVERED, READ, FAILED = "sent", "delivered", "read", "failed"
@@ -140,7 +141,7 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
     recipients = _load(updates)
     by_message_id = {r.provider_message_id: r for r in recipients.values() if r.provider_message_id}
     changed: dict[int, Recipient] = {}
-    events: list[Event] = []
+    events: list[NewEvent] = []
     counters: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     errors: dict[tuple[int, str], list] = {}
 
@@ -181,7 +182,7 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
                 entry[0] += 1
                 entry[1], entry[2] = message, max(entry[2], at)
             events.append(
-                Event(
+                NewEvent(
                     account_id=recipient.account_id,
                     campaign_id=recipient.campaign_id,
                     recipient_id=recipient.id,
@@ -207,7 +208,7 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
                 "error_message",
             ],
         )
-        Event.objects.bulk_create(events, batch_size=500)
+        events_record(events)
         _bump_counters(counters)
         _record_errors(errors)
     result.recipient_ids = sorted(changed)
@@ -265,20 +266,6 @@ def _bump_counters(counters: dict[int, dict[str, int]]) -> None:
 
 
 def _record_errors(errors: dict[tuple[int, str], list]) -> None:
-    """Upsert the campaign's error log: one row per error type, counted, last message kept."""
-    for (campaign_id, error_type), (count, message, at) in errors.items():
-        error_type, message = error_type[:64], message[:500]
-        updated = CampaignError.objects.filter(campaign_id=campaign_id, error_type=error_type)
-        if updated.update(count=F("count") + count, message=message, timestamp=at):
-            continue
-        try:
-            with transaction.atomic():
-                CampaignError.objects.create(
-                    campaign_id=campaign_id,
-                    error_type=error_type,
-                    message=message,
-                    count=count,
-                    timestamp=at,
-                )
-        except IntegrityError:
-            updated.update(count=F("count") + count, message=message, timestamp=at)
+    """Add the failures to each campaign's error log, each type with its latest time."""
+    for (campaign_id, error_type), (count, message, at) in sorted(errors.items()):
+        errors_record(campaign_id=campaign_id, errors={error_type: (count, message)}, at=at)
