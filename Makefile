@@ -27,17 +27,21 @@ run: install ## Migrate, load demo data and serve on 127.0.0.1:$(PORT) with a qc
 browser: ## Make sure Debian's Chromium is there for the browser tests (installs it if it may)
 	@./scripts/ensure-browser.sh
 
-test: install browser ## Lint, check migrations and run the whole suite (Chromium included)
+test: install browser ## Lint, check layers, types and migrations, run the whole suite (Chromium included)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 fuzz: install ## Only the API fuzz gate (schemathesis; FUZZ_MAX_EXAMPLES=25 per operation)
 	$(BIN)/python -m pytest tests/api/test_fuzz.py $(PYTEST_ARGS)
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, the layers (import-linter) and the types (mypy)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
@@ -51,4 +55,4 @@ check-deploy: install ## manage.py check --deploy with production settings
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the virtualenv, caches and the SQLite database
-	rm -rf $(VENV) .pytest_cache .ruff_cache db.sqlite3*
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache db.sqlite3*

@@ -42,8 +42,8 @@ class ContactIn(Schema):
 
     phone: str | None = None
     email: str | None = None
-    firstName: str | None = None  # noqa: N815
-    lastName: str | None = None  # noqa: N815
+    firstName: str | None = None
+    lastName: str | None = None
     timezone: str | None = None
     country: str | None = None
     tags: list[str] | None = None
@@ -58,20 +58,20 @@ class ContactOut(Schema):
     id: int
     phone: str | None
     email: str
-    firstName: str  # noqa: N815
-    lastName: str  # noqa: N815
+    firstName: str
+    lastName: str
     timezone: str
     country: str
     tags: list[str]
     attributes: dict[str, Any]
     subscribed: bool
-    unsubscribedAt: datetime | None  # noqa: N815
+    unsubscribedAt: datetime | None
     # E-mail only, read-only: the unsubscribe link's opt-out and a hard bounce (with why).
-    emailOptedOutAt: datetime | None  # noqa: N815
-    emailBouncedAt: datetime | None  # noqa: N815
-    emailBounceReason: str  # noqa: N815
-    createdAt: datetime  # noqa: N815
-    updatedAt: datetime  # noqa: N815
+    emailOptedOutAt: datetime | None
+    emailBouncedAt: datetime | None
+    emailBounceReason: str
+    createdAt: datetime
+    updatedAt: datetime
 
 
 class ContactListOut(Schema):
@@ -96,7 +96,7 @@ class BulkOut(Schema):
 
 
 class ImportAccepted(Schema):
-    jobId: int  # noqa: N815
+    jobId: int
 
 
 class ImportRowError(Schema):
@@ -105,7 +105,7 @@ class ImportRowError(Schema):
 
 
 class ImportJobOut(Schema):
-    jobId: int  # noqa: N815
+    jobId: int
     status: str
     processed: int
     imported: int
@@ -114,10 +114,10 @@ class ImportJobOut(Schema):
     progress: int
     errors: list[ImportRowError]
     message: str
-    newAttributes: list[dict[str, str]]  # noqa: N815
-    createdAt: datetime  # noqa: N815
-    finishedAt: datetime | None  # noqa: N815
-    fileName: str  # noqa: N815
+    newAttributes: list[dict[str, str]]
+    createdAt: datetime
+    finishedAt: datetime | None
+    fileName: str
 
 
 _IN_NAMES = {"firstName": "first_name", "lastName": "last_name"}
@@ -232,7 +232,7 @@ def import_contacts(request: HttpRequest, file: File[UploadedFile], mapping: For
     response={200: ImportJobOut, **errors(404)},
     summary="An import's progress",
 )
-def import_status(request: HttpRequest, jobId: RowId):  # noqa: N803
+def import_status(request: HttpRequest, jobId: RowId):
     job = selectors.import_job_get(account=request.account, job_id=jobId)
     return import_services.import_job_json(job)
 
@@ -259,7 +259,7 @@ def export_contacts(
 @router.get(
     "/contacts/{int:contactId}", response={200: ContactOut, **errors(404)}, summary="Get a contact"
 )
-def get_contact(request: HttpRequest, contactId: RowId):  # noqa: N803
+def get_contact(request: HttpRequest, contactId: RowId):
     return contact_out(selectors.contact_get(account=request.account, contact_id=contactId))
 
 
@@ -268,7 +268,7 @@ def get_contact(request: HttpRequest, contactId: RowId):  # noqa: N803
     response={200: ContactOut, **errors(403, 404, 413)},
     summary="Update a contact",
 )
-def update_contact(request: HttpRequest, contactId: RowId, payload: ContactIn):  # noqa: N803
+def update_contact(request: HttpRequest, contactId: RowId, payload: ContactIn):
     require_permission(request, "edit")
     contact = selectors.contact_get(account=request.account, contact_id=contactId)
     contact = contact_services.contact_update(contact=contact, data=payload.as_data())
@@ -280,7 +280,7 @@ def update_contact(request: HttpRequest, contactId: RowId, payload: ContactIn): 
     response={204: None, **errors(403, 404)},
     summary="Delete a contact",
 )
-def delete_contact(request: HttpRequest, contactId: RowId):  # noqa: N803
+def delete_contact(request: HttpRequest, contactId: RowId):
     require_permission(request, "edit")
     contact = selectors.contact_get(account=request.account, contact_id=contactId)
     contact_services.contact_delete(contact=contact)

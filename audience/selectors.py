@@ -8,9 +8,11 @@ never filter contacts in Python.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -22,6 +24,10 @@ from audience.filters.validate import FilterContext, filters_parse
 from audience.models import Contact, Segment, SuppressionEntry
 from core.errors import NotFound, ValidationFailed
 
+if TYPE_CHECKING:
+    from accounts.models import Account
+    from campaigns.models import Campaign
+
 MAX_FREQUENCY_CAP_HOURS = 24 * 365
 EMAIL_CHANNEL = "email"
 # Always applied to e-mail audiences, whatever the campaign's exclusions say: an opt-out from
@@ -31,7 +37,7 @@ EMAIL_REACHABLE = Q(email_opted_out_at__isnull=True, email_bounced_at__isnull=Tr
 
 
 @contextmanager
-def without_jit():
+def without_jit() -> Iterator[None]:
     """Runs the enclosed audience queries with PostgreSQL's JIT compiler off.
 
     Their cost estimates over a large contact table pass ``jit_above_cost``, and compiling
@@ -46,13 +52,13 @@ def without_jit():
         yield
 
 
-def audience_count(queryset) -> int:
+def audience_count(queryset: QuerySet[Contact]) -> int:
     """``queryset.count()`` for an audience query, planned for a short read."""
     with without_jit():
         return queryset.count()
 
 
-def segment_get(*, account, segment_id) -> Segment:
+def segment_get(*, account: Account, segment_id: int | str) -> Segment:
     """The account's segment, or ``NotFound`` (also for another account's id)."""
     try:
         return Segment.objects.for_account(account).get(pk=int(segment_id))
@@ -60,12 +66,17 @@ def segment_get(*, account, segment_id) -> Segment:
         raise NotFound("Segment not found.") from None
 
 
-def segment_list(*, account) -> QuerySet[Segment]:
+def segment_list(*, account: Account) -> QuerySet[Segment]:
     return Segment.objects.for_account(account).order_by("name", "id")
 
 
 def contacts_matching(
-    *, account, filters, now: datetime | None = None, path: str = "filters", segment_id=None
+    *,
+    account: Account,
+    filters: Any,
+    now: datetime | None = None,
+    path: str = "filters",
+    segment_id: int | None = None,
 ) -> QuerySet[Contact]:
     """The account's contacts that a filter tree selects (``ValidationFailed`` if it is bad)."""
     context = FilterContext(account=account, now=now or timezone.now())
@@ -83,7 +94,7 @@ class AudienceSpec:
 
     type: str = "all"
     segment_ids: list[int] = field(default_factory=list)
-    custom_filters: dict | None = None
+    custom_filters: dict[str, Any] | None = None
     exclude_unsubscribed: bool = True
     exclude_segment_ids: list[int] = field(default_factory=list)
     exclude_suppressed: bool = True
@@ -92,9 +103,9 @@ class AudienceSpec:
     channel: str = ""
 
 
-def audience_spec_from_payload(payload: dict) -> AudienceSpec:
+def audience_spec_from_payload(payload: dict[str, Any]) -> AudienceSpec:
     """Reads the API's audience object (camelCase); bad shapes raise ``ValidationFailed``."""
-    problems = []
+    problems: list[dict[str, str]] = []
     if not isinstance(payload, dict):
         raise ValidationFailed("The audience must be an object.")
     kind = payload.get("type", "all")
@@ -106,7 +117,7 @@ def audience_spec_from_payload(payload: dict) -> AudienceSpec:
         if not isinstance(value, list):
             problems.append({"field": name, "message": f"{name} must be a list of segment ids."})
             return []
-        out = []
+        out: list[int] = []
         for index, item in enumerate(value):
             try:
                 if isinstance(item, bool):
@@ -151,7 +162,7 @@ def audience_spec_from_payload(payload: dict) -> AudienceSpec:
     return spec
 
 
-def audience_spec_from_campaign(campaign) -> AudienceSpec:
+def audience_spec_from_campaign(campaign: Campaign) -> AudienceSpec:
     return AudienceSpec(
         type=campaign.audience_type,
         segment_ids=[s.pk for s in campaign.segments.all()] if campaign.pk else [],
@@ -160,7 +171,7 @@ def audience_spec_from_campaign(campaign) -> AudienceSpec:
         exclude_segment_ids=[s.pk for s in campaign.exclude_segments.all()] if campaign.pk else [],
         exclude_suppressed=campaign.exclude_suppressed,
         frequency_cap_hours=campaign.frequency_cap_hours,
-        channel=campaign.sender.channel if campaign.sender_id else "",
+        channel=campaign.sender.channel if campaign.sender else "",
     )
 
 
@@ -189,7 +200,7 @@ def _segments_q(ids: list[int], context: FilterContext, *, path: str) -> Q:
 
 
 def audience_contacts(
-    *, account, spec: AudienceSpec, now: datetime | None = None
+    *, account: Account, spec: AudienceSpec, now: datetime | None = None
 ) -> QuerySet[Contact]:
     """The contacts an audience reaches, after every exclusion, as one query."""
     now = now or timezone.now()
@@ -219,14 +230,14 @@ def audience_contacts(
     return Contact.objects.for_account(account).filter(q)
 
 
-def _suppressed_q(account) -> Q:
+def _suppressed_q(account: Account) -> Q:
     entries = SuppressionEntry.objects.for_account(account)
     by_phone = entries.filter(phone=OuterRef("phone"))
     by_email = entries.filter(email=Lower(OuterRef("email")))
     return Q(Exists(by_phone)) | Q(Exists(by_email))
 
 
-def _recently_messaged_q(account, *, since: datetime) -> Q:
+def _recently_messaged_q(account: Account, *, since: datetime) -> Q:
     from campaigns.models import Recipient
 
     recent = Recipient.objects.filter(
@@ -235,27 +246,27 @@ def _recently_messaged_q(account, *, since: datetime) -> Q:
     return Q(Exists(recent))
 
 
-def audience_queryset(*, campaign, now: datetime | None = None) -> QuerySet[Contact]:
+def audience_queryset(*, campaign: Campaign, now: datetime | None = None) -> QuerySet[Contact]:
     """The contacts a campaign reaches now: what materialisation inserts as recipients."""
     return audience_contacts(
         account=campaign.account, spec=audience_spec_from_campaign(campaign), now=now
     )
 
 
-def audience_estimate(*, account, audience: dict) -> int:
+def audience_estimate(*, account: Account, audience: dict[str, Any]) -> int:
     """How many contacts the API's audience object reaches (``ValidationFailed`` if bad)."""
     spec = audience_spec_from_payload(audience)
     return audience_count(audience_contacts(account=account, spec=spec))
 
 
-def suppression_list(*, account, q: str = "") -> QuerySet[SuppressionEntry]:
+def suppression_list(*, account: Account, q: str = "") -> QuerySet[SuppressionEntry]:
     entries = SuppressionEntry.objects.for_account(account)
     if q:
         entries = entries.filter(Q(phone__icontains=q) | Q(email__icontains=q))
     return entries.order_by("-created_at", "-id")
 
 
-def suppression_get(*, account, entry_id) -> SuppressionEntry:
+def suppression_get(*, account: Account, entry_id: int | str) -> SuppressionEntry:
     try:
         return SuppressionEntry.objects.for_account(account).get(pk=int(entry_id))
     except (SuppressionEntry.DoesNotExist, ValueError, TypeError):

@@ -5,6 +5,7 @@ parts (custom filter trees, button lists, step conditions) are validated JSON.
 """
 
 from decimal import Decimal
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -17,11 +18,11 @@ from messaging.models import Sender
 from templates_app.models import MessageTemplate
 
 
-class CampaignQuerySet(AccountScopedQuerySet):
-    def alive(self):
+class CampaignQuerySet(AccountScopedQuerySet["Campaign"]):
+    def alive(self) -> Self:
         return self.filter(deleted_at__isnull=True)
 
-    def deleted(self):
+    def deleted(self) -> Self:
         return self.filter(deleted_at__isnull=False)
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts.models import Account
 from campaigns.models import Campaign
 from core.errors import NotFound
 
@@ -21,7 +22,9 @@ SORTS = {
 }
 
 
-def campaign_get(*, account, campaign_id, include_deleted: bool = False) -> Campaign:
+def campaign_get(
+    *, account: Account, campaign_id: int | str, include_deleted: bool = False
+) -> Campaign:
     """The account's campaign, or ``NotFound`` (also for another account's id)."""
     qs = Campaign.objects.for_account(account).select_related("sender", "template")
     if not include_deleted:
@@ -34,7 +37,7 @@ def campaign_get(*, account, campaign_id, include_deleted: bool = False) -> Camp
 
 def campaign_list(
     *,
-    account,
+    account: Account,
     q: str = "",
     status: str = "",
     type: str = "",
@@ -53,7 +56,7 @@ def campaign_list(
     return qs.order_by(order, "-id")
 
 
-def campaign_status_counts(*, account) -> dict[str, int]:
+def campaign_status_counts(*, account: Account) -> dict[str, int]:
     """Live campaigns per status (every status present, zeros included) plus ``deleted``."""
     counts = dict.fromkeys(Campaign.Status.values, 0)
     rows = (

@@ -1,6 +1,10 @@
 """Shared model bases: timestamps and the one tenancy scoping path."""
 
+from typing import Self, TypeVar
+
 from django.db import models
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class TimeStampedModel(models.Model):
@@ -11,10 +15,10 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class AccountScopedQuerySet(models.QuerySet):
+class AccountScopedQuerySet(models.QuerySet[_M]):
     """Every request-driven lookup starts here, so no view can forget the tenant filter."""
 
-    def for_account(self, account):
+    def for_account(self, account: models.Model | int) -> Self:
         return self.filter(account=account)
 
 

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from messaging.models import Sender
 
 TIER_CHOICES = [
     ("", "As WhatsApp says (read from the Cloud API)"),
@@ -59,10 +63,10 @@ class MessagingLimit:
 NO_LIMIT = MessagingLimit(users=None, tier="", source="none")
 
 
-def messaging_limit(sender) -> MessagingLimit:
+def messaging_limit(sender: Sender | None) -> MessagingLimit:
     """The messaging limit that pacing honours for ``sender``."""
     channel = getattr(sender, "channel", "")
-    if channel not in ("whatsapp", "sandbox"):
+    if sender is None or channel not in ("whatsapp", "sandbox"):
         return NO_LIMIT
     for tier, source in (
         (sender.messaging_limit, "sender"),
@@ -127,7 +131,7 @@ def _sentence(text: str) -> str:
     return text if not text or text.endswith((".", "!", "?")) else f"{text}."
 
 
-def limits_summary(sender) -> LimitsSummary | None:
+def limits_summary(sender: Sender) -> LimitsSummary | None:
     """``None`` for a sender without a messaging limit (SMS, e-mail, an unset sandbox)."""
     limit = messaging_limit(sender)
     if limit is NO_LIMIT and getattr(sender, "channel", "") != "whatsapp":

@@ -2,18 +2,19 @@
 
 from django.db.models import QuerySet
 
+from accounts.models import Account
 from core.errors import NotFound
 from messaging.models import Sender
 
 
-def sender_list(*, account, channel: str = "") -> QuerySet[Sender]:
+def sender_list(*, account: Account, channel: str = "") -> QuerySet[Sender]:
     qs = Sender.objects.for_account(account)
     if channel:
         qs = qs.filter(channel=channel)
     return qs.order_by("name", "id")
 
 
-def sender_get(*, account, sender_id) -> Sender:
+def sender_get(*, account: Account, sender_id: int | str) -> Sender:
     """The account's sender, or ``NotFound`` (also for another account's id)."""
     try:
         return Sender.objects.for_account(account).get(pk=int(sender_id))
@@ -21,7 +22,7 @@ def sender_get(*, account, sender_id) -> Sender:
         raise NotFound("Sender not found.") from None
 
 
-def sender_by_phone_number_id(*, account, phone_number_id: str) -> Sender:
+def sender_by_phone_number_id(*, account: Account, phone_number_id: str) -> Sender:
     """The sender a campaign's ``phoneNumberId`` names, or ``NotFound``."""
     sender = Sender.objects.for_account(account).filter(phone_number_id=phone_number_id).first()
     if sender is None:

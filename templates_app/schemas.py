@@ -16,7 +16,7 @@ from templates_app.services import template_data
 class HeaderIn(Schema):
     type: str | None = None
     text: str | None = None
-    mediaUrl: str | None = None  # noqa: N815
+    mediaUrl: str | None = None
 
 
 class ButtonIn(Schema):
@@ -54,7 +54,7 @@ class ReviewIn(Schema):
 class HeaderOut(Schema):
     type: str
     text: str
-    mediaUrl: str  # noqa: N815
+    mediaUrl: str
 
 
 class ButtonOut(Schema):
@@ -79,8 +79,8 @@ class TemplateOut(Schema):
     buttons: list[ButtonOut]
     variables: list[VariableOut]
     status: str
-    createdAt: datetime  # noqa: N815
-    updatedAt: datetime  # noqa: N815
+    createdAt: datetime
+    updatedAt: datetime
 
 
 class TemplateListOut(Schema):

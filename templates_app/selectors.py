@@ -2,11 +2,12 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts.models import Account
 from core.errors import NotFound
 from templates_app.models import MessageTemplate
 
 
-def template_get(*, account, template_id) -> MessageTemplate:
+def template_get(*, account: Account, template_id: int | str) -> MessageTemplate:
     """The account's template, or ``NotFound`` (also for another account's id)."""
     try:
         return MessageTemplate.objects.for_account(account).get(pk=int(template_id))
@@ -16,7 +17,7 @@ def template_get(*, account, template_id) -> MessageTemplate:
 
 def template_list(
     *,
-    account,
+    account: Account,
     q: str = "",
     status: str = "",
     category: str = "",

@@ -5,6 +5,8 @@ predicate of the audience query (``audience.selectors``), never a lookup per con
 """
 
 from collections import defaultdict
+from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +18,9 @@ BOUNCE_REASON_MAX = Contact._meta.get_field("email_bounce_reason").max_length
 
 
 @transaction.atomic
-def contact_email_unsubscribe(*, claim: UnsubscribeClaim, source: str, at=None) -> Contact | None:
+def contact_email_unsubscribe(
+    *, claim: UnsubscribeClaim, source: str, at: datetime | None = None
+) -> Contact | None:
     """Opt the claimed contact out of e-mail; one ``unsubscribed`` Event the first time.
 
     Answers the contact (already opted out or not), or None when it no longer exists. Other
@@ -34,7 +38,7 @@ def contact_email_unsubscribe(*, claim: UnsubscribeClaim, source: str, at=None) 
     at = at or timezone.now()
     contact.email_opted_out_at = at
     contact.save(update_fields=["email_opted_out_at", "updated_at"])
-    data = {"source": source, "channel": "email", "email": contact.email}
+    data: dict[str, Any] = {"source": source, "channel": "email", "email": contact.email}
     if claim.recipient_id:
         data["recipientId"] = claim.recipient_id
     Event.objects.create(
@@ -47,7 +51,9 @@ def contact_email_unsubscribe(*, claim: UnsubscribeClaim, source: str, at=None) 
     return contact
 
 
-def contacts_email_bounced_mark(*, bounces: list[tuple[int, str]], at=None) -> int:
+def contacts_email_bounced_mark(
+    *, bounces: list[tuple[int, str]], at: datetime | None = None
+) -> int:
     """Mark ``(contact id, reason)`` pairs as hard-bounced; answers how many changed.
 
     One UPDATE per distinct reason (a batch's bounces mostly share one). A contact already

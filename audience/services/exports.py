@@ -6,7 +6,11 @@ one column per attribute key), so an export re-imports as it is.
 
 import csv
 from collections import defaultdict
+from collections.abc import Iterator
 
+from django.db.models import QuerySet
+
+from accounts.models import Account
 from audience.models import AttributeDefinition, Contact
 
 CHUNK = 2_000
@@ -25,7 +29,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
@@ -40,7 +44,7 @@ def cell_safe(value: str) -> str:
     return value
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -48,7 +52,9 @@ def _cell(value) -> str:
     return cell_safe(str(value))
 
 
-def contacts_export_csv(*, account, queryset=None):
+def contacts_export_csv(
+    *, account: Account, queryset: QuerySet[Contact] | None = None
+) -> Iterator[str]:
     """Yield the CSV lines of ``queryset`` (default: all the account's contacts)."""
     if queryset is None:
         queryset = Contact.objects.for_account(account)
@@ -68,14 +74,14 @@ def contacts_export_csv(*, account, queryset=None):
         if not page:
             return
         last_id = page[-1]["id"]
-        tags = defaultdict(list)
+        tags: defaultdict[int, list[str]] = defaultdict(list)
         for contact_id, name in (
             through.objects.filter(contact_id__in=[c["id"] for c in page])
             .order_by("tag__name")
             .values_list("contact_id", "tag__name")
         ):
             tags[contact_id].append(name)
-        lines = []
+        lines: list[str] = []
         for c in page:
             attributes = c["attributes"] or {}
             row = [

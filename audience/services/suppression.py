@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from accounts.models import Account
 from audience.models import SuppressionEntry
 from audience.phones import InvalidPhone, phone_parse
 from core.errors import Conflict, ValidationFailed
@@ -25,7 +26,7 @@ def phone_normalise(*, raw: str, region: str) -> str:
 
 @transaction.atomic
 def suppression_add(
-    *, account, phone: str | None = None, email: str | None = None, reason: str = ""
+    *, account: Account, phone: str | None = None, email: str | None = None, reason: str = ""
 ) -> SuppressionEntry:
     phone = (phone or "").strip() or None
     email = (email or "").strip().lower() or None

@@ -14,13 +14,14 @@ template withdrawn) is paused with the reason instead: nothing goes out that nob
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, Recipient, SendBatch
 from campaigns.services import dispatch, lifecycle, scheduling
-from campaigns.services.lifecycle import Action, State
+from campaigns.services.lifecycle import Action, Actor, State
 from campaigns.services.validation import validate_campaign
 from core.errors import ApplicationError, Conflict
 
@@ -58,7 +59,7 @@ def _locked_alive(campaign: Campaign) -> Campaign:
 
 
 @transaction.atomic
-def campaign_publish(*, campaign: Campaign, actor=None) -> Campaign:
+def campaign_publish(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     """A draft starts now, or is scheduled for its start date: draft → running or scheduled."""
     _locked_alive(campaign)
     if campaign.status != Status.DRAFT:
@@ -86,7 +87,7 @@ def campaign_publish(*, campaign: Campaign, actor=None) -> Campaign:
     return campaign
 
 
-def _begin(campaign: Campaign, *, actor, record_as: str) -> Campaign:
+def _begin(campaign: Campaign, *, actor: Actor, record_as: str) -> Campaign:
     send_check(campaign, action=Action.BEGIN)
     scheduling.run_schedule_delete(campaign=campaign)
     lifecycle.move(
@@ -101,7 +102,7 @@ def _begin(campaign: Campaign, *, actor, record_as: str) -> Campaign:
 
 
 @transaction.atomic
-def campaign_send_now(*, campaign: Campaign, actor=None) -> Campaign:
+def campaign_send_now(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     """ "Send immediately": a draft is published to start now; a scheduled campaign, or one
     paused before its start, starts now."""
     _locked_alive(campaign)
@@ -120,7 +121,9 @@ def campaign_send_now(*, campaign: Campaign, actor=None) -> Campaign:
 
 
 @transaction.atomic
-def campaign_schedule_request(*, campaign: Campaign, actor=None, data: dict) -> Campaign:
+def campaign_schedule_request(
+    *, campaign: Campaign, actor: Actor = None, data: dict[str, Any]
+) -> Campaign:
     """``POST …/schedule``: write the scheduling fields of a draft, then publish it."""
     from campaigns.services import crud
 
@@ -129,7 +132,7 @@ def campaign_schedule_request(*, campaign: Campaign, actor=None, data: dict) -> 
 
 
 @transaction.atomic
-def campaign_pause(*, campaign: Campaign, actor=None, reason: str = "") -> Campaign:
+def campaign_pause(*, campaign: Campaign, actor: Actor = None, reason: str = "") -> Campaign:
     """Stop claiming; a scheduled campaign's start is taken off the calendar until resumed."""
     lifecycle.move(campaign, action=Action.PAUSE, actor=actor, reason=reason)
     scheduling.run_schedule_delete(campaign=campaign)
@@ -137,7 +140,7 @@ def campaign_pause(*, campaign: Campaign, actor=None, reason: str = "") -> Campa
 
 
 @transaction.atomic
-def campaign_resume(*, campaign: Campaign, actor=None) -> Campaign:
+def campaign_resume(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     """Back to where the pause found it: scheduled at its start time, or running.
 
     A paused scheduled campaign whose start passed during the pause is not sent: the caller
@@ -157,7 +160,7 @@ def campaign_resume(*, campaign: Campaign, actor=None) -> Campaign:
         lifecycle.move(campaign, action=Action.RESUME, actor=actor)
         scheduling.campaign_schedule(campaign=campaign)
         return campaign
-    fields = {} if campaign.started_at else {"started_at": timezone.now()}
+    fields: dict[str, Any] = {} if campaign.started_at else {"started_at": timezone.now()}
     lifecycle.move(campaign, action=Action.RESUME, actor=actor, **fields)
     campaign_id = campaign.pk
     transaction.on_commit(lambda: dispatch.campaign_resumed(campaign_id))
@@ -165,7 +168,7 @@ def campaign_resume(*, campaign: Campaign, actor=None) -> Campaign:
 
 
 @transaction.atomic
-def campaign_unschedule(*, campaign: Campaign, actor=None) -> Campaign:
+def campaign_unschedule(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     """Back to draft (from scheduled, or paused before its start) to edit or re-time it."""
     lifecycle.move(campaign, action=Action.UNSCHEDULE, actor=actor)
     scheduling.run_schedule_delete(campaign=campaign)
@@ -173,7 +176,7 @@ def campaign_unschedule(*, campaign: Campaign, actor=None) -> Campaign:
 
 
 @transaction.atomic
-def campaign_cancel(*, campaign: Campaign, actor=None) -> Campaign:
+def campaign_cancel(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     """Running or paused → completed ("cancelled"); whoever has not been sent is skipped."""
     _locked_alive(campaign)
     if not lifecycle.allows(campaign, Action.CANCEL):

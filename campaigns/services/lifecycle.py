@@ -8,12 +8,17 @@ starting or stopping the pipeline, is ``campaigns.services.control``'s job.
 """
 
 from enum import StrEnum
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignActivity
 from core.errors import Conflict
+
+# Who made a move: a user, an AnonymousUser (pages), or None (the system). ``record`` keeps
+# only an authenticated user.
+Actor = Any
 
 Status = Campaign.Status
 
@@ -128,7 +133,7 @@ def require_editable(campaign: Campaign) -> None:
         )
 
 
-def record(*, campaign: Campaign, actor, action: str, **detail) -> CampaignActivity:
+def record(*, campaign: Campaign, actor: Actor, action: str, **detail: Any) -> CampaignActivity:
     return CampaignActivity.objects.create(
         campaign=campaign,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -149,10 +154,10 @@ def move(
     campaign: Campaign,
     *,
     action: Action,
-    actor=None,
+    actor: Actor = None,
     reason: str = "",
     record_as: str = "",
-    **fields,
+    **fields: Any,
 ) -> Campaign:
     """Apply ``action`` through the table; the caller holds the transaction.
 
@@ -181,7 +186,7 @@ def move(
 
 
 @transaction.atomic
-def campaign_complete(*, campaign: Campaign, actor=None, reason: str = "") -> Campaign:
+def campaign_complete(*, campaign: Campaign, actor: Actor = None, reason: str = "") -> Campaign:
     return move(
         campaign,
         action=Action.COMPLETE,
@@ -192,14 +197,14 @@ def campaign_complete(*, campaign: Campaign, actor=None, reason: str = "") -> Ca
 
 
 @transaction.atomic
-def campaign_fail(*, campaign: Campaign, reason: str, actor=None) -> Campaign:
+def campaign_fail(*, campaign: Campaign, reason: str, actor: Actor = None) -> Campaign:
     return move(
         campaign, action=Action.FAIL, actor=actor, reason=reason, completed_at=timezone.now()
     )
 
 
 @transaction.atomic
-def campaign_delete(*, campaign: Campaign, actor=None) -> Campaign:
+def campaign_delete(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     """Soft delete: the campaign leaves every list but keeps its data until restored."""
     lock(campaign)
     if campaign.is_deleted:
@@ -215,7 +220,7 @@ def campaign_delete(*, campaign: Campaign, actor=None) -> Campaign:
 
 
 @transaction.atomic
-def campaign_restore(*, campaign: Campaign, actor=None) -> Campaign:
+def campaign_restore(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     lock(campaign)
     if not campaign.is_deleted:
         return campaign
@@ -226,7 +231,7 @@ def campaign_restore(*, campaign: Campaign, actor=None) -> Campaign:
 
 
 @transaction.atomic
-def campaign_duplicate(*, campaign: Campaign, actor=None) -> Campaign:
+def campaign_duplicate(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     """A new draft with the same settings, variants, triggers and workflow; no stats."""
     source = Campaign.objects.get(pk=campaign.pk)
     copy = Campaign.objects.get(pk=campaign.pk)

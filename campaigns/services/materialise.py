@@ -10,11 +10,13 @@ inserted with ``bulk_create(ignore_conflicts=True)``, memory flat. Both are idem
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import DateTimeField, IntegerField, Value
+from django.db.models import DateTimeField, IntegerField, QuerySet, Value
 from django.utils import timezone
 
+from audience.models import Contact
 from audience.selectors import audience_queryset, without_jit
 from campaigns.models import Campaign, Recipient
 
@@ -30,8 +32,9 @@ def recipients_materialise(*, campaign: Campaign, now: datetime | None = None) -
     return _chunked(campaign, contacts, now)
 
 
-def _insert_select(campaign: Campaign, contacts, now: datetime) -> int:
-    columns, values = [], {}
+def _insert_select(campaign: Campaign, contacts: QuerySet[Contact], now: datetime) -> int:
+    columns: list[str] = []
+    values: dict[str, Any] = {}
     fixed = {
         "account": Value(campaign.account_id, output_field=IntegerField()),
         "campaign": Value(campaign.pk, output_field=IntegerField()),
@@ -66,7 +69,7 @@ def _insert_select(campaign: Campaign, contacts, now: datetime) -> int:
         return max(cursor.rowcount, 0)
 
 
-def _chunked(campaign: Campaign, contacts, now: datetime) -> int:
+def _chunked(campaign: Campaign, contacts: QuerySet[Contact], now: datetime) -> int:
     existing = Recipient.objects.filter(campaign=campaign)
     before = existing.count()
     ids = contacts.values_list("pk", flat=True).order_by("pk")

@@ -13,8 +13,16 @@ video or a document. A text message with buttons is sent as an interactive one (
 WhatsApp shows buttons under a text), so the same rules apply to it.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from templates_app.personalization import personalization_blocks, variable_source
 from templates_app.structure import MEDIA_HEADERS, TemplateStructure
+
+if TYPE_CHECKING:
+    from campaigns.models import Campaign
 
 INTERACTIVE_BODY_MAX = 1024
 BUTTON_TITLE_MAX = 20
@@ -38,7 +46,9 @@ def _count(n: int) -> str:
     return f"{n:,}"
 
 
-def interactive_problems(*, content: str, media_urls, buttons) -> list[Problem]:
+def interactive_problems(
+    *, content: str, media_urls: Sequence[str] | None, buttons: Sequence[Any] | None
+) -> list[Problem]:
     """(An empty text, or no button at all, are the campaign's own checks.)"""
     out: list[Problem] = []
     buttons = [b for b in buttons or [] if isinstance(b, dict)]
@@ -137,7 +147,7 @@ def interactive_problems(*, content: str, media_urls, buttons) -> list[Problem]:
     return out
 
 
-def media_problems(*, content: str, media_urls) -> list[Problem]:
+def media_problems(*, content: str, media_urls: Sequence[str] | None) -> list[Problem]:
     media = [u for u in media_urls or [] if u]
     text = (content or "").strip()
     if not media or not text:
@@ -164,7 +174,10 @@ def media_problems(*, content: str, media_urls) -> list[Problem]:
 
 
 def template_problems(
-    *, template: TemplateStructure, personalization: dict | None, media_urls
+    *,
+    template: TemplateStructure,
+    personalization: dict[str, Any] | None,
+    media_urls: Sequence[str] | None,
 ) -> list[Problem]:
     """Every parameter needs a source or a fallback; a media header needs its media."""
     out: list[Problem] = []
@@ -214,7 +227,13 @@ def template_problems(
 
 
 def message_problems(
-    *, kind: str, content: str, media_urls, buttons, template, personalization
+    *,
+    kind: str,
+    content: str,
+    media_urls: Sequence[str] | None,
+    buttons: Sequence[Any] | None,
+    template: TemplateStructure | None,
+    personalization: dict[str, Any] | None,
 ) -> list[Problem]:
     """All of the above that apply to a message of ``kind`` (``template`` a structure)."""
     if kind == "template":
@@ -234,7 +253,7 @@ def message_problems(
 WHATSAPP_CHANNELS = frozenset({"whatsapp", "sandbox"})
 
 
-def campaign_message_problems(campaign) -> list[Problem]:
+def campaign_message_problems(campaign: Campaign) -> list[Problem]:
     """The rules above for the campaign's message and each A/B variant's, with API paths."""
     from campaigns.services.personalization import message_source
 

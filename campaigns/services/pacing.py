@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Recipient
@@ -42,7 +43,9 @@ def pair_gap() -> float:
     return float(getattr(settings, "WHATSAPP_PAIR_GAP_SECONDS", 6.0))
 
 
-def _sender_campaign_ids(sender_id: int, *, since: datetime, exclude: int | None = None):
+def _sender_campaign_ids(
+    sender_id: int, *, since: datetime, exclude: int | None = None
+) -> QuerySet[Campaign, Any]:
     """Campaigns of the sender that may hold recipients sent after ``since``."""
     qs = Campaign.objects.filter(sender_id=sender_id).filter(
         Q(status__in=(Campaign.Status.RUNNING, Campaign.Status.PAUSED))
@@ -54,7 +57,7 @@ def _sender_campaign_ids(sender_id: int, *, since: datetime, exclude: int | None
     return qs.values("pk")
 
 
-def _window(sender_id: int, now: datetime):
+def _window(sender_id: int, now: datetime) -> QuerySet[Recipient]:
     """Recipients that count against the sender's messaging limit at ``now``."""
     since = now - WINDOW
     return Recipient.objects.filter(
@@ -84,14 +87,14 @@ class Room:
     def admit(self, candidates: list[tuple[int, int]]) -> list[int]:
         """The ids, of ``(recipient id, contact id)`` in order, that may go now: contacts
         already in the window, and new ones while room is left."""
-        if self.left is None:
+        if self.left is None or self.sender_id is None:
             return [rid for rid, _ in candidates]
         known = set(
             _window(self.sender_id, self.now)
             .filter(contact_id__in=[cid for _, cid in candidates])
             .values_list("contact_id", flat=True)
         )
-        admitted = []
+        admitted: list[int] = []
         for rid, cid in candidates:
             if cid in known:
                 admitted.append(rid)
@@ -148,7 +151,9 @@ SOURCE_WORDS = {
 }
 
 
-def forecast(sender, to_send: int, *, now: datetime | None = None) -> Forecast | None:
+def forecast(
+    sender: Sender | None, to_send: int, *, now: datetime | None = None
+) -> Forecast | None:
     """``None`` when the sender has no messaging limit.
 
     The window frees each user 24 h after their message, oldest first, so the j-th message
@@ -207,7 +212,7 @@ def pair_holds(campaign: Campaign, contact_ids: list[int], *, now: datetime) -> 
     gap = pair_gap()
     since = now - timedelta(seconds=gap)
     others = list(
-        _sender_campaign_ids(campaign.sender_id, since=since, exclude=campaign.pk).values_list(
+        _sender_campaign_ids(sender.pk, since=since, exclude=campaign.pk).values_list(
             "pk", flat=True
         )
     )
@@ -219,7 +224,7 @@ def pair_holds(campaign: Campaign, contact_ids: list[int], *, now: datetime) -> 
         .values("contact_id")
         .annotate(last=Max("sent_at"))
     )
-    holds = {}
+    holds: dict[int, float] = {}
     for row in rows:
         last = row["last"] if row["last"] and row["last"] > since else now
         holds[row["contact_id"]] = max(0.0, (last - now).total_seconds() + gap)

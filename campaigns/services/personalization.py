@@ -6,6 +6,9 @@ exactly what a contact receives. The variable mapping, fallbacks and conditional
 are read by ``templates_app.personalization``.
 """
 
+from typing import Any
+
+from audience.models import Contact
 from campaigns.models import Campaign
 from templates_app.builder import MessageBuilder, MessageSource
 from templates_app.personalization import personalization_text
@@ -14,7 +17,7 @@ from templates_app.structure import TemplateStructure
 __all__ = ["message_builder", "message_render", "message_source", "personalization_text"]
 
 
-def message_source(campaign: Campaign, message: dict | None = None) -> MessageSource:
+def message_source(campaign: Campaign, message: dict[str, Any] | None = None) -> MessageSource:
     """The campaign's message, or a variant's (``message`` has the API's message shape; a
     key it leaves out is the campaign's)."""
     message = message if isinstance(message, dict) else {}
@@ -37,11 +40,11 @@ def message_source(campaign: Campaign, message: dict | None = None) -> MessageSo
     )
 
 
-def message_builder(campaign: Campaign, message: dict | None = None) -> MessageBuilder:
+def message_builder(campaign: Campaign, message: dict[str, Any] | None = None) -> MessageBuilder:
     return MessageBuilder(message_source(campaign, message))
 
 
-def message_render(*, campaign: Campaign, contact, content: str | None = None) -> str:
+def message_render(*, campaign: Campaign, contact: Contact, content: str | None = None) -> str:
     """The text ``contact`` reads (the campaign's message, or ``content`` in its place)."""
     message = None if content is None else {"content": content}
     return message_builder(campaign, message).build(contact).text

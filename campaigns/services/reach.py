@@ -11,11 +11,13 @@ segments per run, so a big install spreads the work over runs instead of stallin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import Account
 from audience.services.segments import campaign_refresh_reach, segments_recount_due
 from campaigns.models import Campaign
 
@@ -45,13 +47,17 @@ OPEN_STATES = (
 )
 
 
-def reach_after_edit(*, campaign: Campaign, changed, creating: bool = False) -> None:
+def reach_after_edit(
+    *, campaign: Campaign, changed: Collection[str], creating: bool = False
+) -> None:
     """Recount the campaign when an edit touched its audience (or created it)."""
     if creating or AUDIENCE_FIELDS.intersection(changed):
         campaign_refresh_reach(campaign=campaign)
 
 
-def counts_refresh_due(*, now: dt.datetime | None = None, limit: int | None = None) -> dict:
+def counts_refresh_due(
+    *, now: dt.datetime | None = None, limit: int | None = None
+) -> dict[str, int]:
     """Recount the stalest segment counts and open campaigns' reach (bounded per run)."""
     now = now or timezone.now()
     limit = settings.CAMPAIGNS_REACH_REFRESH_LIMIT if limit is None else limit
@@ -71,7 +77,7 @@ def counts_refresh_due(*, now: dt.datetime | None = None, limit: int | None = No
     return {"segments": segments, "campaigns": campaigns}
 
 
-def account_counts_refresh(*, account) -> dict:
+def account_counts_refresh(*, account: Account) -> dict[str, int]:
     """Count every segment and every campaign of one account now (the demo seed calls this
     after writing its rows, so nothing shows "never counted" or a reach of 0)."""
     from audience.models import Segment

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
@@ -130,7 +131,7 @@ def _add_months(day: dt.date, months: int, anchor_day: int) -> dt.date:
     return dt.date(year, month, min(anchor_day, calendar.monthrange(year, month)[1]))
 
 
-def occurrences(campaign: Campaign, *, limit: int = 1000):
+def occurrences(campaign: Campaign, *, limit: int = 1000) -> Iterator[dt.datetime]:
     """The recurring campaign's run instants, in order, from its start until its end date."""
     zone = zone_of(campaign.timezone)
     start = campaign.start_date or campaign.started_at or timezone.now()

@@ -4,15 +4,19 @@ Test sends create no recipients and touch no campaign counters: they are for the
 phones, so they never count in stats, frequency caps or the audience's history.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
+from accounts.models import Account
 from audience.models import Contact
 from campaigns.models import Campaign, TestContact
 from campaigns.services.personalization import message_builder
 from core.errors import ValidationFailed
-from messaging.providers.base import OutboundMessage
+from messaging.providers.base import OutboundMessage, ProviderResult
 from messaging.providers.registry import get_adapter
 
 MAX_TEST_CONTACTS = 10
@@ -27,7 +31,7 @@ class TestSendResult:
     provider_message_id: str = ""
     error: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "contactId": self.contact_id,
             "to": self.to,
@@ -38,12 +42,12 @@ class TestSendResult:
         }
 
 
-def test_contacts_list(*, account):
+def test_contacts_list(*, account: Account) -> QuerySet[TestContact]:
     return TestContact.objects.for_account(account).select_related("contact").order_by("created_at")
 
 
 @transaction.atomic
-def test_contact_add(*, account, contact: Contact) -> TestContact:
+def test_contact_add(*, account: Account, contact: Contact) -> TestContact:
     if contact.account_id != account.pk:
         raise ValidationFailed("That contact is not in this account.")
     if TestContact.objects.for_account(account).count() >= MAX_TEST_CONTACTS:
@@ -52,7 +56,7 @@ def test_contact_add(*, account, contact: Contact) -> TestContact:
     return entry
 
 
-def test_contact_remove(*, account, contact_id: int) -> None:
+def test_contact_remove(*, account: Account, contact_id: int) -> None:
     TestContact.objects.for_account(account).filter(contact_id=contact_id).delete()
 
 
@@ -76,6 +80,7 @@ def campaign_test_send(*, campaign: Campaign) -> list[TestSendResult]:
         )
     builder = message_builder(campaign)
     built: list[tuple[Contact, OutboundMessage | None, str]] = []
+    message: OutboundMessage | None
     for contact in contacts:
         try:
             message = builder.build(contact, callback_data=f"test:{campaign.pk}:{contact.pk}")
@@ -84,14 +89,14 @@ def campaign_test_send(*, campaign: Campaign) -> list[TestSendResult]:
         else:
             built.append((contact, message, ""))
     messages = [m for _, m, _ in built if m is not None]
-    sent = iter(())
+    sent: Iterator[ProviderResult] = iter(())
     if messages:
         adapter = get_adapter(campaign.sender)
         try:
             sent = iter(adapter.send_many(messages))
         finally:
             adapter.close()
-    results = []
+    results: list[TestSendResult] = []
     for contact, message, problem in built:
         result = next(sent) if message is not None else None
         results.append(

@@ -28,7 +28,7 @@ class Problem:
     message: str
     step: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "message": self.message}
 
 
@@ -152,9 +152,9 @@ def _message(campaign: Campaign, result: ValidationResult) -> None:
     links = urlguard.message_url_problems(media_urls=campaign.media_urls, buttons=campaign.buttons)
     for key, problem in links:
         result.add(f"message.{key}", problem, "message")
-    for key, url in (("trackingUrl", campaign.tracking_url), ("webhookUrl", campaign.webhook_url)):
-        if url and (problem := urlguard.url_problem(url)):
-            result.add(key, problem, "basics")
+    for key, link in (("trackingUrl", campaign.tracking_url), ("webhookUrl", campaign.webhook_url)):
+        if link and (refusal := urlguard.url_problem(link)):
+            result.add(key, refusal, "basics")
 
 
 def _sms(campaign: Campaign, result: ValidationResult) -> None:

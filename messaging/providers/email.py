@@ -173,7 +173,7 @@ class EmailAdapter:
         if connection is not None:
             try:
                 connection.close()
-            except Exception:  # noqa: BLE001 - a broken connection may fail to close too
+            except Exception:  # a broken connection may fail to close too
                 pass
 
     def _unsubscribe_url(self, message: OutboundMessage) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import timedelta
+from typing import cast
 from urllib.parse import quote
 
 import requests
@@ -49,7 +50,7 @@ SCHEDULE_SLACK_SECONDS = 300
 # Meta's ratings are short upper-case words (GREEN, YELLOW, RED, NA; UNKNOWN is seen too).
 _RATING = re.compile(r"^[A-Z_]{1,10}$")
 _TIER_WORD = re.compile(r"^[A-Z0-9_]{1,20}$")
-_TIER_MAX_LENGTH = Sender._meta.get_field("limit_tier_read").max_length
+_TIER_MAX_LENGTH = cast(int, Sender._meta.get_field("limit_tier_read").max_length)
 _ERROR_MAX_LENGTH = Sender._meta.get_field("limits_error").max_length
 
 
@@ -138,7 +139,7 @@ def sender_limits_read(sender: Sender) -> None:
     try:
         tier, quality = _read(sender)
     except LimitsNotRead as exc:
-        values = {"limits_error": str(exc)[:_ERROR_MAX_LENGTH]}
+        values: dict[str, object] = {"limits_error": str(exc)[:_ERROR_MAX_LENGTH]}
     else:
         values = {"limit_tier_read": tier, "quality_rating": quality, "limits_error": ""}
     values["limits_checked_at"] = timezone.now()

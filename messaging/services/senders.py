@@ -4,12 +4,14 @@ stored value, and nothing here ever returns one."""
 import re
 import secrets as _secrets
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from accounts.models import Account
 from core import urlguard
 from core.errors import Conflict, ValidationFailed
 from messaging.limits import TIERS
@@ -158,7 +160,7 @@ def _validate(sender: Sender) -> None:
         )
 
 
-def _apply(sender: Sender, data: dict) -> list[str]:
+def _apply(sender: Sender, data: dict[str, Any]) -> list[str]:
     changed = []
     for field in NULLABLE_FIELDS:
         if field in data:
@@ -188,7 +190,7 @@ def _default_id(sender: Sender) -> bool:
 
 
 @transaction.atomic
-def sender_create(*, account, data: dict) -> Sender:
+def sender_create(*, account: Account, data: dict[str, Any]) -> Sender:
     sender = Sender(account=account)
     _apply(sender, data)
     _default_id(sender)
@@ -199,7 +201,7 @@ def sender_create(*, account, data: dict) -> Sender:
 
 
 @transaction.atomic
-def sender_update(*, sender: Sender, data: dict) -> Sender:
+def sender_update(*, sender: Sender, data: dict[str, Any]) -> Sender:
     before = {field: getattr(sender, field) for field in LIMITS_READ_FROM}
     changed = _apply(sender, data)
     if not changed:

@@ -74,7 +74,7 @@ def cluster(shared_database, tmp_path, settings):
     }
     env.pop("TEST_DATABASE_NAME", None)
     log_path = tmp_path / "qcluster.log"
-    log = open(log_path, "ab")  # noqa: SIM115 - closed below
+    log = open(log_path, "ab")  # closed below
     process = subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],
         cwd=BASE_DIR,

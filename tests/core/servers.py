@@ -27,7 +27,7 @@ class Seen:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):  # the base class's name
         pass
 
     def setup(self):
@@ -52,7 +52,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    do_GET = do_POST = _answer  # noqa: N815 - http.server's naming
+    do_GET = do_POST = _answer  # http.server's naming
 
 
 class _Server(ThreadingHTTPServer):

@@ -96,7 +96,7 @@ class ClusterDatabase:
 
 class Cluster:
     def __init__(self, env: dict, log: Path) -> None:
-        self.log = open(log, "ab")  # noqa: SIM115 - closed in stop()
+        self.log = open(log, "ab")  # closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "qcluster"],
             cwd=BASE_DIR,

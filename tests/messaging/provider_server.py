@@ -121,7 +121,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: "_Server"
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):  # the base class's name
         pass
 
     def setup(self):
@@ -143,7 +143,7 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the client gave up (timeout): nothing to answer
 
-    def do_GET(self):  # noqa: N802 - http.server's naming
+    def do_GET(self):  # http.server's naming
         owner = self.server.owner
         if self.path.startswith("/_requests"):
             self._reply(200, {"requests": [r.as_dict() for r in owner.requests]})
@@ -154,7 +154,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._reply(404, {"error": {"message": "Unknown path", "code": 100}})
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         arrived = time.time()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -201,7 +201,7 @@ class ProviderServer:
         self._lock = threading.Lock()
         self._requests: list[ProviderRequest] = []
         self._queued: deque = deque()
-        self._log = open(log_path, "a", buffering=1) if log_path else None  # noqa: SIM115
+        self._log = open(log_path, "a", buffering=1) if log_path else None
         self._server = _Server((host, port), _Handler)
         self._server.owner = self
         self._thread: threading.Thread | None = None
