@@ -82,7 +82,21 @@ def messaging_limit(sender: Sender | None) -> MessagingLimit:
     return NO_LIMIT
 
 
+def pair_gap() -> float:
+    """WhatsApp's pair rate: the least seconds between two messages from one number to one
+    user (error 131056 when shorter)."""
+    return float(settings.WHATSAPP_PAIR_GAP_SECONDS)
+
+
 # --- what pages say -------------------------------------------------------------------------
+
+# Where the limit that applies comes from (``MessagingLimit.source``), as pages say it.
+SOURCE_TEXTS = {
+    "sender": "as set on the sender",
+    "whatsapp": "the tier WhatsApp reports for the number",
+    "fallback": "assumed, since WhatsApp's tier could not be read: set it on the sender if "
+    "WhatsApp cannot say",
+}
 
 TIER_LABELS = dict(TIER_CHOICES)
 # Meta's quality rating of a number (how recipients received its recent messages), in words.

@@ -23,12 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Recipient
-from messaging.limits import NO_LIMIT, MessagingLimit, messaging_limit
+from messaging.limits import NO_LIMIT, SOURCE_TEXTS, MessagingLimit, messaging_limit, pair_gap
 from messaging.models import Sender
 from messaging.services.limits import sender_limits_refresh_if_stale
 
@@ -39,18 +38,14 @@ IN_FLIGHT = (S.QUEUED, S.SENDING)
 PAIR_RATE_CHANNELS = ("whatsapp", "sandbox")
 
 
-def pair_gap() -> float:
-    return float(getattr(settings, "WHATSAPP_PAIR_GAP_SECONDS", 6.0))
-
-
 def _sender_campaign_ids(
     sender_id: int, *, since: datetime, exclude: int | None = None
 ) -> QuerySet[Campaign, Any]:
     """Campaigns of the sender that may hold recipients sent after ``since``."""
     qs = Campaign.objects.filter(sender_id=sender_id).filter(
-        Q(status__in=(Campaign.Status.RUNNING, Campaign.Status.PAUSED))
-        | Q(completed_at__gte=since)
-        | Q(updated_at__gte=since)
+        # A campaign's end (completed, cancelled) saves its updated_at; counters move by
+        # UPDATE without touching it, so updated_at ≥ the last send of an ended campaign.
+        Q(status__in=(Campaign.Status.RUNNING, Campaign.Status.PAUSED)) | Q(updated_at__gte=since)
     )
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
@@ -140,15 +135,7 @@ class Forecast:
 
     @property
     def source_words(self) -> str:
-        return SOURCE_WORDS.get(self.limit.source, "")
-
-
-SOURCE_WORDS = {
-    "sender": "as set on the sender",
-    "whatsapp": "the tier WhatsApp reports for the number",
-    "fallback": "assumed, since WhatsApp's tier could not be read: set it on the sender if "
-    "WhatsApp cannot say",
-}
+        return SOURCE_TEXTS.get(self.limit.source, "")
 
 
 def forecast(

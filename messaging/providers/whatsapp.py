@@ -4,7 +4,8 @@ import re
 from dataclasses import replace
 
 import requests
-from django.conf import settings
+
+from messaging.limits import pair_gap
 
 from .base import OutboundMessage, ProviderResult
 from .http import HttpAdapter, error_result, safe_json, transport_error
@@ -270,8 +271,9 @@ def map_error(status: int, body: dict, response=None) -> ProviderResult:
         transient=error.get("is_transient") is True,
     )
     if code == PAIR_RATE_CODE and not result.account_error:
-        gap = float(getattr(settings, "WHATSAPP_PAIR_GAP_SECONDS", 6.0))
-        result = replace(result, transient=True, retry_after=max(gap, result.retry_after or 0))
+        result = replace(
+            result, transient=True, retry_after=max(pair_gap(), result.retry_after or 0)
+        )
     return result
 
 
