@@ -29,8 +29,8 @@ from audience.services.email_consent import contacts_email_bounced_mark
 from campaigns.models import Campaign, Recipient, SendBatch, Variant
 from campaigns.services import pacing
 from campaigns.services.errorlog import errors_record
+from campaigns.services.personalization import message_builder, messages_build_and_send
 from core.bulk import values_update
-from core.errors import ValidationFailed
 from messaging.providers.base import OutboundMessage, ProviderResult
 from templates_app.builder import MessageBuilder
 
@@ -104,8 +104,6 @@ class Renderer:
         self._builders: dict[int | None, MessageBuilder] = {}
 
     def _builder_for(self, variant_id: int | None) -> MessageBuilder:
-        from campaigns.services.personalization import message_builder
-
         if variant_id not in self._builders:
             message = None
             if variant_id is not None:
@@ -125,20 +123,8 @@ class Renderer:
         )
 
     def send_many(self, adapter, recipients: list[Recipient]) -> list[ProviderResult]:
-        """Build and send; a message that cannot be built (a template parameter without a
-        value) fails its recipient at once, without a request, with the reason."""
-        results: list[ProviderResult | None] = []
-        messages: list[OutboundMessage] = []
-        for recipient in recipients:
-            try:
-                messages.append(self.render(recipient))
-                results.append(None)
-            except ValidationFailed as exc:
-                results.append(
-                    ProviderResult(ok=False, error_code=exc.code[:32], error_message=exc.message)
-                )
-        sent = iter(adapter.send_many(messages) if messages else [])
-        return [result if result is not None else next(sent) for result in results]
+        """Build and send; a message that cannot be built fails its recipient at once."""
+        return [r for _, r in messages_build_and_send(adapter, recipients, self.render)]
 
 
 # Results ----------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ Test sends create no recipients and touch no campaign counters: they are for the
 phones, so they never count in stats, frequency caps or the audience's history.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,9 +13,8 @@ from django.db.models import QuerySet
 from accounts.models import Account
 from audience.models import Contact
 from campaigns.models import Campaign, TestContact
-from campaigns.services.personalization import message_builder
+from campaigns.services.personalization import message_builder, messages_build_and_send
 from core.errors import ValidationFailed
-from messaging.providers.base import OutboundMessage, ProviderResult
 from messaging.providers.registry import get_adapter
 
 MAX_TEST_CONTACTS = 10
@@ -79,34 +77,23 @@ def campaign_test_send(*, campaign: Campaign) -> list[TestSendResult]:
             extra={"problems": [{"field": "testContacts", "message": "No test contacts."}]},
         )
     builder = message_builder(campaign)
-    built: list[tuple[Contact, OutboundMessage | None, str]] = []
-    message: OutboundMessage | None
-    for contact in contacts:
-        try:
-            message = builder.build(contact, callback_data=f"test:{campaign.pk}:{contact.pk}")
-        except ValidationFailed as exc:
-            built.append((contact, None, exc.message))
-        else:
-            built.append((contact, message, ""))
-    messages = [m for _, m, _ in built if m is not None]
-    sent: Iterator[ProviderResult] = iter(())
-    if messages:
-        adapter = get_adapter(campaign.sender)
-        try:
-            sent = iter(adapter.send_many(messages))
-        finally:
-            adapter.close()
-    results: list[TestSendResult] = []
-    for contact, message, problem in built:
-        result = next(sent) if message is not None else None
-        results.append(
-            TestSendResult(
-                contact_id=contact.pk,
-                to=contact.phone or contact.email,
-                text=message.text if message is not None else "",
-                ok=bool(result and result.ok),
-                provider_message_id=result.provider_message_id if result else "",
-                error=result.error_message if result else problem,
-            )
+    adapter = get_adapter(campaign.sender)
+    try:
+        outcomes = messages_build_and_send(
+            adapter,
+            contacts,
+            lambda c: builder.build(c, callback_data=f"test:{campaign.pk}:{c.pk}"),
         )
-    return results
+    finally:
+        adapter.close()
+    return [
+        TestSendResult(
+            contact_id=contact.pk,
+            to=contact.phone or contact.email,
+            text=message.text if message is not None else "",
+            ok=result.ok,
+            provider_message_id=result.provider_message_id,
+            error=result.error_message,
+        )
+        for contact, (message, result) in zip(contacts, outcomes, strict=True)
+    ]
