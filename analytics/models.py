@@ -23,7 +23,7 @@ class Event(models.Model):
         "campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
     recipient = models.ForeignKey(
-        "campaigns.Recipient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "delivery.Recipient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     contact = models.ForeignKey(
         "audience.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"

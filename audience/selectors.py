@@ -238,7 +238,7 @@ def _suppressed_q(account: Account) -> Q:
 
 
 def _recently_messaged_q(account: Account, *, since: datetime) -> Q:
-    from campaigns.models import Recipient
+    from delivery.models import Recipient
 
     recent = Recipient.objects.filter(
         account=account, contact_id=OuterRef("pk"), sent_at__gte=since

@@ -262,7 +262,7 @@ def measure_estimate(account, segment, repeat: int) -> dict:
 
 def _recipient_columns():
     """NOT NULL recipient columns and the literal the hand-written INSERT gives each."""
-    from campaigns.models import Recipient
+    from delivery.models import Recipient
 
     columns = []
     for field in Recipient._meta.concrete_fields:
@@ -279,7 +279,7 @@ def measure_materialise(account, segment, repeat: int) -> dict:
 
     from audience.selectors import without_jit
     from campaigns.models import Campaign
-    from campaigns.services.materialise import recipients_materialise
+    from delivery.prepare import recipients_materialise
 
     Campaign.objects.filter(account=account).delete()
     campaign = Campaign.objects.create(

@@ -159,8 +159,9 @@ def _seed(size: int, url: str):
 def pipeline_run(size: int, url: str, workers: int) -> dict:
     from django.db import connection
 
-    from campaigns.models import Campaign, Recipient
-    from campaigns.services import control
+    from campaigns.models import Campaign
+    from delivery import control
+    from delivery.models import Recipient
 
     campaign = _seed(size, url)
     connection.close()

@@ -17,19 +17,18 @@ from django.utils.html import format_html
 from accounts.admin import SameAccountForm
 from core import urlguard
 from core.errors import ApplicationError
+from delivery import control
+from delivery.models import CampaignError
 
 from .models import (
     AutomationTrigger,
     Campaign,
     CampaignActivity,
-    CampaignError,
-    Recipient,
-    SendBatch,
     TestContact,
     Variant,
     WorkflowStep,
 )
-from .services import control, lifecycle, reach
+from .services import lifecycle, reach
 
 STAT_FIELDS = (
     "total_recipients",
@@ -322,67 +321,6 @@ class CampaignAdmin(admin.ModelAdmin):
         self._apply(request, queryset, lifecycle.campaign_restore, "Restored")
 
 
-@admin.register(Recipient)
-class RecipientAdmin(admin.ModelAdmin):
-    """Millions of rows: exact-match search on indexed columns, no full count, no date drill."""
-
-    form = SameAccountForm
-
-    list_display = (
-        "id",
-        "campaign",
-        "contact",
-        "variant",
-        "status",
-        "send_at",
-        "sent_at",
-        "delivered_at",
-        "attempts",
-        "error_code",
-        "error_title",
-    )
-    list_filter = ("status", "campaign__type", "campaign__status")
-    search_fields = ("=provider_message_id",)
-    search_help_text = (
-        "A number finds a campaign's or contact's id; other text finds a provider message id or "
-        "an E.164 phone."
-    )
-    list_select_related = ("campaign", "contact", "variant")
-    raw_id_fields = ("account", "campaign", "contact", "variant")
-    readonly_fields = ("created_at",)
-    show_full_result_count = False
-    ordering = ("-id",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        if term.isdigit():
-            return queryset.filter(campaign_id=int(term)) | queryset.filter(
-                contact_id=int(term)
-            ), False
-        return queryset.filter(provider_message_id=term) | queryset.filter(
-            contact__phone=term
-        ), False
-
-
-@admin.register(CampaignError)
-class CampaignErrorAdmin(admin.ModelAdmin):
-    list_display = ("error_type", "campaign", "count", "message", "timestamp")
-    search_fields = ("error_type", "message", "campaign__name")
-    list_select_related = ("campaign",)
-    raw_id_fields = ("campaign",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CampaignActivity)
 class CampaignActivityAdmin(admin.ModelAdmin):
     list_display = ("created_at", "action", "campaign", "actor")
@@ -423,34 +361,6 @@ class AutomationTriggerAdmin(admin.ModelAdmin):
     search_fields = ("campaign__name",)
     list_select_related = ("campaign",)
     autocomplete_fields = ("campaign",)
-
-
-@admin.register(SendBatch)
-class SendBatchAdmin(admin.ModelAdmin):
-    """The pipeline's own bookkeeping: read-only, so staff can see a stuck batch, not edit it."""
-
-    list_display = (
-        "id",
-        "campaign",
-        "status",
-        "size",
-        "enqueue_count",
-        "enqueued_at",
-        "started_at",
-        "finished_at",
-    )
-    list_filter = ("status",)
-    search_fields = ("=campaign__id",)
-    list_select_related = ("campaign",)
-    raw_id_fields = ("campaign",)
-    show_full_result_count = False
-    ordering = ("-id",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TestContact)

@@ -20,9 +20,10 @@ from campaigns.schemas import (
     CampaignOut,
 )
 from campaigns.selectors import campaign_get, campaign_list
-from campaigns.services import control, crud, lifecycle
+from campaigns.services import crud, lifecycle
 from core.api import actor, errors, require_permission
 from core.schemas import MAX_ID
+from delivery import control
 
 router = Router(tags=["campaigns"])
 

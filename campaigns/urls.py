@@ -1,7 +1,10 @@
+"""Authoring pages: the list, the detail page and its buttons, the wizard and the preview.
+
+``config/urls.py`` adds the delivery pages to this namespace."""
+
 from django.urls import path
 
 from . import views
-from .urls_delivery import urlpatterns as delivery_patterns
 from .urls_wizard import urlpatterns as wizard_patterns
 
 app_name = "campaigns"
@@ -11,5 +14,4 @@ urlpatterns = [
     path("<int:campaign_id>/", views.campaign_detail_view, name="detail"),
     path("<int:campaign_id>/do/<slug:action>/", views.campaign_action, name="action"),
     *wizard_patterns,
-    *delivery_patterns,
 ]

@@ -51,6 +51,6 @@ api.add_router("/campaigns", review_router)
 api.add_router("/campaign-templates", templates_router)
 api.add_router("/", audience_router)
 api.add_router("/", messaging_router)
-from campaigns.api_execution import router as execution_router  # noqa: E402
+from delivery.api import router as execution_router  # noqa: E402
 
 api.add_router("/campaigns", execution_router)

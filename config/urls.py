@@ -3,12 +3,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from campaigns import urls as campaigns_urls
 from config.api import api
+from delivery import urls as delivery_urls
+
+# One namespace for a campaign's pages, whichever app serves them: the names (campaigns:queue…)
+# and paths stayed when the delivery pages moved to their own app.
+campaign_pages = campaigns_urls.urlpatterns + delivery_urls.urlpatterns
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="campaigns:list", permanent=False)),
     path("accounts/", include("accounts.urls")),
-    path("dashboard/campaigns/", include("campaigns.urls")),
+    path("dashboard/campaigns/", include((campaign_pages, "campaigns"))),
     path("dashboard/campaigns/templates/", include("templates_app.urls")),
     path("dashboard/audience/", include("audience.urls")),
     path("dashboard/messaging/", include("messaging.urls")),

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import forbidden, member_required
 from campaigns.models import Campaign
-from campaigns.services import control, lifecycle
+from campaigns.services import lifecycle
 from campaigns.services.lifecycle import Action as Move
 from core.errors import ApplicationError
+from delivery import control
 
 from .access import with_campaign
 

@@ -8,10 +8,10 @@ from django.shortcuts import render
 
 from accounts.decorators import member_required
 from campaigns.forms import CampaignFilterForm
-from campaigns.live import campaign_settled
 from campaigns.models import Campaign, CampaignActivity
 from campaigns.selectors import campaign_list, campaign_status_counts
-from campaigns.services import pacing
+from delivery import pacing
+from delivery.live import campaign_settled
 
 from .access import with_campaign
 from .actions import actions_for

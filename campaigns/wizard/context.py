@@ -10,10 +10,10 @@ from audience.builder import builder_config
 from audience.filters.describe import filters_describe
 from audience.models import AttributeDefinition, Segment
 from campaigns.models import Campaign
-from campaigns.services import pacing
 from campaigns.services.personalization import message_builder
 from campaigns.wizard.fields import CONTACT_FIELDS
 from core.errors import ValidationFailed
+from delivery import pacing
 from templates_app.models import MessageTemplate
 from templates_app.rendering import template_variables
 from templates_app.structure import TemplateStructure
@@ -90,7 +90,7 @@ def zone_preview(draft: Campaign | None, *, schedule: dict | None = None) -> lis
     if draft is None:
         return []
     from audience.selectors import audience_queryset
-    from campaigns.services import scheduling
+    from campaigns import timing
 
     try:
         rows = list(
@@ -105,12 +105,12 @@ def zone_preview(draft: Campaign | None, *, schedule: dict | None = None) -> lis
     planned = copy.copy(draft)  # never saved: the typed values applied to a copy
     for name, value in (schedule or {}).items():
         setattr(planned, name, value)
-    start = scheduling.first_run_at(planned)
-    campaign_zone = scheduling.zone_of(planned.timezone)
+    start = timing.first_run_at(planned)
+    campaign_zone = timing.zone_of(planned.timezone)
     out = []
     for row in rows:
-        zone = scheduling.zone_of(row["timezone"], planned.timezone)
-        at = scheduling.recipient_send_at(
+        zone = timing.zone_of(row["timezone"], planned.timezone)
+        at = timing.recipient_send_at(
             start=start,
             zone=zone,
             campaign_zone=campaign_zone,

@@ -18,7 +18,7 @@ from formtools.wizard.views import SessionWizardView
 from accounts.decorators import member_required
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_get
-from campaigns.services import control, crud
+from campaigns.services import crud
 from campaigns.services.validation import validate_campaign
 from campaigns.wizard import context as step_context
 from campaigns.wizard.forms import (
@@ -34,6 +34,7 @@ from campaigns.wizard.forms import (
 )
 from campaigns.wizard.initial import initial_for
 from core.errors import ApplicationError, NotFound, ValidationFailed
+from delivery import control
 
 RESUME_KEY = "campaign_wizard_draft"
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "templates_app",
     "messaging",
     "campaigns",
+    "delivery",
     "analytics",
     "integrations",
 ]

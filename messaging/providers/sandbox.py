@@ -5,7 +5,7 @@ With ``sender.simulate_statuses`` each batch schedules two one-off django-q2 ``S
 messages to delivered (or failed, for a small share), a second one later marks a share of
 them read. Which message gets which outcome is a pure function of its id
 (``sandbox_outcome``), so a test can predict it. Statuses go through the same
-``status_apply`` service as real provider webhooks.
+``statuses_apply`` port as real provider webhooks.
 """
 
 import hashlib

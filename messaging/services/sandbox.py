@@ -4,8 +4,7 @@ from django.utils import timezone
 
 from messaging.models import SandboxMessage
 from messaging.providers.sandbox import STAGE_DELIVER, STAGE_READ, sandbox_outcome
-
-from .status import ApplyResult, StatusUpdate, callback_recipient_id, status_apply
+from messaging.statuses import ApplyResult, StatusUpdate, callback_recipient_id, statuses_apply
 
 
 def sandbox_statuses_emit(*, message_pks: list[int], stage: str) -> ApplyResult:
@@ -41,4 +40,4 @@ def sandbox_statuses_emit(*, message_pks: list[int], stage: str) -> ApplyResult:
                 updates.append(StatusUpdate(status="delivered", **common))
         elif stage == STAGE_READ and fate == "read":
             updates.append(StatusUpdate(status="read", **common))
-    return status_apply(updates=updates)
+    return statuses_apply(updates=updates)

@@ -6,7 +6,7 @@ the provider's logs) and lenient about what they do not use.
 
 from dataclasses import dataclass
 
-from messaging.services.status import StatusUpdate, callback_recipient_id
+from messaging.statuses import StatusUpdate, callback_recipient_id
 
 
 class PayloadError(ValueError):

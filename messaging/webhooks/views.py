@@ -23,7 +23,7 @@ from messaging.services.inbound import (
     contacts_unsubscribe_by_wa_id,
     is_stop_keyword,
 )
-from messaging.services.status import StatusUpdate, status_apply
+from messaging.statuses import StatusUpdate, statuses_apply
 
 from .parsing import (
     SMS_STATUS,
@@ -117,7 +117,7 @@ def _whatsapp_receive(request):
             for message in change.messages:
                 if any(is_stop_keyword(word) for word in whatsapp_inbound_words(message)):
                     stops.append((sender, str(message.get("from") or "")))
-    result = status_apply(updates=updates)
+    result = statuses_apply(updates=updates)
     unsubscribed = sum(
         contacts_unsubscribe_by_wa_id(account_id=account_id, wa_ids=wa_ids)
         for account_id, wa_ids in _by_account(stops).items()
@@ -221,7 +221,7 @@ def sms(request, sender_id: int):
         error_details=post.get("ErrorMessage", "") or title,
         sender_id=sender.pk,
     )
-    status_apply(updates=[update])
+    statuses_apply(updates=[update])
     return HttpResponse(status=204)
 
 

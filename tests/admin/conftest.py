@@ -6,15 +6,8 @@ from accounts.models import ApiKey
 from accounts.services import api_key_create
 from analytics.models import Event
 from audience.models import ImportJob
-from campaigns.models import (
-    AutomationTrigger,
-    Campaign,
-    CampaignActivity,
-    CampaignError,
-    Recipient,
-    SendBatch,
-    TestContact,
-)
+from campaigns.models import AutomationTrigger, Campaign, CampaignActivity, TestContact
+from delivery.models import CampaignError, Recipient, SendBatch
 from messaging.models import RateBucket, SandboxMessage
 from tests.factories import (
     AttributeDefinitionFactory,

@@ -5,8 +5,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from campaigns.models import Campaign, CampaignActivity
-from campaigns.services import control, lifecycle
+from campaigns.services import lifecycle
 from core.errors import ApplicationError
+from delivery import control
 from tests.admin.formdata import change_form_data
 from tests.factories import CampaignFactory, VariantFactory
 

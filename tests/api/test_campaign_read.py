@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from campaigns.models import CampaignError
+from delivery.models import CampaignError
 from tests.factories import CampaignFactory, VariantFactory, WorkflowStepFactory
 
 

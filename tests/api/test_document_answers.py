@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from accounts.services import api_key_create
 from analytics.models import Event
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
 from campaigns.services.personalization import message_render
-from messaging.services.status import StatusUpdate, status_apply
+from delivery.models import Recipient
+from delivery.status import status_apply
+from messaging.statuses import StatusUpdate
 from tests.factories import CampaignFactory, ContactFactory, MessageTemplateFactory
 
 # Maps whose keys are the user's own names (variable names, filter fields, attributes).

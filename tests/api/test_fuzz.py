@@ -32,7 +32,8 @@ from schemathesis.specs.openapi.checks import (
 from accounts.models import Role
 from accounts.services import api_key_create
 from audience.models import SuppressionEntry
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
+from delivery.models import Recipient
 from tests.factories import (
     CampaignFactory,
     ContactFactory,

@@ -10,9 +10,9 @@ from accounts.models import Role
 from audience.selectors import audience_queryset
 from audience.services import contacts as contact_services
 from audience.services.email_consent import contacts_email_bounced_mark
-from campaigns.models import Recipient
 from campaigns.services import crud
-from campaigns.services.materialise import recipients_materialise
+from delivery.models import Recipient
+from delivery.prepare import recipients_materialise
 from messaging.models import Sender
 from tests.factories import CampaignFactory, ContactFactory, SenderFactory
 

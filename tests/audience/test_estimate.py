@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from audience.selectors import audience_queryset
 from audience.services.segments import campaign_refresh_reach, segment_update
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
+from delivery.models import Recipient
 from tests.factories import (
     CampaignFactory,
     ContactFactory,

@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from campaigns.models import Campaign, Recipient
-from campaigns.services import materialise
-from campaigns.services.materialise import recipients_materialise
+from campaigns.models import Campaign
+from delivery import prepare
+from delivery.models import Recipient
+from delivery.prepare import recipients_materialise
 from tests.factories import (
     CampaignFactory,
     ContactFactory,
@@ -104,11 +105,11 @@ def test_custom_filters_audience(account, crowd):
 @pytest.mark.django_db
 def test_chunks_do_not_lose_or_repeat_contacts(account, crowd, monkeypatch):
     # given: the portable path with chunks smaller than the audience
-    monkeypatch.setattr(materialise, "CHUNK_SIZE", 5)
+    monkeypatch.setattr(prepare, "CHUNK_SIZE", 5)
     campaign = CampaignFactory(account=account)
     # when
-    inserted = materialise._chunked(
-        campaign, materialise.audience_queryset(campaign=campaign), timezone.now()
+    inserted = prepare._chunked(
+        campaign, prepare.audience_queryset(campaign=campaign), timezone.now()
     )
     # then
     assert inserted == 12

@@ -11,9 +11,11 @@ import pytest
 from django.utils import timezone
 from django_q.models import Schedule
 
-from campaigns.models import Campaign, CampaignActivity, Recipient
-from campaigns.services import control, lifecycle, scheduling
+from campaigns.models import Campaign, CampaignActivity
+from campaigns.services import lifecycle
 from core.errors import ApplicationError, Conflict, ValidationFailed
+from delivery import control, schedules
+from delivery.models import Recipient
 from tests.campaigns.world import (
     SENDABLE,
     STATES,
@@ -116,7 +118,7 @@ def test_every_state_action_and_type(account, inline_pipeline, state, action, ki
         assert sorted(sent_to(account)) == sorted(phones)
     else:
         assert sent_to(account) == []
-    schedule = Schedule.objects.filter(name=scheduling.RUN_SCHEDULE.format(id=campaign.pk))
+    schedule = Schedule.objects.filter(name=schedules.RUN_SCHEDULE.format(id=campaign.pk))
     if status == Status.SCHEDULED:
         assert schedule.get().next_run == campaign.start_date
     elif status in (Status.PAUSED, Status.DRAFT):
@@ -142,7 +144,7 @@ def test_pause_and_resume_of_a_scheduled_campaign_sends_at_its_start_not_before(
     assert campaign.status == Status.SCHEDULED
     assert sent_to(account) == []
     assert not Recipient.objects.filter(campaign=campaign).exists()
-    row = Schedule.objects.get(name=scheduling.RUN_SCHEDULE.format(id=campaign.pk))
+    row = Schedule.objects.get(name=schedules.RUN_SCHEDULE.format(id=campaign.pk))
     assert row.next_run == start
 
     # and when its Schedule fires at 10:00, the audience gets it once
@@ -199,7 +201,7 @@ def test_a_running_journey_left_by_old_data_is_paused_not_broadcast(account, inl
     Campaign.objects.filter(pk=campaign.pk).update(updated_at=timezone.now() - timedelta(hours=1))
 
     # when the pipeline's tick finds it
-    from campaigns.services import dispatch
+    from delivery import dispatch
 
     inline_pipeline(lambda: dispatch.tick())
 

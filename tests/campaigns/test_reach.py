@@ -11,7 +11,8 @@ from django_q.models import Schedule
 from audience.models import Segment
 from campaigns import tasks
 from campaigns.models import Campaign
-from campaigns.services import crud, reach, scheduling
+from campaigns.services import crud, reach
+from delivery import schedules
 from tests.admin.formdata import change_form_data
 from tests.factories import CampaignFactory, ContactFactory, SegmentFactory
 
@@ -147,8 +148,8 @@ def test_the_refresh_is_a_schedule_like_the_tick(account):
         name="campaigns-reach-refresh", func="campaigns.tasks.reach_refresh"
     ).exists()
     Schedule.objects.all().delete()
-    scheduling.schedules_ensure()
-    row = Schedule.objects.get(name=scheduling.REACH_SCHEDULE)
+    schedules.schedules_ensure()
+    row = Schedule.objects.get(name=schedules.REACH_SCHEDULE)
     assert (row.func, row.schedule_type, row.minutes) == (
         "campaigns.tasks.reach_refresh",
         Schedule.MINUTES,

@@ -9,9 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
-from campaigns import tasks
 from campaigns.models import Campaign
-from campaigns.services import dispatch
+from delivery import dispatch, tasks
 from tests.campaigns.world import SENDABLE, TYPES, audience, campaign_of, put_in_state, sent_to
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from audience.models import Contact
 from campaigns.models import AutomationTrigger, Campaign
-from campaigns.services import scheduling
-from campaigns.services.materialise import recipients_materialise
+from delivery import schedules
+from delivery.prepare import recipients_materialise
 from messaging.models import SandboxMessage
 from tests.factories import (
     CampaignFactory,
@@ -83,7 +83,7 @@ def put_in_state(campaign: Campaign, state: str) -> Campaign:
     Campaign.objects.filter(pk=campaign.pk).update(**fields)
     campaign.refresh_from_db()
     if state == "scheduled":
-        scheduling.run_schedule_set(campaign=campaign, at=tomorrow)
+        schedules.run_schedule_set(campaign=campaign, at=tomorrow)
     if state in ("running", "paused-running") and sendable:
         # Materialised as the pipeline does; nobody sent yet.
         recipients_materialise(campaign=campaign)

@@ -18,15 +18,8 @@ from phonenumbers import timezone as phone_timezones
 from accounts.models import Account, ApiKey, Membership
 from analytics.models import Event
 from audience.models import AttributeDefinition, Contact, Segment, Tag
-from campaigns.models import (
-    AutomationTrigger,
-    Campaign,
-    CampaignActivity,
-    CampaignError,
-    Recipient,
-    Variant,
-    WorkflowStep,
-)
+from campaigns.models import AutomationTrigger, Campaign, CampaignActivity, Variant, WorkflowStep
+from delivery.models import CampaignError, Recipient
 from messaging.models import SandboxMessage, Sender
 from templates_app.models import MessageTemplate
 

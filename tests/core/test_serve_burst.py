@@ -27,7 +27,8 @@ from django.utils import timezone
 
 from accounts.models import Account
 from audience.models import Contact
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
+from delivery.models import Recipient
 from messaging.models import Sender
 from tests.delivery.test_crash import ClusterDatabase
 

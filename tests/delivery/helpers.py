@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
-from campaigns import tasks
-from campaigns.models import Campaign, Recipient
-from campaigns.services import dispatch
+from campaigns.models import Campaign
+from delivery import dispatch, tasks
+from delivery.models import Recipient
 from tests.factories import CampaignFactory, ContactFactory
 
 

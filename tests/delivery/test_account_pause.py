@@ -10,8 +10,9 @@ from collections import Counter
 
 import pytest
 
-from campaigns.models import Campaign, CampaignError, Recipient
-from campaigns.services import control
+from campaigns.models import Campaign
+from delivery import control
+from delivery.models import CampaignError, Recipient
 from messaging.models import Sender
 from tests.delivery.helpers import drain, running_campaign, statuses
 from tests.factories import SenderFactory

@@ -25,8 +25,9 @@ from django.db.models import Count
 
 from accounts.models import Account
 from audience.models import Contact
-from campaigns.models import Campaign, Recipient
-from campaigns.services import control, scheduling
+from campaigns.models import Campaign
+from delivery import control, schedules
+from delivery.models import Recipient
 from messaging.models import Sender
 from tests.messaging.provider_server import ProviderServer
 
@@ -197,7 +198,7 @@ def _run_with_a_crash(
     db = ClusterDatabase(tmp_path)
     _purge_broker()
     campaign = _seed(server, rate=rate, audience=audience)
-    scheduling.schedules_ensure()
+    schedules.schedules_ensure()
     control.campaign_publish(campaign=campaign)  # enqueues the prepare task on commit
     db.hand_over()
     cluster_env = _env(db, env)

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
+from delivery.models import Recipient
 from messaging.models import Sender
 from messaging.webhooks.signatures import twilio_signature, whatsapp_signature
 from tests.delivery.helpers import drain
@@ -35,9 +36,9 @@ def _create_and_send(api, sender, *, n: int = 3, **message) -> Campaign:
     campaign_id = created.json()["id"]
     assert api.post(f"/api/campaigns/{campaign_id}/send").status_code == 202
     campaign = Campaign.objects.get(pk=campaign_id)
-    from campaigns.services import dispatch
+    from delivery import prepare
 
-    dispatch.campaign_prepare(campaign_id=campaign.pk)
+    prepare.campaign_prepare(campaign_id=campaign.pk)
     drain(campaign)
     return campaign
 

@@ -10,8 +10,9 @@ import pytest
 from django.db import connection, connections, transaction
 from django.db.models.query import QuerySet
 
-from campaigns.models import Campaign, CampaignError
-from campaigns.services.errorlog import errors_record
+from campaigns.models import Campaign
+from delivery.errorlog import errors_record
+from delivery.models import CampaignError
 from tests.factories import CampaignFactory
 
 T0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)

@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from campaigns.models import Campaign, Recipient
-from campaigns.services import dispatch, pacing
+from campaigns.models import Campaign
+from delivery import dispatch, pacing, prepare
+from delivery.models import Recipient
 from messaging.limits import messaging_limit
 from messaging.models import Sender
 from tests.delivery.helpers import drain, running_campaign, statuses
@@ -184,7 +185,7 @@ def test_a_campaign_start_reads_the_numbers_tier_first_and_honours_it(account, p
         ContactFactory(account=account)
 
     # when it is prepared and sent
-    dispatch.campaign_prepare(campaign_id=campaign.pk)
+    prepare.campaign_prepare(campaign_id=campaign.pk)
     drain(campaign)
 
     # then the tier was read, and only 50 users were messaged today

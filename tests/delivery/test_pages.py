@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.services import dispatch, sending
+from delivery import dispatch, send
 from tests.delivery.helpers import running_campaign
 from tests.factories import CampaignFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.delivery.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def test_the_campaign_queue_shows_counts_progress_and_polls(
@@ -17,7 +17,7 @@ def test_the_campaign_queue_shows_counts_progress_and_polls(
     settings.CAMPAIGNS_BATCH_SIZE = 10
     campaign = running_campaign(account, wa_sender, 30)
     dispatch.dispatch_due(campaign_id=campaign.pk)
-    sending.batch_send(batch_id=campaign.batches.order_by("pk").first().pk)
+    send.batch_send(batch_id=campaign.batches.order_by("pk").first().pk)
 
     # when the queue page is opened
     response = logged_in_client.get(reverse("campaigns:campaign_queue", args=[campaign.pk]))

@@ -9,10 +9,10 @@ import time_machine
 from django.utils import timezone
 
 from analytics.models import Event
-from campaigns import tasks
-from campaigns.models import Campaign, CampaignError, Recipient, SendBatch
-from campaigns.services import control, dispatch, sending
+from campaigns.models import Campaign
 from core.errors import Conflict
+from delivery import control, dispatch, prepare, send, tasks
+from delivery.models import CampaignError, Recipient, SendBatch
 from tests.delivery.helpers import drain, running_campaign, statuses
 from tests.factories import CampaignFactory, ContactFactory, VariantFactory
 from tests.messaging.provider_server import whatsapp_error
@@ -64,7 +64,7 @@ def test_the_hot_loop_does_not_query_per_recipient(account, wa_sender, provider,
         dispatch.dispatch_due(campaign_id=campaign.pk)
         batch = SendBatch.objects.get(campaign=campaign)
         with CaptureQueriesContext(connection) as queries:
-            assert sending.batch_send(batch_id=batch.pk) == n
+            assert send.batch_send(batch_id=batch.pk) == n
         return len(queries)
 
     # then sending ten times as many recipients takes the same number of queries (each after
@@ -207,7 +207,7 @@ def test_pause_stops_claiming_and_resume_never_resends(
     campaign = running_campaign(account, wa_sender, 30)
     dispatch.dispatch_due(campaign_id=campaign.pk)
     first, *rest = SendBatch.objects.filter(campaign=campaign).order_by("pk")
-    sending.batch_send(batch_id=first.pk)
+    send.batch_send(batch_id=first.pk)
 
     # when it is paused, the other batch tasks claim nothing
     control.campaign_pause(campaign=campaign)
@@ -231,7 +231,7 @@ def test_cancel_skips_whoever_was_not_sent(account, wa_sender, provider, setting
     settings.CAMPAIGNS_BATCH_SIZE = 10
     campaign = running_campaign(account, wa_sender, 25)
     dispatch.dispatch_due(campaign_id=campaign.pk)
-    sending.batch_send(batch_id=SendBatch.objects.filter(campaign=campaign).first().pk)
+    send.batch_send(batch_id=SendBatch.objects.filter(campaign=campaign).first().pk)
 
     control.campaign_cancel(campaign=campaign)
 
@@ -249,7 +249,7 @@ def test_expired_claims_become_uncertain_and_are_not_resent(account, wa_sender, 
     campaign = running_campaign(account, wa_sender, 4)
     dispatch.dispatch_due(campaign_id=campaign.pk)
     batch = SendBatch.objects.get(campaign=campaign)
-    claimed = sending.recipients_claim(batch_id=batch.pk, limit=3)
+    claimed = send.recipients_claim(batch_id=batch.pk, limit=3)
     assert len(claimed) == 3
 
     # when the sweeper runs after the lease ended and after the batch went stale
@@ -270,9 +270,9 @@ def test_claims_are_exclusive(account, wa_sender):
     campaign = running_campaign(account, wa_sender, 10)
     dispatch.dispatch_due(campaign_id=campaign.pk)
     batch = SendBatch.objects.get(campaign=campaign)
-    first = sending.recipients_claim(batch_id=batch.pk, limit=6)
-    second = sending.recipients_claim(batch_id=batch.pk)
-    third = sending.recipients_claim(batch_id=batch.pk)
+    first = send.recipients_claim(batch_id=batch.pk, limit=6)
+    second = send.recipients_claim(batch_id=batch.pk)
+    third = send.recipients_claim(batch_id=batch.pk)
     assert len(first) == 6
     assert len(second) == 4
     assert third == []
@@ -299,7 +299,7 @@ def test_ab_variants_split_by_id_and_send_their_own_message(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         control.campaign_publish(campaign=campaign)
     assert len(callbacks) == 1
-    assert dispatch.campaign_prepare(campaign_id=campaign.pk) == 40
+    assert prepare.campaign_prepare(campaign_id=campaign.pk) == 40
     campaign.refresh_from_db()
     drain(campaign)
 
@@ -343,7 +343,7 @@ def test_a_recurring_broadcast_schedules_its_next_run_then_sends_it_again(
     with django_capture_on_commit_callbacks(execute=False):
         tasks.campaign_run(campaign.pk)
     assert Recipient.objects.filter(campaign=campaign).count() == 0
-    assert dispatch.campaign_prepare(campaign_id=campaign.pk) == 3
+    assert prepare.campaign_prepare(campaign_id=campaign.pk) == 3
     drain(campaign)
     assert len(provider.requests) == 6
     assert Event.objects.filter(campaign=campaign, type="sent").count() == 6
@@ -358,7 +358,7 @@ def test_a_batch_lost_whole_in_a_crash_stops_counting_as_open(account, wa_sender
     campaign = running_campaign(account, wa_sender, 5)
     dispatch.dispatch_due(campaign_id=campaign.pk)
     batch = SendBatch.objects.get(campaign=campaign)
-    assert len(sending.recipients_claim(batch_id=batch.pk)) == 5
+    assert len(send.recipients_claim(batch_id=batch.pk)) == 5
 
     # when the sweeper runs after the lease
     with time_machine.travel(timezone.now() + dt.timedelta(hours=1), tick=False):

@@ -14,7 +14,7 @@ from pywa import WhatsApp
 from pywa.types import MessageStatus
 from twilio.request_validator import RequestValidator
 
-from campaigns.models import Recipient
+from delivery.models import Recipient
 from messaging.models import Sender
 from tests.delivery.helpers import drain, running_campaign
 from tests.factories import CampaignFactory, ContactFactory, SenderFactory

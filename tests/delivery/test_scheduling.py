@@ -7,8 +7,10 @@ import pytest
 import time_machine
 from django_q.models import Schedule
 
-from campaigns.models import Campaign, Recipient
-from campaigns.services import control, scheduling
+from campaigns import timing
+from campaigns.models import Campaign
+from delivery import control, prepare, schedules
+from delivery.models import Recipient
 from tests.factories import CampaignFactory, ContactFactory
 
 UTC = dt.UTC
@@ -23,7 +25,7 @@ def test_local_delivery_sends_at_the_delivery_time_in_each_zone():
 
     # when the send time is computed for Paris and New York
     def at(zone):
-        return scheduling.recipient_send_at(
+        return timing.recipient_send_at(
             start=start,
             zone=zone,
             campaign_zone=ZoneInfo("UTC"),
@@ -43,7 +45,7 @@ def test_local_delivery_sends_at_the_delivery_time_in_each_zone():
 def test_local_delivery_across_the_spring_forward_switch_keeps_the_wall_clock():
     # given New York switches to summer time on 8 March 2026
     def nine_am(day):
-        return scheduling.recipient_send_at(
+        return timing.recipient_send_at(
             start=dt.datetime(2026, 3, day, 0, 0, tzinfo=UTC),
             zone=NY,
             campaign_zone=ZoneInfo("UTC"),
@@ -61,21 +63,21 @@ def test_local_delivery_across_the_spring_forward_switch_keeps_the_wall_clock():
 
 def test_a_time_inside_the_dst_gap_lands_just_after_it():
     # 02:30 does not exist in New York on 8 March 2026 (02:00 → 03:00)
-    when = scheduling.wall_clock(dt.date(2026, 3, 8), dt.time(2, 30), NY)
+    when = timing.wall_clock(dt.date(2026, 3, 8), dt.time(2, 30), NY)
     assert when == dt.datetime(2026, 3, 8, 7, 30, tzinfo=UTC)  # 03:30 EDT
     assert when.astimezone(NY).hour == 3
 
 
 def test_an_ambiguous_time_at_fall_back_takes_its_first_occurrence():
     # 01:30 happens twice in New York on 1 November 2026
-    when = scheduling.wall_clock(dt.date(2026, 11, 1), dt.time(1, 30), NY)
+    when = timing.wall_clock(dt.date(2026, 11, 1), dt.time(1, 30), NY)
     assert when == dt.datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # EDT, UTC-4
 
 
 def test_quiet_hours_push_to_the_end_of_the_window():
     # given quiet hours 21:00–08:00 in Paris
     def push(utc_hour, day=10):
-        return scheduling.quiet_hours_push(
+        return timing.quiet_hours_push(
             dt.datetime(2026, 6, day, utc_hour, 0, tzinfo=UTC),
             zone=PARIS,
             start=dt.time(21, 0),
@@ -92,7 +94,7 @@ def test_quiet_hours_push_to_the_end_of_the_window():
 
 def test_quiet_hours_end_on_the_night_of_the_dst_switch():
     # given quiet hours 22:00–07:00 in Paris, which goes to summer time on 29 March 2026
-    pushed = scheduling.quiet_hours_push(
+    pushed = timing.quiet_hours_push(
         dt.datetime(2026, 3, 28, 23, 0, tzinfo=UTC),  # 00:00 Paris (CET)
         zone=PARIS,
         start=dt.time(22, 0),
@@ -121,31 +123,31 @@ def test_daily_recurrence_keeps_local_time_across_dst_and_stops_at_end_date():
         end_date=dt.datetime(2026, 3, 31, 12, 0, tzinfo=UTC),
     )
     # when its runs are listed
-    runs = list(scheduling.occurrences(campaign))
+    runs = list(timing.occurrences(campaign))
     # then each is 09:00 Paris: 08:00 UTC before the switch, 07:00 UTC after it
     assert [r.astimezone(PARIS).hour for r in runs] == [9, 9, 9, 9, 9]
     assert runs[0] == dt.datetime(2026, 3, 27, 8, 0, tzinfo=UTC)
     assert runs[2] == dt.datetime(2026, 3, 29, 7, 0, tzinfo=UTC)
-    assert scheduling.next_run_at(campaign, after=runs[-1]) is None
+    assert timing.next_run_at(campaign, after=runs[-1]) is None
 
 
 def test_weekly_and_monthly_recurrence():
     weekly = _campaign(frequency=Campaign.Frequency.WEEKLY)
-    assert scheduling.next_run_at(
+    assert timing.next_run_at(
         weekly, after=dt.datetime(2026, 3, 27, 8, 0, tzinfo=UTC)
     ) == dt.datetime(2026, 4, 3, 7, 0, tzinfo=UTC)
     monthly = _campaign(
         frequency=Campaign.Frequency.MONTHLY,
         start_date=dt.datetime(2026, 1, 31, 8, 0, tzinfo=UTC),
     )
-    runs = list(scheduling.occurrences(monthly, limit=3))
+    runs = list(timing.occurrences(monthly, limit=3))
     # the 31st becomes the last day of shorter months
     assert [r.date() for r in runs] == [
         dt.date(2026, 1, 31),
         dt.date(2026, 2, 28),
         dt.date(2026, 3, 31),
     ]
-    assert scheduling.next_run_at(_campaign(), after=dt.datetime(2026, 1, 1, tzinfo=UTC)) is None
+    assert timing.next_run_at(_campaign(), after=dt.datetime(2026, 1, 1, tzinfo=UTC)) is None
 
 
 @pytest.mark.django_db
@@ -167,7 +169,7 @@ def test_recipients_get_one_update_per_zone(account, django_assert_max_num_queri
 
     # when send times are set
     with django_assert_max_num_queries(1 + 4):
-        scheduling.recipients_schedule(campaign=campaign, start=start)
+        prepare.recipients_schedule(campaign=campaign, start=start)
 
     # then each zone has its own local 10:00
     by_zone = {
@@ -191,7 +193,7 @@ def test_without_local_delivery_everyone_gets_the_start_in_one_update(
         )
     start = dt.datetime(2026, 6, 10, 6, 0, tzinfo=UTC)
     with django_assert_num_queries(1):
-        scheduling.recipients_schedule(campaign=campaign, start=start)
+        prepare.recipients_schedule(campaign=campaign, start=start)
     assert set(Recipient.objects.values_list("send_at", flat=True)) == {start}
 
 
@@ -215,7 +217,7 @@ def test_publishing_a_scheduled_campaign_creates_its_schedule_row(
     # then a one-off Schedule starts it at its start date, without catch-up replays
     row = Schedule.objects.get(name=f"campaign-{campaign.pk}-run")
     assert campaign.status == Campaign.Status.SCHEDULED
-    assert row.func == "campaigns.tasks.campaign_run"
+    assert row.func == "delivery.tasks.campaign_run"
     assert row.schedule_type == Schedule.ONCE
     assert row.next_run == dt.datetime(2026, 3, 29, 7, 0, tzinfo=UTC)
 
@@ -226,9 +228,9 @@ def test_publishing_a_scheduled_campaign_creates_its_schedule_row(
 
 @pytest.mark.django_db
 def test_the_tick_and_sweeper_schedules_exist_every_minute():
-    scheduling.schedules_ensure()
+    schedules.schedules_ensure()
     rows = {s.name: s for s in Schedule.objects.filter(name__startswith="campaigns-")}
-    assert rows["campaigns-tick"].func == "campaigns.tasks.tick"
-    assert rows["campaigns-sweep"].func == "campaigns.tasks.sweep"
+    assert rows["campaigns-tick"].func == "delivery.tasks.tick"
+    assert rows["campaigns-sweep"].func == "delivery.tasks.sweep"
     assert {r.schedule_type for r in rows.values()} == {Schedule.MINUTES}
     assert {r.minutes for r in rows.values()} == {1}

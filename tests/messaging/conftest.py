@@ -3,7 +3,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from campaigns.models import Recipient
+from delivery.models import Recipient
 from messaging.models import Sender
 from tests.factories import CampaignFactory, ContactFactory, SenderFactory
 from tests.messaging.provider_server import ProviderServer

@@ -4,9 +4,10 @@ unsubscribe links."""
 
 import pytest
 
-from campaigns.models import Campaign, Recipient, TestContact
-from campaigns.services.sending import Renderer
+from campaigns.models import Campaign, TestContact
 from campaigns.services.test_send import campaign_test_send
+from delivery.models import Recipient
+from delivery.send import Renderer
 from messaging.models import Sender
 from tests.factories import CampaignFactory, ContactFactory, SenderFactory, VariantFactory
 from tests.messaging.email_support import email_sender, parsed, parts

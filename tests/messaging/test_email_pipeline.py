@@ -6,8 +6,9 @@ campaign skips it."""
 import pytest
 from django.utils import timezone
 
-from campaigns.models import Campaign, Recipient
-from campaigns.services import dispatch
+from campaigns.models import Campaign
+from delivery import prepare
+from delivery.models import Recipient
 from tests.delivery.helpers import drain
 from tests.factories import ContactFactory
 from tests.messaging.email_support import (
@@ -48,7 +49,7 @@ def _send_campaign(api, sender, name: str) -> Campaign:
     campaign_id = created.json()["id"]
     sent = api.post(f"/api/campaigns/{campaign_id}/send")
     assert sent.status_code == 202, sent.content
-    dispatch.campaign_prepare(campaign_id=campaign_id)
+    prepare.campaign_prepare(campaign_id=campaign_id)
     campaign = Campaign.objects.get(pk=campaign_id)
     drain(campaign)
     return campaign

@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from campaigns.models import Campaign, CampaignError, Recipient, TestContact
+from campaigns.models import Campaign, TestContact
+from delivery.models import CampaignError, Recipient
 from messaging.models import Sender
 from messaging.providers.base import OutboundMessage
 from messaging.providers.registry import get_adapter

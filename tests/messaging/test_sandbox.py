@@ -6,7 +6,8 @@ import datetime as dt
 from django.utils import timezone
 from django_q.models import Schedule
 
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
+from delivery.models import Recipient
 from messaging import tasks
 from messaging.models import SandboxMessage
 from messaging.providers.base import OutboundMessage

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from analytics.models import Event
 from audience.models import Contact
-from campaigns.models import Recipient
+from delivery.models import Recipient
 from messaging.models import Sender
 from messaging.providers.base import OutboundMessage
 from messaging.providers.registry import get_adapter

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
+from delivery.models import Recipient
 from messaging.models import Sender
 from messaging.providers.sms import status_callback_url
 from messaging.webhooks.signatures import twilio_signature, twilio_signature_valid

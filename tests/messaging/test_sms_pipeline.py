@@ -7,8 +7,9 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from campaigns.models import Campaign, Recipient
-from campaigns.services import control
+from campaigns.models import Campaign
+from delivery import control
+from delivery.models import Recipient
 from messaging.models import Sender
 from tests.campaigns.world import audience, campaign_of
 from tests.factories import SenderFactory

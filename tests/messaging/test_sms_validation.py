@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from campaigns.models import Campaign
-from campaigns.services import control
 from campaigns.services.validation import validate_campaign
 from config.settings.public_url import public_base_url_problem
 from core.errors import ValidationFailed
+from delivery import control
 from messaging.models import Sender
 from tests.accounts.test_production_settings import STRONG, manage_check
 from tests.campaigns.world import audience, campaign_of, put_in_state

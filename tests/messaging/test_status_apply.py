@@ -3,8 +3,10 @@
 import datetime as dt
 
 from analytics.models import Event
-from campaigns.models import Campaign, CampaignError, Recipient
-from messaging.services.status import StatusUpdate, status_apply
+from campaigns.models import Campaign
+from delivery.models import CampaignError, Recipient
+from delivery.status import status_apply
+from messaging.statuses import StatusUpdate
 from tests.factories import CampaignFactory, SenderFactory
 from tests.messaging.conftest import make_recipients
 

@@ -14,7 +14,8 @@ from twilio.request_validator import RequestValidator
 
 from analytics.models import Event
 from audience.models import Contact
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
+from delivery.models import Recipient
 from messaging.models import Sender
 from tests.factories import CampaignFactory, ContactFactory, SenderFactory
 from tests.messaging.conftest import make_recipients

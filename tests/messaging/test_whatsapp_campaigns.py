@@ -5,7 +5,8 @@ description; a test send of a template campaign sends what the pipeline sends.""
 import pytest
 from django.utils import timezone
 
-from campaigns.models import Campaign, Recipient, TestContact
+from campaigns.models import Campaign, TestContact
+from delivery.models import Recipient
 from tests.delivery.helpers import drain, statuses
 from tests.factories import CampaignFactory, ContactFactory, MessageTemplateFactory
 from tests.messaging.meta_request_schema import assert_valid_request

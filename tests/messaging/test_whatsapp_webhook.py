@@ -6,7 +6,8 @@ import pytest
 
 from analytics.models import Event
 from audience.models import Contact
-from campaigns.models import Campaign, CampaignError, Recipient
+from campaigns.models import Campaign
+from delivery.models import CampaignError, Recipient
 from messaging.models import Sender
 from tests.factories import CampaignFactory, ContactFactory, SenderFactory
 from tests.messaging import payloads

@@ -3,8 +3,9 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import AutomationTrigger, CampaignError
+from campaigns.models import AutomationTrigger
 from campaigns.services import lifecycle
+from delivery.models import CampaignError
 from tests.factories import (
     CampaignFactory,
     SegmentFactory,

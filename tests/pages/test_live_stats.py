@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.models import Event
-from campaigns.live import campaign_settled
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
 from campaigns.views.pages import header_state
+from delivery.live import campaign_settled
+from delivery.models import Recipient
 from tests.factories import CampaignFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,11 +2,12 @@
 
 import pytest
 
-from campaigns.models import Campaign, Recipient, TestContact
+from campaigns.models import Campaign, TestContact
 from campaigns.services.personalization import message_builder, message_render
-from campaigns.services.sending import Renderer
 from campaigns.services.test_send import campaign_test_send
 from campaigns.wizard.context import message_variables
+from delivery.models import Recipient
+from delivery.send import Renderer
 from messaging.models import SandboxMessage
 from templates_app.builder import MessageBuilder, MessageSource, ParameterMissing
 from templates_app.preview import template_preview

@@ -2,9 +2,10 @@
 
 import pytest
 
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
 from campaigns.services.personalization import message_render, personalization_text
-from campaigns.services.sending import Renderer
+from delivery.models import Recipient
+from delivery.send import Renderer
 from tests.factories import CampaignFactory, ContactFactory, MessageTemplateFactory
 
 pytestmark = pytest.mark.django_db

@@ -31,7 +31,8 @@ from accounts.models import Account, Membership, Role
 from audience.models import AttributeDefinition, Contact, Segment, Tag
 from audience.services.segments import campaign_refresh_reach, segment_recount
 from campaigns.models import AutomationTrigger, Campaign, Variant, WorkflowStep
-from campaigns.services import control, lifecycle
+from campaigns.services import lifecycle
+from delivery import control
 from messaging.models import Sender
 from templates_app.models import MessageTemplate
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from campaigns.models import CampaignError
+from delivery.models import CampaignError
 
 TYPE_MAX = 64  # CampaignError.error_type
 MESSAGE_MAX = 500  # CampaignError.message

@@ -19,11 +19,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, Recipient, SendBatch
-from campaigns.services import dispatch, lifecycle, scheduling
+from campaigns import timing
+from campaigns.models import Campaign
+from campaigns.services import lifecycle
 from campaigns.services.lifecycle import Action, Actor, State
 from campaigns.services.validation import validate_campaign
 from core.errors import ApplicationError, Conflict
+from delivery import dispatch, schedules
+from delivery.models import Recipient, SendBatch
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +81,7 @@ def campaign_publish(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     send_check(campaign, action=action)
     if later:
         lifecycle.move(campaign, action=action, actor=actor)
-        scheduling.campaign_schedule(campaign=campaign)
+        schedules.campaign_schedule(campaign=campaign)
         return campaign
     lifecycle.move(
         campaign, action=action, actor=actor, record_as="publish", started_at=timezone.now()
@@ -89,7 +92,7 @@ def campaign_publish(*, campaign: Campaign, actor: Actor = None) -> Campaign:
 
 def _begin(campaign: Campaign, *, actor: Actor, record_as: str) -> Campaign:
     send_check(campaign, action=Action.BEGIN)
-    scheduling.run_schedule_delete(campaign=campaign)
+    schedules.run_schedule_delete(campaign=campaign)
     lifecycle.move(
         campaign,
         action=Action.BEGIN,
@@ -135,7 +138,7 @@ def campaign_schedule_request(
 def campaign_pause(*, campaign: Campaign, actor: Actor = None, reason: str = "") -> Campaign:
     """Stop claiming; a scheduled campaign's start is taken off the calendar until resumed."""
     lifecycle.move(campaign, action=Action.PAUSE, actor=actor, reason=reason)
-    scheduling.run_schedule_delete(campaign=campaign)
+    schedules.run_schedule_delete(campaign=campaign)
     return campaign
 
 
@@ -150,7 +153,7 @@ def campaign_resume(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     state = lifecycle.state_of(campaign)
     send_check(campaign, action=Action.RESUME)
     if state == State.PAUSED_SCHEDULED:
-        at = scheduling.first_run_at(campaign)
+        at = timing.first_run_at(campaign)
         if at <= timezone.now():
             raise StartPassed(
                 f"Its start time ({at:%Y-%m-%d %H:%M} UTC) passed while it was paused, so it "
@@ -158,7 +161,7 @@ def campaign_resume(*, campaign: Campaign, actor: Actor = None) -> Campaign:
                 extra={"startDate": at.isoformat()},
             )
         lifecycle.move(campaign, action=Action.RESUME, actor=actor)
-        scheduling.campaign_schedule(campaign=campaign)
+        schedules.campaign_schedule(campaign=campaign)
         return campaign
     fields: dict[str, Any] = {} if campaign.started_at else {"started_at": timezone.now()}
     lifecycle.move(campaign, action=Action.RESUME, actor=actor, **fields)
@@ -171,7 +174,7 @@ def campaign_resume(*, campaign: Campaign, actor: Actor = None) -> Campaign:
 def campaign_unschedule(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     """Back to draft (from scheduled, or paused before its start) to edit or re-time it."""
     lifecycle.move(campaign, action=Action.UNSCHEDULE, actor=actor)
-    scheduling.run_schedule_delete(campaign=campaign)
+    schedules.run_schedule_delete(campaign=campaign)
     return campaign
 
 
@@ -191,7 +194,7 @@ def campaign_cancel(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     SendBatch.objects.filter(campaign=campaign).exclude(status=SendBatch.Status.DONE).update(
         status=SendBatch.Status.DONE, finished_at=timezone.now()
     )
-    scheduling.run_schedule_delete(campaign=campaign)
+    schedules.run_schedule_delete(campaign=campaign)
     return lifecycle.move(
         campaign,
         action=Action.CANCEL,

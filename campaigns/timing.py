@@ -14,18 +14,11 @@ import datetime as dt
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
 
 UTC = dt.UTC
-
-RUN_SCHEDULE = "campaign-{id}-run"
-TICK_SCHEDULE = "campaigns-tick"
-SWEEP_SCHEDULE = "campaigns-sweep"
-REACH_SCHEDULE = "campaigns-reach-refresh"
-REACH_MINUTES = 1
 
 
 def zone_of(name: str, default: str = "UTC") -> ZoneInfo:
@@ -98,30 +91,6 @@ def recipient_send_at(
     return quiet_hours_push(when, zone=zone, start=quiet_start, end=quiet_end)
 
 
-def recipients_schedule(*, campaign: Campaign, start: dt.datetime) -> None:
-    """Set ``send_at`` of the campaign's pending recipients: one UPDATE per distinct zone."""
-    pending = Recipient.objects.filter(campaign=campaign, status=Recipient.Status.PENDING)
-    campaign_zone = zone_of(campaign.timezone)
-    per_zone = bool(
-        campaign.local_time_delivery or (campaign.quiet_hours_start and campaign.quiet_hours_end)
-    )
-    if not per_zone:
-        pending.update(send_at=start)
-        return
-    names = list(pending.order_by().values_list("contact__timezone", flat=True).distinct())
-    for name in names:
-        send_at = recipient_send_at(
-            start=start,
-            zone=zone_of(name, campaign.timezone),
-            campaign_zone=campaign_zone,
-            delivery_time=campaign.delivery_time,
-            local_delivery=campaign.local_time_delivery,
-            quiet_start=campaign.quiet_hours_start,
-            quiet_end=campaign.quiet_hours_end,
-        )
-        pending.filter(contact__timezone=name).update(send_at=send_at)
-
-
 # Recurrence ---------------------------------------------------------------------------------
 
 
@@ -168,55 +137,3 @@ def first_run_at(campaign: Campaign) -> dt.datetime:
     if campaign.frequency == Campaign.Frequency.ONCE:
         return start
     return next_run_at(campaign, after=start - dt.timedelta(microseconds=1)) or start
-
-
-# django-q2 Schedule rows --------------------------------------------------------------------
-
-
-def run_schedule_set(*, campaign: Campaign, at: dt.datetime) -> None:
-    """Create or move the campaign's one-off Schedule that starts its next run at ``at``."""
-    from django_q.models import Schedule
-
-    Schedule.objects.update_or_create(
-        name=RUN_SCHEDULE.format(id=campaign.pk),
-        defaults={
-            "func": "campaigns.tasks.campaign_run",
-            "args": repr((campaign.pk,)),
-            "schedule_type": Schedule.ONCE,
-            "repeats": -1,
-            "next_run": at,
-        },
-    )
-
-
-def run_schedule_delete(*, campaign: Campaign) -> None:
-    from django_q.models import Schedule
-
-    Schedule.objects.filter(name=RUN_SCHEDULE.format(id=campaign.pk)).delete()
-
-
-def campaign_schedule(*, campaign: Campaign) -> None:
-    """After a move to ``scheduled``: the Schedule row that will start it (after commit)."""
-    transaction.on_commit(lambda: run_schedule_set(campaign=campaign, at=first_run_at(campaign)))
-
-
-def schedules_ensure() -> None:
-    """The periodic tasks, every minute: the dispatcher tick, the sweeper, and the refresh of
-    stale reach and segment counts (``reach.counts_refresh_due``, bounded per run)."""
-    from django_q.models import Schedule
-
-    for name, func, minutes in (
-        (TICK_SCHEDULE, "campaigns.tasks.tick", 1),
-        (SWEEP_SCHEDULE, "campaigns.tasks.sweep", 1),
-        (REACH_SCHEDULE, "campaigns.tasks.reach_refresh", REACH_MINUTES),
-    ):
-        Schedule.objects.get_or_create(
-            name=name,
-            defaults={
-                "func": func,
-                "schedule_type": Schedule.MINUTES,
-                "minutes": minutes,
-                "repeats": -1,
-                "next_run": timezone.now(),
-            },
-        )

@@ -15,14 +15,15 @@ import math
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Mod
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
-from campaigns.models import Campaign, Recipient, SendBatch
-from campaigns.services import lifecycle, pacing, scheduling
-from campaigns.services.sending import CLAIMABLE, uncertain_mark
+from campaigns import timing
+from campaigns.models import Campaign
+from campaigns.services import lifecycle
 from campaigns.services.validation import type_problem
+from delivery import pacing, schedules
+from delivery.models import Recipient, SendBatch
+from delivery.send import CLAIMABLE, uncertain_mark
 from messaging.models import Sender
 
 logger = logging.getLogger(__name__)
@@ -42,13 +43,13 @@ def _enqueue(func: str, *args, task_name: str) -> None:
 
 
 def batch_enqueue(batch_id: int, attempt: int = 1) -> None:
-    _enqueue("campaigns.tasks.batch_send", batch_id, task_name=f"batch-{batch_id}-{attempt}")
+    _enqueue("delivery.tasks.batch_send", batch_id, task_name=f"batch-{batch_id}-{attempt}")
 
 
 def campaign_start(campaign_id: int) -> None:
     """Called after a campaign's move to running commits: prepare, then dispatch (a task)."""
     _enqueue(
-        "campaigns.tasks.campaign_prepare",
+        "delivery.tasks.campaign_prepare",
         campaign_id,
         task_name=f"campaign-{campaign_id}-prepare-{timezone.now():%Y%m%d%H%M%S}",
     )
@@ -64,54 +65,6 @@ def campaign_resumed(campaign_id: int) -> None:
         return
     batches_requeue(campaign_id=campaign_id, older_than=None)
     campaign_progress(campaign_id=campaign_id)
-
-
-# Prepare: materialise, variants, send times -------------------------------------------------
-
-
-def variants_assign(*, campaign: Campaign) -> None:
-    """A/B split by id modulo 100: one UPDATE per variant over its slice of 0–99."""
-    variants = list(campaign.variants.order_by("key"))
-    if not variants or not (campaign.ab_enabled or campaign.type == Campaign.Type.AB_TEST):
-        return
-    pending = Recipient.objects.filter(campaign=campaign, status=S.PENDING)
-    low = 0
-    for i, variant in enumerate(variants):
-        high = 100 if i == len(variants) - 1 else low + int(variant.split_percentage)
-        pending.filter(
-            GreaterThanOrEqual(Mod("id", 100), low), LessThan(Mod("id", 100), high)
-        ).update(variant=variant)
-        low = high
-
-
-def campaign_prepare(*, campaign_id: int) -> int:
-    """Materialise the run's recipients with variant and send time; returns how many."""
-    from campaigns.services.materialise import recipients_materialise
-
-    pacing.limit_refresh(campaign_id)
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
-        if campaign is None or campaign.status != Campaign.Status.RUNNING:
-            return 0
-        if campaign.prepared_at is not None:
-            transaction.on_commit(lambda: campaign_progress(campaign_id=campaign_id))
-            return 0
-        problem = type_problem(campaign)
-        if problem:
-            # Only reachable through data written around the guard (an old demo, a hand
-            # edit): the audience is never materialised for a type the pipeline cannot run.
-            lifecycle.move(campaign, action=lifecycle.Action.PAUSE, reason=problem[:500])
-            return 0
-        now = timezone.now()
-        count = recipients_materialise(campaign=campaign)
-        variants_assign(campaign=campaign)
-        scheduling.recipients_schedule(campaign=campaign, start=now)
-        campaign.total_recipients = (campaign.total_recipients or 0) + count
-        campaign.prepared_at = now
-        campaign.run_count = (campaign.run_count or 0) + 1
-        campaign.save(update_fields=["total_recipients", "prepared_at", "run_count", "updated_at"])
-        transaction.on_commit(lambda: campaign_progress(campaign_id=campaign_id))
-    return count
 
 
 # Dispatch -----------------------------------------------------------------------------------
@@ -238,9 +191,9 @@ def campaign_finish_if_done(*, campaign_id: int) -> bool:
     SendBatch.objects.filter(campaign_id=campaign_id).exclude(status=SendBatch.Status.DONE).update(
         status=SendBatch.Status.DONE, finished_at=timezone.now()
     )
-    upcoming = scheduling.next_run_at(campaign, after=timezone.now())
+    upcoming = timing.next_run_at(campaign, after=timezone.now())
     if upcoming is not None:
-        scheduling.run_schedule_set(campaign=campaign, at=upcoming)
+        schedules.run_schedule_set(campaign=campaign, at=upcoming)
         return False
     try:
         # An audience emptied between publish and start completes at once: say why.

@@ -26,7 +26,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from analytics.models import Event
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
+from delivery.models import Recipient
 
 SENDING_STATES = (Campaign.Status.SCHEDULED, Campaign.Status.RUNNING)
 RECEIPT_EVENTS = (Event.Type.SENT, Event.Type.DELIVERED, Event.Type.READ, Event.Type.FAILED)

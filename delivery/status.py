@@ -7,22 +7,27 @@ counts nothing. ``read`` implies ``delivered`` and both imply ``sent``, so a ski
 filled in (timestamp, counter, event marked ``implied``).
 """
 
-import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from analytics.services import NewEvent, events_record
-from campaigns.models import Campaign, Recipient
-from campaigns.services.errorlog import errors_record
+from campaigns.models import Campaign
 from core.bulk import values_update
-
-SENT, DELIVERED, READ, FAILED = "sent", "delivered", "read", "failed"
-UNDELIVERED = "undelivered"
-STATUSES = (SENT, DELIVERED, READ, FAILED)
+from delivery.errorlog import errors_record
+from delivery.models import Recipient
+from messaging.statuses import (
+    DELIVERED,
+    FAILED,
+    READ,
+    SENT,
+    STATUSES,
+    UNDELIVERED,
+    ApplyResult,
+    StatusUpdate,
+    as_utc,
+)
 
 RANK = {
     Recipient.Status.PENDING: 0,
@@ -34,46 +39,6 @@ RANK = {
     Recipient.Status.DELIVERED: 2,
     Recipient.Status.READ: 3,
 }
-CALLBACK_PREFIX = "recipient:"
-
-
-@dataclass(frozen=True)
-class StatusUpdate:
-    provider_message_id: str
-    status: str  # sent | delivered | read | failed
-    timestamp: dt.datetime | int | str | None = None  # aware datetime or Unix seconds
-    recipient_id: int | None = None  # from our callback data, for reconciliation
-    error_code: str = ""
-    error_title: str = ""
-    error_details: str = ""
-    sender_id: int | None = None  # limits the update to this sender's campaigns
-
-
-@dataclass
-class ApplyResult:
-    applied: int = 0  # updates that moved a recipient forward
-    ignored: int = 0  # repeats and stale (backward) updates
-    unknown: int = 0  # no recipient matched
-    recipient_ids: list[int] = field(default_factory=list)
-
-
-def callback_recipient_id(callback_data: str | None) -> int | None:
-    """Our recipient id from ``biz_opaque_callback_data`` (``recipient:<id>``)."""
-    if not callback_data or not str(callback_data).startswith(CALLBACK_PREFIX):
-        return None
-    try:
-        return int(str(callback_data)[len(CALLBACK_PREFIX) :])
-    except ValueError:
-        return None
-
-
-def as_utc(value) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
-    try:
-        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
-        return timezone.now()
 
 
 def _load(updates: list[StatusUpdate]) -> dict[int, Recipient]:

@@ -8,10 +8,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.decorators import member_required
-from campaigns.models import Recipient
-from campaigns.services import stats
 from campaigns.views.access import with_campaign
 from campaigns.views.pages import header_state, live_context
+from delivery import selectors
+from delivery.models import Recipient
 
 POLL_SECONDS = 2
 RECIPIENTS_PAGE_SIZE = 50
@@ -24,7 +24,7 @@ def _moving(numbers: dict) -> bool:
 @member_required
 @with_campaign
 def campaign_queue(request, campaign):
-    queue = stats.campaign_queue(campaign=campaign)
+    queue = selectors.campaign_queue(campaign=campaign)
     context = {
         "nav": "campaigns",
         "campaign": campaign,
@@ -40,7 +40,7 @@ def campaign_queue(request, campaign):
 
 @member_required
 def account_queue(request):
-    queue = stats.account_queue(account=request.account)
+    queue = selectors.account_queue(account=request.account)
     context = {
         "nav": "campaigns",
         "queue": queue,
@@ -71,7 +71,7 @@ def campaign_recipients(request, campaign):
     status = request.GET.get("status", "")
     if status not in Recipient.Status.values:
         status = ""
-    rows = stats.recipients_list(campaign=campaign, status=status)
+    rows = selectors.recipients_list(campaign=campaign, status=status)
     page = Paginator(rows, RECIPIENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "nav": "campaigns",

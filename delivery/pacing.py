@@ -26,7 +26,8 @@ from typing import Any
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
+from delivery.models import Recipient
 from messaging.limits import NO_LIMIT, SOURCE_TEXTS, MessagingLimit, messaging_limit, pair_gap
 from messaging.models import Sender
 from messaging.services.limits import sender_limits_refresh_if_stale

@@ -13,7 +13,6 @@ from pydantic import Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from analytics.models import Event
-from campaigns.models import Recipient
 from campaigns.schemas import (
     CamelSchema,
     CampaignErrorLogOut,
@@ -22,9 +21,10 @@ from campaigns.schemas import (
     parse_hh_mm,
 )
 from campaigns.selectors import campaign_get
-from campaigns.services import control, scheduling, stats
 from core.api import actor, errors, require_permission
 from core.schemas import MAX_ID, PageQuery
+from delivery import control, schedules, selectors
+from delivery.models import Recipient
 
 router = Router(tags=["campaign execution"])
 
@@ -142,7 +142,7 @@ def _state(campaign) -> DeliveryStateOut:
     from django_q.models import Schedule
 
     next_run = (
-        Schedule.objects.filter(name=scheduling.RUN_SCHEDULE.format(id=campaign.pk))
+        Schedule.objects.filter(name=schedules.RUN_SCHEDULE.format(id=campaign.pk))
         .values_list("next_run", flat=True)
         .first()
     )
@@ -204,7 +204,7 @@ def cancel_campaign(request: HttpRequest, campaign_id: CampaignId):
 def campaign_stats(request: HttpRequest, campaign_id: CampaignId):
     """The spec's stats object, the recipient queue by status and the error log."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    answer = stats.campaign_stats(campaign=campaign)
+    answer = selectors.campaign_stats(campaign=campaign)
     answer["queue"] = {api_enum(status): n for status, n in answer["queue"].items()}
     return answer
 
@@ -219,7 +219,7 @@ def campaign_recipients(
 ):
     """Recipient status, paged, optionally filtered by status."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    total, rows = stats.recipients_page(
+    total, rows = selectors.recipients_page(
         campaign=campaign,
         status=(filters.status or "").replace("-", "_"),
         page=filters.page,
@@ -256,7 +256,7 @@ def campaign_events(
 ):
     """The campaign's event log, newest first, paged."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    total, rows = stats.events_page(
+    total, rows = selectors.events_page(
         campaign=campaign, type=filters.type or "", page=filters.page, page_size=filters.page_size
     )
     items = [
@@ -280,6 +280,6 @@ def campaign_events(
 def campaign_analytics(request: HttpRequest, campaign_id: CampaignId):
     """Per-hour sent / delivered / read / failed, and breakdowns by variant, country, status."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    answer = stats.campaign_analytics(campaign=campaign)
+    answer = selectors.campaign_analytics(campaign=campaign)
     answer["byStatus"] = {api_enum(status): n for status, n in answer["byStatus"].items()}
     return answer

@@ -26,11 +26,12 @@ from django.utils import timezone
 
 from analytics.services import EventType, NewEvent, events_record
 from audience.services.email_consent import contacts_email_bounced_mark
-from campaigns.models import Campaign, Recipient, SendBatch, Variant
-from campaigns.services import pacing
-from campaigns.services.errorlog import errors_record
+from campaigns.models import Campaign, Variant
 from campaigns.services.personalization import message_builder, messages_build_and_send
 from core.bulk import values_update
+from delivery import pacing
+from delivery.errorlog import errors_record
+from delivery.models import Recipient, SendBatch
 from messaging.providers.base import OutboundMessage, ProviderResult
 from templates_app.builder import MessageBuilder
 
@@ -114,7 +115,7 @@ class Renderer:
 
     def render(self, recipient: Recipient) -> OutboundMessage:
         """The recipient's message; ``ValidationFailed`` when it cannot be made for them."""
-        from messaging.services.status import CALLBACK_PREFIX
+        from messaging.statuses import CALLBACK_PREFIX
 
         return self._builder_for(recipient.variant_id).build(
             recipient.contact,
@@ -342,7 +343,8 @@ def account_pause_reason(campaign: Campaign, result: ProviderResult) -> str:
 
 
 def _account_pause(campaign: Campaign, result: ProviderResult) -> None:
-    from campaigns.services import control, lifecycle
+    from campaigns.services import lifecycle
+    from delivery import control
 
     reason = account_pause_reason(campaign, result)
     try:

@@ -13,7 +13,8 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from analytics.models import Event
-from campaigns.models import Campaign, CampaignError, Recipient, SendBatch
+from campaigns.models import Campaign
+from delivery.models import CampaignError, Recipient, SendBatch
 
 S = Recipient.Status
 SENT_LIKE = (S.SENT, S.DELIVERED, S.READ)

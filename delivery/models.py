@@ -1,0 +1,125 @@
+"""What the send pipeline owns: each campaign's recipients, the batches that carry them, and
+the campaign's error log.
+
+The tables keep the names they had when these models lived in ``campaigns`` (moved with
+``SeparateDatabaseAndState``; no row was copied).
+"""
+
+from django.db import models
+
+from accounts.models import Account
+from audience.models import Contact
+from campaigns.models import Campaign, Variant
+
+
+class Recipient(models.Model):
+    """One contact of one campaign: the unit the send pipeline claims, sends and tracks."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        READ = "read", "Read"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+        RETRY_SCHEDULED = "retry_scheduled", "Retry scheduled"
+        UNCERTAIN = "uncertain", "Uncertain"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="recipients")
+    variant = models.ForeignKey(
+        Variant, null=True, blank=True, on_delete=models.SET_NULL, related_name="recipients"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    send_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=128, blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    clicked_at = models.DateTimeField(null=True, blank=True)
+    converted_at = models.DateTimeField(null=True, blank=True)
+    error_code = models.CharField(max_length=32, blank=True, default="")
+    # The provider's short name of the error ("Message undeliverable"), beside its code and
+    # its longer explanation in ``error_message``.
+    error_title = models.CharField(max_length=200, blank=True, default="")
+    error_message = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Delivery bookkeeping: the batch that carries the recipient and the token of the claim
+    # that holds it, so a claimer reads back exactly the rows its UPDATE took.
+    batch = models.ForeignKey(
+        "SendBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="recipients"
+    )
+    claim_token = models.CharField(max_length=32, blank=True, default="")
+
+    class Meta:
+        db_table = "campaigns_recipient"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "contact"], name="recipient_unique_contact"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "send_at"], name="recipient_camp_status"),
+            models.Index(fields=["provider_message_id"], name="recipient_provider_id"),
+            models.Index(fields=["contact", "sent_at"], name="recipient_contact_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.contact_id} {self.status}"
+
+
+class SendBatch(models.Model):
+    """A few hundred recipients sent by one task; the unit the sweeper can re-enqueue."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="batches")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    size = models.PositiveIntegerField(default=0)
+    enqueue_count = models.PositiveIntegerField(default=0)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "campaigns_sendbatch"
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["status", "enqueued_at"], name="batch_status_enqueued"),
+            models.Index(fields=["campaign", "status"], name="batch_campaign_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"batch {self.pk} of {self.campaign_id} ({self.status})"
+
+
+class CampaignError(models.Model):
+    """The spec's ``errorLog``: one row per error type, counted, with the last message."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="error_log")
+    error_type = models.CharField(max_length=64)
+    message = models.CharField(max_length=500, blank=True, default="")
+    count = models.PositiveIntegerField(default=0)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    timestamp = models.DateTimeField()
+
+    class Meta:
+        db_table = "campaigns_campaignerror"
+        ordering = ["-timestamp"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "error_type"], name="campaign_error_type"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.error_type} ×{self.count}"

@@ -1,0 +1,29 @@
+"""django-q2 entry points of the send pipeline: thin, by id, safe to run twice."""
+
+from delivery import control, dispatch, prepare, send
+from delivery.models import SendBatch
+
+
+def campaign_prepare(campaign_id: int) -> int:
+    return prepare.campaign_prepare(campaign_id=campaign_id)
+
+
+def batch_send(batch_id: int) -> int:
+    sent = send.batch_send(batch_id=batch_id)
+    campaign_id = SendBatch.objects.filter(pk=batch_id).values_list("campaign_id", flat=True)
+    for cid in campaign_id:
+        dispatch.campaign_progress(campaign_id=cid)
+    return sent
+
+
+def campaign_run(campaign_id: int) -> None:
+    """A campaign's Schedule fired: its scheduled start, or a recurring broadcast's next run."""
+    control.schedule_fired(campaign_id=campaign_id)
+
+
+def tick() -> int:
+    return dispatch.tick()
+
+
+def sweep() -> dict:
+    return dispatch.sweep()

@@ -1,0 +1,78 @@
+"""What a provider said about a message, in our words: the ``StatusUpdate`` that every
+webhook parser and the sandbox produce, and the port through which they hand updates over.
+
+Applying an update moves a campaign's recipient, which is the delivery app's business: it
+registers its applier from ``DeliveryConfig.ready()``, so messaging never imports the layers
+above it. Nothing registered is a wiring bug, and raises: a status is never dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+SENT, DELIVERED, READ, FAILED = "sent", "delivered", "read", "failed"
+UNDELIVERED = "undelivered"
+STATUSES = (SENT, DELIVERED, READ, FAILED)
+
+CALLBACK_PREFIX = "recipient:"
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    provider_message_id: str
+    status: str  # sent | delivered | read | failed
+    timestamp: dt.datetime | int | str | None = None  # aware datetime or Unix seconds
+    recipient_id: int | None = None  # from our callback data, for reconciliation
+    error_code: str = ""
+    error_title: str = ""
+    error_details: str = ""
+    sender_id: int | None = None  # limits the update to this sender's campaigns
+
+
+@dataclass
+class ApplyResult:
+    applied: int = 0  # updates that moved a recipient forward
+    ignored: int = 0  # repeats and stale (backward) updates
+    unknown: int = 0  # no recipient matched
+    recipient_ids: list[int] = field(default_factory=list)
+
+
+def callback_recipient_id(callback_data: str | None) -> int | None:
+    """Our recipient id from ``biz_opaque_callback_data`` (``recipient:<id>``)."""
+    if not callback_data or not str(callback_data).startswith(CALLBACK_PREFIX):
+        return None
+    try:
+        return int(str(callback_data)[len(CALLBACK_PREFIX) :])
+    except ValueError:
+        return None
+
+
+def as_utc(value) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return timezone.now()
+
+
+Applier = Callable[[list[StatusUpdate]], ApplyResult]
+_applier: Applier | None = None
+
+
+def applier_register(applier: Applier) -> None:
+    """Called once, by the app that owns recipients, when Django starts."""
+    global _applier
+    _applier = applier
+
+
+def statuses_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
+    """Hand parsed updates to the registered applier (same transaction as the caller)."""
+    if _applier is None:
+        raise ImproperlyConfigured("No status applier is registered (is 'delivery' installed?).")
+    return _applier(updates)
