@@ -8,9 +8,11 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         # Audience sits below campaigns and asks through its ports (audience/ports.py).
         from audience import ports
-        from campaigns import audience_provider
+        from campaigns import audience_provider, audience_recipients
 
         ports.campaign_directory.provide(audience_provider)
         ports.segment_filters_changed.connect(
             audience_provider.reach_refresh_on_segment_change, dispatch_uid="campaigns.reach"
         )
+        # Moves to delivery's ready() with Recipient.
+        ports.messaged_since.provide(audience_recipients.contacts_messaged_since)
