@@ -2,7 +2,7 @@
 shows it: the segment editor and the campaign wizard's "Custom filters" audience render the
 same include (``audience/segments/_builder.html``) with this configuration."""
 
-from audience import selectors
+from audience import ports, selectors
 from audience.filters.grammar import MAX_DEPTH, field_catalog
 from audience.models import AttributeDefinition, Tag
 
@@ -13,17 +13,18 @@ MAX_TAGS = 500
 def builder_config(*, account, exclude_segment=None) -> dict:
     """The catalogue the builder draws from, all of ``account``; ``exclude_segment`` is the
     segment being edited, which may not refer to itself."""
-    from campaigns.models import Campaign  # engagement rules name the account's campaigns
-
     definitions = AttributeDefinition.objects.for_account(account).order_by("key")
     segments = selectors.segment_list(account=account)
     if exclude_segment is not None:
         segments = segments.exclude(pk=exclude_segment.pk)
-    campaigns = Campaign.objects.for_account(account).alive().order_by("-created_at")
+    directory = ports.campaign_directory.get()  # engagement rules name the account's campaigns
     return {
         "fields": field_catalog(definitions),
         "segments": [{"id": s.pk, "name": s.name} for s in segments],
-        "campaigns": [{"id": c.pk, "name": c.name} for c in campaigns[:MAX_CAMPAIGNS]],
+        "campaigns": [
+            {"id": pk, "name": name}
+            for pk, name in directory.campaign_choices(account=account, limit=MAX_CAMPAIGNS)
+        ],
         "tags": list(Tag.objects.for_account(account).values_list("name", flat=True)[:MAX_TAGS]),
         "maxDepth": MAX_DEPTH,
     }

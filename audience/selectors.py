@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from audience import ports
 from audience.filters.compile import FALSE, TRUE, compile_group
 from audience.filters.validate import FilterContext, filters_parse
 from audience.models import Contact, Segment, SuppressionEntry
@@ -26,7 +27,6 @@ from core.errors import NotFound, ValidationFailed
 
 if TYPE_CHECKING:
     from accounts.models import Account
-    from campaigns.models import Campaign
 
 MAX_FREQUENCY_CAP_HOURS = 24 * 365
 EMAIL_CHANNEL = "email"
@@ -162,7 +162,7 @@ def audience_spec_from_payload(payload: dict[str, Any]) -> AudienceSpec:
     return spec
 
 
-def audience_spec_from_campaign(campaign: Campaign) -> AudienceSpec:
+def audience_spec_from_campaign(campaign: ports.CampaignAudience) -> AudienceSpec:
     return AudienceSpec(
         type=campaign.audience_type,
         segment_ids=[s.pk for s in campaign.segments.all()] if campaign.pk else [],
@@ -238,15 +238,13 @@ def _suppressed_q(account: Account) -> Q:
 
 
 def _recently_messaged_q(account: Account, *, since: datetime) -> Q:
-    from delivery.models import Recipient
-
-    recent = Recipient.objects.filter(
-        account=account, contact_id=OuterRef("pk"), sent_at__gte=since
-    )
-    return Q(Exists(recent))
+    """The messages sent belong to the app owning recipients, which answers the condition."""
+    return ports.messaged_since.get()(account=account, since=since)
 
 
-def audience_queryset(*, campaign: Campaign, now: datetime | None = None) -> QuerySet[Contact]:
+def audience_queryset(
+    *, campaign: ports.CampaignAudience, now: datetime | None = None
+) -> QuerySet[Contact]:
     """The contacts a campaign reaches now: what materialisation inserts as recipients."""
     return audience_contacts(
         account=campaign.account, spec=audience_spec_from_campaign(campaign), now=now

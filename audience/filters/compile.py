@@ -40,6 +40,7 @@ from django.db.models.lookups import (
 )
 from django.utils import timezone
 
+from audience import ports
 from audience.filters import grammar as g
 from audience.filters.validate import Condition, FilterContext, Group, filters_parse
 
@@ -335,17 +336,12 @@ def _tags(cond: Condition) -> Q:
 
 
 def _engagement(cond: Condition, context: FilterContext) -> Q:
-    from analytics.models import Event
-
-    events = Event.objects.filter(
-        account=context.account,
-        contact_id=OuterRef("pk"),
-        type__in=ENGAGEMENT_EVENT_TYPES[cond.operator],
-    )
+    """The event log belongs to analytics, which answers with its own ``EXISTS``."""
+    engaged = ports.engagement_condition.get()
+    types = ENGAGEMENT_EVENT_TYPES[cond.operator]
     if "campaign_id" in cond.value:
-        events = events.filter(campaign_id=cond.value["campaign_id"])
-    else:
-        events = events.filter(
-            occurred_at__gte=context.now - timedelta(days=cond.value["within_days"])
+        return engaged(
+            account=context.account, event_types=types, campaign_id=cond.value["campaign_id"]
         )
-    return Q(Exists(events))
+    since = context.now - timedelta(days=cond.value["within_days"])
+    return engaged(account=context.account, event_types=types, since=since)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from audience import ports
 from audience.filters import grammar as g
 
 MAX_LISTED = 10  # values of a list shown before "and N more"
@@ -52,12 +53,9 @@ def filter_names(*, account, trees: Iterable) -> FilterNames:
             .values_list("pk", "name")
         )
     if campaign_ids:
-        from campaigns.models import Campaign  # engagement rules name campaigns
-
-        names.campaigns = dict(
-            Campaign.objects.for_account(account)
-            .filter(pk__in=campaign_ids)
-            .values_list("pk", "name")
+        # Engagement rules name campaigns.
+        names.campaigns = ports.campaign_directory.get().campaign_names(
+            account=account, campaign_ids=campaign_ids
         )
     return names
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from audience import ports
 from audience.filters import grammar as g
 from audience.models import AttributeDefinition, Segment
 from core.errors import ValidationFailed
@@ -80,9 +81,9 @@ class FilterContext:
         return Segment.objects.for_account(self.account).filter(pk=segment_id).first()
 
     def campaign_exists(self, campaign_id: int) -> bool:
-        from campaigns.models import Campaign
-
-        return Campaign.objects.for_account(self.account).filter(pk=campaign_id).exists()
+        return ports.campaign_directory.get().campaign_exists(
+            account=self.account, campaign_id=campaign_id
+        )
 
 
 class _Problems:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from audience import ports
 from audience.models import Segment
 from audience.selectors import audience_count, audience_queryset, contacts_matching
 from core.errors import Conflict, ValidationFailed
@@ -79,7 +80,8 @@ def segment_update(
     segment.counted_at = timezone.now()
     segment.save(update_fields=fields)
     if filters is not None:
-        _refresh_campaigns_using(segment)
+        # Campaigns using it recount their reach (campaigns.audience_provider).
+        ports.segment_filters_changed.send(sender=Segment, segment=segment)
     return segment
 
 
@@ -136,14 +138,7 @@ def _referenced_ids(node) -> set[int]:
 @transaction.atomic
 def segment_delete(*, segment: Segment) -> None:
     """Deletes a segment nothing uses; one a campaign or another segment uses is a 409."""
-    from campaigns.models import Campaign
-
-    using = Campaign.objects.for_account(segment.account).filter(
-        pk__in=segment.campaigns.values("pk")
-    ) | Campaign.objects.for_account(segment.account).filter(
-        pk__in=segment.excluded_from_campaigns.values("pk")
-    )
-    names = sorted({c.name for c in using.alive()})
+    names = ports.campaign_directory.get().campaign_names_using(segment=segment)
     if names:
         raise Conflict(
             f"The segment “{segment.name}” is used by campaign{'s' * (len(names) > 1)} "
@@ -176,22 +171,3 @@ def campaign_refresh_reach(*, campaign) -> int:
     campaign.estimated_reach_at = timezone.now()
     campaign.save(update_fields=["estimated_reach", "estimated_reach_at"])
     return reach
-
-
-def _refresh_campaigns_using(segment: Segment) -> None:
-    from campaigns.models import Campaign
-
-    open_states = (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED, Campaign.Status.PAUSED)
-    campaigns = (
-        Campaign.objects.for_account(segment.account)
-        .alive()
-        .filter(status__in=open_states)
-        .filter(pk__in=segment.campaigns.values("pk"))
-    ) | (
-        Campaign.objects.for_account(segment.account)
-        .alive()
-        .filter(status__in=open_states)
-        .filter(pk__in=segment.excluded_from_campaigns.values("pk"))
-    )
-    for campaign in campaigns.distinct():
-        campaign_refresh_reach(campaign=campaign)
