@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from analytics.services import EventType, NewEvent, events_record
 from audience.models import Contact
 from audience.phones import wa_id_candidates
+from core.events import EventType, NewEvent, events_record
 
 STOP_KEYWORDS = frozenset(
     {"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "STOPALL", "ARRET", "ARRÊT", "BAJA"}
