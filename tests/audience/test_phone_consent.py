@@ -17,10 +17,6 @@ pytestmark = pytest.mark.django_db
 AT = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 
-def test_audience_implements_the_port():
-    assert consent.replies_unsubscribe.get() is phone_consent.contacts_unsubscribe_by_reply
-
-
 def test_an_sms_stop_unsubscribes_the_number_with_one_event(account):
     # given a subscribed contact
     contact = ContactFactory(account=account, phone="+16505559876")
