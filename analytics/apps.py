@@ -6,8 +6,12 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "Analytics"
 
     def ready(self) -> None:
-        # Audience's engagement rules ask through its port (audience/ports.py).
         from analytics import engagement
+        from analytics.services import events_record
         from audience import ports
+        from core import events
 
-        ports.engagement_condition.provide(engagement.contacts_engaged)
+        # The event log's writer serves every app below through core's port.
+        events.sink.register(events_record)
+        # Audience's engagement rules ask through its port (audience/ports.py).
+        ports.engagement_condition.register(engagement.contacts_engaged)

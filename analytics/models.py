@@ -1,22 +1,15 @@
 from django.db import models
 
 from accounts.models import Account
+from core.events import EventType
 from core.models import AccountScopedManager
 
 
 class Event(models.Model):
     """An append-only fact about a message or contact: the source for stats and charts."""
 
-    class Type(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        DELIVERED = "delivered", "Delivered"
-        READ = "read", "Read"
-        FAILED = "failed", "Failed"
-        CLICKED = "clicked", "Clicked"
-        CONVERTED = "converted", "Converted"
-        REPLIED = "replied", "Replied"
-        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+    # The kinds are the port's vocabulary (``core.events``), so apps below write them too.
+    Type = EventType
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="events")
     campaign = models.ForeignKey(

@@ -1,34 +1,18 @@
-"""Writing to the event log: the one door the sending pipeline, provider statuses and inbound
-messages use to add Event rows.
+"""Writing to the event log: the sink behind ``core.events.events_record``, the one door the
+sending pipeline, provider statuses, inbound messages and opt-outs use to add Event rows.
 
-Callers describe each fact with ids (``NewEvent``), so they need neither the Event model nor
-the rows it points at, and the log is written one way: in bulk, in batches of one size.
+Registered when analytics starts (``analytics.apps``). The log is written one way: in bulk, in
+batches of one size. Callers build ``core.events.NewEvent`` and call ``core.events.events_record``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
 
 from analytics.models import Event
+from core.events import NewEvent
 
-EventType = Event.Type
 BATCH_SIZE = 1000
-
-
-@dataclass(frozen=True)
-class NewEvent:
-    """One fact to append, as the Event row's column values."""
-
-    account_id: int
-    type: str  # an EventType value
-    occurred_at: dt.datetime
-    data: dict[str, Any] = field(default_factory=dict)
-    campaign_id: int | None = None
-    recipient_id: int | None = None
-    contact_id: int | None = None
 
 
 def events_record(events: Iterable[NewEvent]) -> int:

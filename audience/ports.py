@@ -15,43 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
-from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import Signal
+
+from core.ports import Port
 
 if TYPE_CHECKING:
     from django.db.models import Q
 
     from accounts.models import Account
     from audience.models import Segment
-
-P = TypeVar("P")
-
-
-class Port(Generic[P]):
-    """One question audience asks, answered by the one provider its owner registers."""
-
-    def __init__(self, name: str, *, owner: str) -> None:
-        self.name = name
-        self.owner = owner
-        self._provider: P | None = None
-
-    def provide(self, provider: P) -> None:
-        """Registers the answer; a second, different provider is a wiring mistake."""
-        if self._provider is not None and self._provider is not provider:
-            raise ImproperlyConfigured(
-                f"Audience's {self.name} is answered already, by {self._provider!r}."
-            )
-        self._provider = provider
-
-    def get(self) -> P:
-        if self._provider is None:
-            raise ImproperlyConfigured(
-                f"Nothing answers audience's {self.name}: {self.owner} registers it in its "
-                "AppConfig.ready(). Is that app in INSTALLED_APPS?"
-            )
-        return self._provider
 
 
 class CampaignDirectory(Protocol):

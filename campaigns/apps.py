@@ -10,7 +10,7 @@ class CampaignsConfig(AppConfig):
         from audience import ports
         from campaigns import audience_provider
 
-        ports.campaign_directory.provide(audience_provider)
+        ports.campaign_directory.register(audience_provider)
         ports.segment_filters_changed.connect(
             audience_provider.reach_refresh_on_segment_change, dispatch_uid="campaigns.reach"
         )

@@ -3,7 +3,8 @@
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
-from core.api import AUTH, install_error_handlers
+from accounts.api_auth import ApiKeyAuth, api_key_errors_install
+from core.api import AccountSessionAuth, install_error_handlers
 from core.errors import ValidationFailed
 from core.middleware import pairs_problems
 
@@ -31,13 +32,14 @@ api = NinjaAPI(
     "the API keys page (`/accounts/api-keys/`, linked in the top bar) or with "
     "`manage.py create_api_key <account-slug>`; marketers and viewers ask one of them for a "
     "key. A signed-in browser session works too.",
-    auth=AUTH,
+    auth=[ApiKeyAuth(), AccountSessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
     parser=StorableFormParser(),
 )
 install_error_handlers(api)
+api_key_errors_install(api)
 
 # Routers register themselves in app modules; import order only affects the docs' order.
 from audience.api import router as audience_router  # noqa: E402

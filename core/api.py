@@ -1,4 +1,7 @@
-"""API plumbing shared by every app's router: auth, permission checks, error answers.
+"""API plumbing shared by every app's router: session auth, permission checks, error answers.
+
+API keys are accounts' (``accounts.api_auth``); ``config.api`` puts both kinds of auth on the
+one NinjaAPI.
 
 Errors have one shape everywhere:
 ``{"detail": "<sentence>", "code": "<machine code>", "errors": [{"field", "message"}]}``
@@ -9,10 +12,8 @@ from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import SessionAuth
 
-from accounts.services import api_key_authenticate
-from accounts.throttle import TooManyFailures, api_key_failure_record, api_key_throttle_check
 from core.errors import ApplicationError, PermissionDenied
 
 
@@ -40,21 +41,6 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(sorted({*COMMON_ERRORS, *statuses}), ErrorOut)
 
 
-class ApiKeyAuth(HttpBearer):
-    """``Authorization: Bearer <key>``: the key's account becomes the request's account."""
-
-    def authenticate(self, request: HttpRequest, token: str):
-        api_key_throttle_check(request=request)  # 429 while this address is blocked
-        key = api_key_authenticate(raw=token)
-        if key is None:
-            api_key_failure_record(request=request)
-            return None
-        request.account = key.account
-        request.api_key = key
-        request.membership = None
-        return key
-
-
 class AccountSessionAuth(SessionAuth):
     """The browser session of a user who belongs to an account (CSRF-checked by ninja)."""
 
@@ -63,9 +49,6 @@ class AccountSessionAuth(SessionAuth):
             request.api_key = None
             return request.user
         return None
-
-
-AUTH = [ApiKeyAuth(), AccountSessionAuth()]
 
 
 def require_permission(request: HttpRequest, permission: str) -> None:
@@ -102,13 +85,6 @@ def install_error_handlers(api) -> None:
         if problems is not None:
             body["errors"] = problems
         return api.create_response(request, body, status=exc.status_code)
-
-    @api.exception_handler(TooManyFailures)
-    def too_many_failures(request, exc: TooManyFailures):
-        body = {"detail": exc.message, "code": exc.code, "errors": []}
-        response = api.create_response(request, body, status=exc.status_code)
-        response["Retry-After"] = str(exc.retry_after)
-        return response
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc: NinjaValidationError):

@@ -6,13 +6,12 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Delivery"
 
     def ready(self) -> None:
-        # Providers' statuses are parsed in messaging, below this app; they reach the
-        # recipients through the port messaging offers.
         from audience import ports
-        from delivery import audience_provider
-        from delivery.status import status_apply
+        from delivery import audience_provider, status
         from messaging import statuses
 
-        statuses.applier_register(lambda updates: status_apply(updates=updates))
+        # Providers' statuses are parsed in messaging, below this app; they reach the
+        # recipients through the port messaging offers.
+        statuses.applier.register(status.status_apply)
         # Audience's frequency cap asks who was messaged lately, which recipients know.
-        ports.messaged_since.provide(audience_provider.contacts_messaged_since)
+        ports.messaged_since.register(audience_provider.contacts_messaged_since)

@@ -24,11 +24,11 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from analytics.services import EventType, NewEvent, events_record
 from audience.services.email_consent import contacts_email_bounced_mark
 from campaigns.models import Campaign, Variant
 from campaigns.services.personalization import message_builder, messages_build_and_send
 from core.bulk import values_update
+from core.events import EventType, NewEvent, events_record
 from delivery import pacing
 from delivery.errorlog import errors_record
 from delivery.models import Recipient, SendBatch

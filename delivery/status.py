@@ -12,9 +12,9 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import F
 
-from analytics.services import NewEvent, events_record
 from campaigns.models import Campaign
 from core.bulk import values_update
+from core.events import NewEvent, events_record
 from delivery.errorlog import errors_record
 from delivery.models import Recipient
 from messaging.statuses import (

@@ -9,11 +9,12 @@ above it. Nothing registered is a wiring bug, and raises: a status is never drop
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+
+from core.ports import Port
 
 SENT, DELIVERED, READ, FAILED = "sent", "delivered", "read", "failed"
 UNDELIVERED = "undelivered"
@@ -61,18 +62,13 @@ def as_utc(value) -> dt.datetime:
         return timezone.now()
 
 
-Applier = Callable[[list[StatusUpdate]], ApplyResult]
-_applier: Applier | None = None
+class Applier(Protocol):
+    def __call__(self, *, updates: list[StatusUpdate]) -> ApplyResult: ...
 
 
-def applier_register(applier: Applier) -> None:
-    """Called once, by the app that owns recipients, when Django starts."""
-    global _applier
-    _applier = applier
+applier: Port[Applier] = Port("the status applier", owner="delivery")
 
 
 def statuses_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
     """Hand parsed updates to the registered applier (same transaction as the caller)."""
-    if _applier is None:
-        raise ImproperlyConfigured("No status applier is registered (is 'delivery' installed?).")
-    return _applier(updates)
+    return applier.get()(updates=updates)

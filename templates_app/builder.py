@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from core.errors import ValidationFailed
-from messaging.providers.base import OutboundMessage
+from core.messages import OutboundMessage
 from templates_app.personalization import (
     personalization_text,
     variable_context,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audience.models import Contact
 from audience.unsubscribe import UnsubscribeClaim
+from core.events import EventType, NewEvent, events_record
 
 BOUNCE_REASON_MAX = Contact._meta.get_field("email_bounce_reason").max_length
 
@@ -26,8 +27,6 @@ def contact_email_unsubscribe(
     Answers the contact (already opted out or not), or None when it no longer exists. Other
     channels and the contact's general subscription are left as they are.
     """
-    from analytics.models import Event  # the one write upward: the contact's history
-
     contact = (
         Contact.objects.select_for_update()
         .filter(account_id=claim.account_id, pk=claim.contact_id)
@@ -41,12 +40,16 @@ def contact_email_unsubscribe(
     data: dict[str, Any] = {"source": source, "channel": "email", "email": contact.email}
     if claim.recipient_id:
         data["recipientId"] = claim.recipient_id
-    Event.objects.create(
-        account_id=contact.account_id,
-        contact=contact,
-        type=Event.Type.UNSUBSCRIBED,
-        occurred_at=at,
-        data=data,
+    events_record(
+        [
+            NewEvent(
+                account_id=contact.account_id,
+                contact_id=contact.pk,
+                type=EventType.UNSUBSCRIBED,
+                occurred_at=at,
+                data=data,
+            )
+        ]
     )
     return contact
 

@@ -1,43 +1,16 @@
 """The contract between the send pipeline and every provider adapter.
 
-The pipeline renders each recipient's message into an ``OutboundMessage`` and hands a batch to
-the sender's adapter; the adapter answers one ``ProviderResult`` per message, in order. The
-pipeline alone decides what a result means for the recipient (sent, retry, failed, pause the
-campaign), so adapters stay small and only translate to and from their provider's wire format.
+The pipeline renders each recipient's message into an ``OutboundMessage`` (``core.messages``,
+named here too as the adapters' input) and hands a batch to the sender's adapter; the adapter
+answers one ``ProviderResult`` per message, in order. The pipeline alone decides what a result
+means for the recipient (sent, retry, failed, pause the campaign), so adapters stay small and
+only translate to and from their provider's wire format.
 """
 
 from dataclasses import dataclass, field
 from typing import Protocol
 
-
-@dataclass(frozen=True)
-class OutboundMessage:
-    recipient_id: int
-    # Our id, echoed back by providers that support it (WhatsApp biz_opaque_callback_data).
-    callback_data: str
-    to_phone: str = ""
-    to_email: str = ""
-    type: str = "text"  # text | template | media | interactive
-    text: str = ""
-    subject: str = ""
-    # An approved template's parameters, filled for this contact (``templates_app.builder``):
-    # {"name", "language", "parameter_format": "positional" | "named",
-    #  "header": None | {"type": "text", "parameters": [{"name", "text"}]}
-    #            | {"type": "image" | "video" | "document", "link": url},
-    #  "body": [{"name", "text"}],
-    #  "buttons": [{"index": 0, "sub_type": "url", "text": suffix}
-    #              | {"index": 1, "sub_type": "quick_reply", "payload": payload}]}
-    # Names are "1", "2", … (positional) or the template's own (named). JSON only, so the
-    # sandbox can store it as it is.
-    template: dict | None = None
-    media_urls: tuple[str, ...] = ()
-    # [{"type": "call"|"url"|"quickreply", "text": ..., "value": ...}]
-    buttons: tuple[dict, ...] = ()
-    # Email only: an HTML alternative to ``text`` (else the adapter renders one from it).
-    html: str = ""
-    # The contact messaged: e-mail signs its unsubscribe link with it.
-    contact_id: int | None = None
-
+from core.messages import OutboundMessage as OutboundMessage
 
 # Refusals of the URL guard (``core.urlguard``) that stop a sender like bad credentials do.
 GUARD_REFUSALS = frozenset({"address_refused", "redirect_refused"})

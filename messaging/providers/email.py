@@ -24,8 +24,8 @@ from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend
 
-from audience.unsubscribe import email_unsubscribe_url
 from core import urlguard
+from core.consent import email_unsubscribe_url
 from core.public import public_base_url, public_host
 
 from .base import OutboundMessage, ProviderResult

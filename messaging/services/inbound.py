@@ -1,11 +1,13 @@
-"""Inbound messages from contacts: STOP-like keywords unsubscribe them."""
+"""Inbound messages from contacts: STOP-like keywords unsubscribe them.
 
-from django.db import transaction
-from django.utils import timezone
+The keywords are read here; the contacts are audience's, reached through ``core.consent``
+(messaging and audience are siblings and do not import each other).
+"""
 
-from analytics.services import EventType, NewEvent, events_record
-from audience.models import Contact
-from audience.phones import wa_id_candidates
+import datetime as dt
+from collections.abc import Sequence
+
+from core.consent import contacts_unsubscribe_by_reply
 
 STOP_KEYWORDS = frozenset(
     {"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "STOPALL", "ARRET", "ARRÊT", "BAJA"}
@@ -13,55 +15,24 @@ STOP_KEYWORDS = frozenset(
 
 
 def is_stop_keyword(text: str | None) -> bool:
-    return bool(text) and text.strip().strip(".!").upper() in STOP_KEYWORDS
+    if not text:
+        return False
+    return text.strip().strip(".!").upper() in STOP_KEYWORDS
 
 
-def e164(phone: str) -> str:
-    """Providers send ``16505551234`` (WhatsApp) or ``+16505551234`` (SMS); we store E.164."""
-    digits = "".join(ch for ch in str(phone) if ch.isdigit())
-    return f"+{digits}" if digits else ""
-
-
-def contacts_unsubscribe_by_wa_id(*, account_id: int, wa_ids: list[str], at=None) -> int:
-    """Unsubscribe the contacts who sent STOP on WhatsApp. A ``wa_id`` is not always the
-    contact's E.164 number (Brazil's ninth digit, Mexico's ``1``): every form it can stand
-    for is matched, in the same one query."""
-    phones = [phone for wa_id in wa_ids for phone in wa_id_candidates(wa_id)]
-    return contacts_unsubscribe_by_phone(
-        account_id=account_id, phones=phones, source="whatsapp", at=at
-    )
-
-
-@transaction.atomic
-def contacts_unsubscribe_by_phone(
-    *, account_id: int, phones: list[str], source: str, at=None
+def contacts_unsubscribe_by_wa_id(
+    *, account_id: int, wa_ids: Sequence[str], at: dt.datetime | None = None
 ) -> int:
-    """Unsubscribe the account's subscribed contacts with these numbers; one Event each.
+    """Unsubscribe the contacts who sent STOP on WhatsApp from these ``wa_id``s."""
+    return contacts_unsubscribe_by_reply(
+        account_id=account_id, channel="whatsapp", addresses=wa_ids, at=at
+    )
 
-    Answers how many contacts changed; one already unsubscribed is left as it is (no event).
-    """
-    numbers = sorted({e164(p) for p in phones} - {""})
-    if not numbers:
-        return 0
-    at = at or timezone.now()
-    contacts = list(
-        Contact.objects.select_for_update()
-        .filter(account_id=account_id, phone__in=numbers, subscribed=True)
-        .values_list("id", "phone")
+
+def contacts_unsubscribe_by_sms(
+    *, account_id: int, phones: Sequence[str], at: dt.datetime | None = None
+) -> int:
+    """Unsubscribe the contacts who sent STOP by SMS from these numbers."""
+    return contacts_unsubscribe_by_reply(
+        account_id=account_id, channel="sms", addresses=phones, at=at
     )
-    if not contacts:
-        return 0
-    Contact.objects.filter(pk__in=[pk for pk, _ in contacts]).update(
-        subscribed=False, unsubscribed_at=at, updated_at=timezone.now()
-    )
-    events_record(
-        NewEvent(
-            account_id=account_id,
-            contact_id=pk,
-            type=EventType.UNSUBSCRIBED,
-            occurred_at=at,
-            data={"source": source, "phone": phone},
-        )
-        for pk, phone in contacts
-    )
-    return len(contacts)

@@ -19,7 +19,7 @@ from messaging.models import Sender
 from messaging.providers.sms import error_title as sms_error_title
 from messaging.providers.sms import status_callback_url
 from messaging.services.inbound import (
-    contacts_unsubscribe_by_phone,
+    contacts_unsubscribe_by_sms,
     contacts_unsubscribe_by_wa_id,
     is_stop_keyword,
 )
@@ -200,9 +200,7 @@ def sms(request, sender_id: int):
     body = post.get("Body")
     if body is not None and raw_status in {"", "received", "receiving"}:
         if is_stop_keyword(body):
-            contacts_unsubscribe_by_phone(
-                account_id=sender.account_id, phones=[post.get("From", "")], source="sms"
-            )
+            contacts_unsubscribe_by_sms(account_id=sender.account_id, phones=[post.get("From", "")])
         return HttpResponse(TWIML_EMPTY, content_type="text/xml")
     if not message_sid or not raw_status:
         return _error("MessageSid and MessageStatus are required.", 400)

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from analytics import services
 from analytics.models import Event
-from analytics.services import EventType, NewEvent, events_record
+from analytics.services import events_record
+from core.events import EventType, NewEvent
 from tests.factories import CampaignFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db

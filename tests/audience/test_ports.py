@@ -32,20 +32,20 @@ def test_the_apps_above_fill_every_port():
 
 def test_an_empty_port_names_the_app_that_should_fill_it():
     port = ports.Port("engagement condition", owner="analytics")
-    with pytest.raises(ImproperlyConfigured, match="analytics registers it"):
+    with pytest.raises(ImproperlyConfigured, match="'analytics' app registers it"):
         port.get()
 
 
 def test_a_port_takes_one_provider():
     # given a port with a provider
     port = ports.Port("messaged-since condition", owner="delivery")
-    port.provide(delivery_provider.contacts_messaged_since)
+    port.register(delivery_provider.contacts_messaged_since)
     # when the same one registers again, nothing changes
-    port.provide(delivery_provider.contacts_messaged_since)
+    port.register(delivery_provider.contacts_messaged_since)
     assert port.get() is delivery_provider.contacts_messaged_since
     # and a second, different one is refused
-    with pytest.raises(ImproperlyConfigured, match="answered already"):
-        port.provide(engagement.contacts_engaged)
+    with pytest.raises(ImproperlyConfigured, match="already implemented"):
+        port.register(engagement.contacts_engaged)
 
 
 @pytest.fixture
