@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from accounts.services import api_key_authenticate
 from accounts.throttle import TooManyFailures, api_key_failure_record, api_key_throttle_check
+from core.error_codes import CoreErrorCode
 from core.errors import ApplicationError, PermissionDenied
 
 
@@ -120,7 +121,7 @@ def install_error_handlers(api) -> None:
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid input."
         return api.create_response(
             request,
-            {"detail": detail, "code": "validation_error", "errors": errors},
+            {"detail": detail, "code": CoreErrorCode.VALIDATION_ERROR, "errors": errors},
             status=422,
         )
 
@@ -130,7 +131,7 @@ def install_error_handlers(api) -> None:
             request,
             {
                 "detail": "Authentication required: send 'Authorization: Bearer <API key>'.",
-                "code": "unauthenticated",
+                "code": CoreErrorCode.UNAUTHENTICATED,
             },
             status=401,
         )
@@ -141,9 +142,9 @@ def install_error_handlers(api) -> None:
             # django-ninja's only 400: a body it cannot read as JSON. Input that cannot be
             # accepted is a 422 everywhere else, so it is here too.
             message = "The body is not valid JSON."
-            body = {"detail": message, "code": "validation_error"}
+            body = {"detail": message, "code": CoreErrorCode.VALIDATION_ERROR}
             body["errors"] = [{"field": "", "message": message}]
             return api.create_response(request, body, status=422)
         return api.create_response(
-            request, {"detail": str(exc), "code": "error"}, status=exc.status_code
+            request, {"detail": str(exc), "code": CoreErrorCode.ERROR}, status=exc.status_code
         )
