@@ -2,7 +2,9 @@
 
 Errors have one shape everywhere:
 ``{"detail": "<sentence>", "code": "<machine code>", "errors": [{"field", "message"}]}``
-with ``field`` a dotted path in the spec's camelCase names (``audience.segmentIds.0``).
+with ``field`` a dotted path in the spec's camelCase names (``audience.segmentIds.0``) and
+``code`` a member of an app's ``ErrorCode`` enum (``<app>/error_codes.py``), every one of
+which the OpenAPI document lists.
 """
 
 from django.http import HttpRequest
@@ -15,6 +17,7 @@ from accounts.services import api_key_authenticate
 from accounts.throttle import TooManyFailures, api_key_failure_record, api_key_throttle_check
 from core.error_codes import CoreErrorCode
 from core.errors import ApplicationError, PermissionDenied
+from core.schemas import AnyErrorCode
 
 
 class ErrorOut(Schema):
@@ -22,7 +25,7 @@ class ErrorOut(Schema):
     OpenAPI document names one component for it."""
 
     detail: str
-    code: str
+    code: AnyErrorCode
     errors: list[dict[str, str]] | None = None
 
 
