@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from accounts.error_codes import AccountErrorCode
 from core.errors import ApplicationError
 
 
@@ -46,7 +47,7 @@ class TooManyFailures(ApplicationError):
     """Answered 429 with Retry-After: this address sent too many wrong API keys."""
 
     status_code = 429
-    code = "too_many_failures"
+    code = AccountErrorCode.TOO_MANY_FAILURES
 
     def __init__(self, *, retry_after: int):
         minutes = max(1, math.ceil(retry_after / 60))

@@ -16,6 +16,7 @@ from phonenumbers.phonenumberutil import (
 )
 from phonenumbers.timezone import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
 
+from audience.error_codes import AudienceErrorCode
 from core.errors import ValidationFailed
 
 _UNKNOWN_ZONE = "Etc/Unknown"
@@ -27,7 +28,7 @@ _prefix_patterns: dict[int, re.Pattern | None] = {}
 class InvalidPhone(ValidationFailed):
     """A number that cannot be read as a valid phone number of any country."""
 
-    code = "invalid_phone"
+    code = AudienceErrorCode.INVALID_PHONE
 
 
 class ParsedPhone(NamedTuple):

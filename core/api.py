@@ -5,7 +5,9 @@ one NinjaAPI.
 
 Errors have one shape everywhere:
 ``{"detail": "<sentence>", "code": "<machine code>", "errors": [{"field", "message"}]}``
-with ``field`` a dotted path in the spec's camelCase names (``audience.segmentIds.0``).
+with ``field`` a dotted path in the spec's camelCase names (``audience.segmentIds.0``) and
+``code`` a member of an app's ``ErrorCode`` enum (``<app>/error_codes.py``), every one of
+which the OpenAPI document lists.
 """
 
 from django.http import HttpRequest
@@ -14,7 +16,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
 
+from core.error_codes import CoreErrorCode
 from core.errors import ApplicationError, PermissionDenied
+from core.schemas import AnyErrorCode
 
 
 class ErrorOut(Schema):
@@ -22,7 +26,7 @@ class ErrorOut(Schema):
     OpenAPI document names one component for it."""
 
     detail: str
-    code: str
+    code: AnyErrorCode
     errors: list[dict[str, str]] | None = None
 
 
@@ -96,7 +100,7 @@ def install_error_handlers(api) -> None:
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid input."
         return api.create_response(
             request,
-            {"detail": detail, "code": "validation_error", "errors": errors},
+            {"detail": detail, "code": CoreErrorCode.VALIDATION_ERROR, "errors": errors},
             status=422,
         )
 
@@ -106,7 +110,7 @@ def install_error_handlers(api) -> None:
             request,
             {
                 "detail": "Authentication required: send 'Authorization: Bearer <API key>'.",
-                "code": "unauthenticated",
+                "code": CoreErrorCode.UNAUTHENTICATED,
             },
             status=401,
         )
@@ -117,9 +121,9 @@ def install_error_handlers(api) -> None:
             # django-ninja's only 400: a body it cannot read as JSON. Input that cannot be
             # accepted is a 422 everywhere else, so it is here too.
             message = "The body is not valid JSON."
-            body = {"detail": message, "code": "validation_error"}
+            body = {"detail": message, "code": CoreErrorCode.VALIDATION_ERROR}
             body["errors"] = [{"field": "", "message": message}]
             return api.create_response(request, body, status=422)
         return api.create_response(
-            request, {"detail": str(exc), "code": "error"}, status=exc.status_code
+            request, {"detail": str(exc), "code": CoreErrorCode.ERROR}, status=exc.status_code
         )

@@ -18,6 +18,7 @@ from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
+from core.error_codes import CoreErrorCode
 from core.text import dotted, printable, text_problem, unstorable
 
 API_PREFIX = "/api/"
@@ -107,7 +108,8 @@ def _refuse(request, problems: list[dict], *, status: int):
     )
     if is_api(request):
         return JsonResponse(
-            {"detail": detail, "code": "validation_error", "errors": problems}, status=status
+            {"detail": detail, "code": CoreErrorCode.VALIDATION_ERROR, "errors": problems},
+            status=status,
         )
     html = render_to_string(
         "core/refused.html",
@@ -123,7 +125,7 @@ def too_big_response(request):
         "(DATA_UPLOAD_MAX_MEMORY_SIZE)."
     )
     if is_api(request):
-        return JsonResponse({"detail": message, "code": "too_large"}, status=413)
+        return JsonResponse({"detail": message, "code": CoreErrorCode.TOO_LARGE}, status=413)
     html = render_to_string(
         "core/refused.html",
         {"title": "Too large", "problems": [{"field": "", "message": message}]},

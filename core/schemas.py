@@ -6,12 +6,16 @@ the schema, they are a 422 with the field's name, and the OpenAPI document says 
 """
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.conf import settings
 from ninja import Path, Schema
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field, GetCoreSchemaHandler
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import GetJsonSchemaHandler, JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
+
+from core.error_codes import ErrorCode, error_codes_all
 
 # The largest value of a bigint primary key (PostgreSQL's and SQLite's integer range).
 MAX_ID = 2**63 - 1
@@ -64,3 +68,37 @@ def free_text(max_length: int | None = None, **kwargs):
     """A free-text field capped at ``max_length`` (``TEXT_MAX_LENGTH`` by default), so the
     limit shows in the OpenAPI document and a longer text is a 422 with its field."""
     return Field(max_length=max_length or settings.TEXT_MAX_LENGTH, **kwargs)
+
+
+def _error_code(value: object) -> ErrorCode:
+    codes = {code.value: code for code in error_codes_all()}
+    if isinstance(value, str) and value in codes:
+        return codes[value]
+    raise ValueError(f"“{value}” is not an error code.")
+
+
+class _EveryErrorCode:
+    """The schema of an error answer's ``code``: one of every app's codes. The list is made
+    when the OpenAPI document is, from the enums found then, because core cannot import the
+    apps above it to write the union out."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            _error_code, serialization=core_schema.plain_serializer_function_ser_schema(str)
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "title": "ErrorCode",
+            "description": "What went wrong, for programs; `detail` says it for a person.",
+            "enum": sorted(code.value for code in error_codes_all()),
+        }
+
+
+# A member of any app's ``ErrorCode`` enum (``<app>/error_codes.py``).
+AnyErrorCode = Annotated[ErrorCode, _EveryErrorCode]

@@ -1,5 +1,6 @@
 """Size limits of uploaded files, with one message for the pages and the API."""
 
+from core.error_codes import CoreErrorCode
 from core.errors import ValidationFailed
 
 
@@ -7,7 +8,7 @@ class UploadTooLarge(ValidationFailed):
     """A file over its configured limit: the API answers 413; a page shows the message."""
 
     status_code = 413
-    code = "too_large"
+    code = CoreErrorCode.TOO_LARGE
 
 
 def size_text(size: int) -> str:

@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from django.views.defaults import page_not_found
 
+from core.error_codes import CoreErrorCode
 from core.middleware import is_api
 
 
@@ -11,6 +12,6 @@ def not_found(request, exception):
     API's error JSON, so clients and the OpenAPI checks see one shape; pages keep 404.html."""
     if is_api(request):
         return JsonResponse(
-            {"detail": "There is no such API address.", "code": "not_found"}, status=404
+            {"detail": "There is no such API address.", "code": CoreErrorCode.NOT_FOUND}, status=404
         )
     return page_not_found(request, exception)

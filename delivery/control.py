@@ -26,6 +26,7 @@ from campaigns.services.lifecycle import Action, Actor, State
 from campaigns.services.validation import validate_campaign
 from core.errors import ApplicationError, Conflict
 from delivery import dispatch, schedules
+from delivery.error_codes import DeliveryErrorCode
 from delivery.models import Recipient, SendBatch
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ S = Recipient.Status
 
 
 class StartPassed(Conflict):
-    code = "start_passed"
+    code = DeliveryErrorCode.START_PASSED
 
 
 def send_check(campaign: Campaign, *, action: Action) -> None:
@@ -118,7 +119,7 @@ def campaign_send_now(*, campaign: Campaign, actor: Actor = None) -> Campaign:
         raise Conflict(
             f"Only a draft or scheduled campaign can be sent now; this one is "
             f"{lifecycle.describe(lifecycle.state_of(campaign))}.",
-            code="not_sendable",
+            code=DeliveryErrorCode.NOT_SENDABLE,
         )
     return _begin(campaign, actor=actor, record_as="send now")
 
@@ -186,7 +187,7 @@ def campaign_cancel(*, campaign: Campaign, actor: Actor = None) -> Campaign:
         raise Conflict(
             f"Only a running or paused campaign can be cancelled; this one is "
             f"{lifecycle.describe(lifecycle.state_of(campaign))}.",
-            code="not_cancellable",
+            code=DeliveryErrorCode.NOT_CANCELLABLE,
         )
     Recipient.objects.filter(
         campaign=campaign, status__in=(S.PENDING, S.RETRY_SCHEDULED, S.QUEUED)

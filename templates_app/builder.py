@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from core.errors import ValidationFailed
 from core.messages import OutboundMessage
+from templates_app.error_codes import TemplateErrorCode
 from templates_app.personalization import (
     personalization_text,
     variable_context,
@@ -44,7 +45,7 @@ _URL_SAFE = "/"
 class ParameterMissing(ValidationFailed):
     """A template parameter has no value for this contact, and no fallback."""
 
-    code = "missing_parameter"
+    code = TemplateErrorCode.MISSING_PARAMETER
 
 
 @dataclass(frozen=True)

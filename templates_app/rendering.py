@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from core.errors import ValidationFailed
+from templates_app.error_codes import TemplateErrorCode
 
 NAME_RE = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*")
 NUMBERED_RE = re.compile(r"[1-9][0-9]*")
@@ -47,13 +48,13 @@ MAX_NESTING = 32
 class TemplateSyntaxProblem(ValidationFailed):
     """Malformed markup; ``extra`` carries ``position`` (0-based offset), ``line``, ``column``."""
 
-    code = "template_syntax"
+    code = TemplateErrorCode.TEMPLATE_SYNTAX
 
 
 class TemplateVariableMissing(ValidationFailed):
     """A placeholder had no value and no fallback while rendering with ``strict=True``."""
 
-    code = "template_variable_missing"
+    code = TemplateErrorCode.TEMPLATE_VARIABLE_MISSING
 
 
 def _line_col(text: str, pos: int) -> tuple[int, int]:

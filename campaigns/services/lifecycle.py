@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.error_codes import CampaignErrorCode
 from campaigns.models import Campaign, CampaignActivity
 from core.errors import Conflict
 
@@ -88,7 +89,7 @@ _DESCRIBED = {
 
 
 class TransitionError(Conflict):
-    code = "invalid_transition"
+    code = CampaignErrorCode.INVALID_TRANSITION
 
 
 def state_of(campaign: Campaign) -> State:
@@ -129,7 +130,7 @@ def require_editable(campaign: Campaign) -> None:
         raise Conflict(
             f"Only draft campaigns can be edited; this one is "
             f"{Status(campaign.status).label.lower()}.",
-            code="not_editable",
+            code=CampaignErrorCode.NOT_EDITABLE,
         )
 
 
@@ -211,7 +212,8 @@ def campaign_delete(*, campaign: Campaign, actor: Actor = None) -> Campaign:
         return campaign
     if campaign.status not in DELETABLE:
         raise Conflict(
-            "A running campaign cannot be deleted; pause it first.", code="not_deletable"
+            "A running campaign cannot be deleted; pause it first.",
+            code=CampaignErrorCode.NOT_DELETABLE,
         )
     campaign.deleted_at = timezone.now()
     campaign.save(update_fields=["deleted_at", "updated_at"])

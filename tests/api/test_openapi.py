@@ -1,3 +1,11 @@
+from accounts.error_codes import AccountErrorCode
+from audience.error_codes import AudienceErrorCode
+from campaigns.error_codes import CampaignErrorCode
+from core.error_codes import CoreErrorCode, error_codes_all
+from delivery.error_codes import DeliveryErrorCode
+from templates_app.error_codes import TemplateErrorCode
+
+
 def test_openapi_describes_the_campaign_endpoints(client):
     # when
     response = client.get("/api/openapi.json")
@@ -65,3 +73,22 @@ def test_lists_are_items_and_count(client):
     # then the paged lists of the audience and of a campaign's delivery share one shape
     for name in ("SegmentListOut", "SuppressionListOut", "DeliveryRecipientPageOut"):
         assert set(schemas[name]["properties"]) == {"items", "count"}, name
+
+
+def test_error_answers_list_every_error_code(client):
+    # when
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+
+    # then the error answer's code is one of every app's codes, and nothing else
+    published = schemas["ErrorOut"]["properties"]["code"]["enum"]
+    for enum in (
+        CoreErrorCode,
+        AccountErrorCode,
+        AudienceErrorCode,
+        TemplateErrorCode,
+        CampaignErrorCode,
+        DeliveryErrorCode,
+    ):
+        for code in enum:
+            assert code.value in published, f"{enum.__name__}.{code.name}"
+    assert sorted(published) == sorted(code.value for code in error_codes_all())
