@@ -21,13 +21,15 @@ from django.utils import timezone
 
 from campaigns import timing
 from campaigns.models import Campaign
-from campaigns.services import lifecycle
+from campaigns.services import crud, lifecycle
 from campaigns.services.lifecycle import Action, Actor, State
 from campaigns.services.validation import validate_campaign
 from core.errors import ApplicationError, Conflict
 from delivery import dispatch, schedules
 from delivery.error_codes import DeliveryErrorCode
 from delivery.models import Recipient, SendBatch
+from delivery.pause import campaign_pause
+from delivery.states import CANCELLABLE, OPEN
 
 logger = logging.getLogger(__name__)
 
@@ -129,18 +131,8 @@ def campaign_schedule_request(
     *, campaign: Campaign, actor: Actor = None, data: dict[str, Any]
 ) -> Campaign:
     """``POST …/schedule``: write the scheduling fields of a draft, then publish it."""
-    from campaigns.services import crud
-
     crud.campaign_update(campaign=campaign, actor=actor, data=data, partial=True)
     return campaign_publish(campaign=campaign, actor=actor)
-
-
-@transaction.atomic
-def campaign_pause(*, campaign: Campaign, actor: Actor = None, reason: str = "") -> Campaign:
-    """Stop claiming; a scheduled campaign's start is taken off the calendar until resumed."""
-    lifecycle.move(campaign, action=Action.PAUSE, actor=actor, reason=reason)
-    schedules.run_schedule_delete(campaign=campaign)
-    return campaign
 
 
 @transaction.atomic
@@ -189,9 +181,9 @@ def campaign_cancel(*, campaign: Campaign, actor: Actor = None) -> Campaign:
             f"{lifecycle.describe(lifecycle.state_of(campaign))}.",
             code=DeliveryErrorCode.NOT_CANCELLABLE,
         )
-    Recipient.objects.filter(
-        campaign=campaign, status__in=(S.PENDING, S.RETRY_SCHEDULED, S.QUEUED)
-    ).update(status=S.SKIPPED, error_code="cancelled", error_message="The campaign was cancelled.")
+    Recipient.objects.filter(campaign=campaign, status__in=CANCELLABLE).update(
+        status=S.SKIPPED, error_code="cancelled", error_message="The campaign was cancelled."
+    )
     SendBatch.objects.filter(campaign=campaign).exclude(status=SendBatch.Status.DONE).update(
         status=SendBatch.Status.DONE, finished_at=timezone.now()
     )
@@ -227,7 +219,7 @@ def schedule_fired(*, campaign_id: int) -> None:
             return
         if campaign.status != Status.RUNNING or campaign.prepared_at is None:
             return
-        if Recipient.objects.filter(campaign_id=campaign_id, status__in=dispatch.OPEN).exists():
+        if Recipient.objects.filter(campaign_id=campaign_id, status__in=OPEN).exists():
             return  # the last run is still going; the finish check schedules the next one
         try:
             validate_campaign(campaign=campaign).raise_if_invalid()

@@ -23,14 +23,13 @@ from campaigns.services import lifecycle
 from campaigns.services.validation import type_problem
 from delivery import pacing, schedules
 from delivery.models import Recipient, SendBatch
-from delivery.send import CLAIMABLE, uncertain_mark
+from delivery.send import uncertain_mark
+from delivery.states import CLAIMABLE, DUE, OPEN
 from messaging.models import Sender
 
 logger = logging.getLogger(__name__)
 
 S = Recipient.Status
-DUE = (S.PENDING, S.RETRY_SCHEDULED)
-OPEN = (S.PENDING, S.QUEUED, S.SENDING, S.RETRY_SCHEDULED)
 
 
 # Enqueueing -------------------------------------------------------------------------------

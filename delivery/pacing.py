@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from delivery.models import Recipient
+from delivery.states import IN_FLIGHT
 from messaging.limits import NO_LIMIT, SOURCE_TEXTS, MessagingLimit, messaging_limit, pair_gap
 from messaging.models import Sender
 from messaging.services.limits import sender_limits_refresh_if_stale
@@ -35,7 +36,6 @@ from messaging.services.limits import sender_limits_refresh_if_stale
 S = Recipient.Status
 WINDOW = timedelta(hours=24)
 # Admitted to a batch but not yet sent: the room is already theirs.
-IN_FLIGHT = (S.QUEUED, S.SENDING)
 PAIR_RATE_CHANNELS = ("whatsapp", "sandbox")
 
 

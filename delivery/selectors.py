@@ -15,9 +15,9 @@ from django.utils import timezone
 from analytics.models import Event
 from campaigns.models import Campaign
 from delivery.models import CampaignError, Recipient, SendBatch
+from delivery.states import SENT_LIKE
 
 S = Recipient.Status
-SENT_LIKE = (S.SENT, S.DELIVERED, S.READ)
 SERIES_TYPES = ("sent", "delivered", "read", "failed")
 
 

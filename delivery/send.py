@@ -26,19 +26,21 @@ from django.utils import timezone
 
 from audience.services.email_consent import contacts_email_bounced_mark
 from campaigns.models import Campaign, Variant
+from campaigns.services import lifecycle
 from campaigns.services.personalization import message_builder, messages_build_and_send
 from core.bulk import values_update
 from core.events import EventType, NewEvent, events_record
 from delivery import pacing
 from delivery.errorlog import errors_record
 from delivery.models import Recipient, SendBatch
+from delivery.pause import campaign_pause
+from delivery.states import CLAIMABLE
 from messaging.providers.base import OutboundMessage, ProviderResult
 from templates_app.builder import MessageBuilder
 
 logger = logging.getLogger(__name__)
 
 S = Recipient.Status
-CLAIMABLE = (S.QUEUED, S.RETRY_SCHEDULED)
 RESULT_FIELDS = [
     "status",
     "batch",
@@ -343,12 +345,9 @@ def account_pause_reason(campaign: Campaign, result: ProviderResult) -> str:
 
 
 def _account_pause(campaign: Campaign, result: ProviderResult) -> None:
-    from campaigns.services import lifecycle
-    from delivery import control
-
     reason = account_pause_reason(campaign, result)
     try:
-        control.campaign_pause(campaign=Campaign.objects.get(pk=campaign.pk), reason=reason)
+        campaign_pause(campaign=Campaign.objects.get(pk=campaign.pk), reason=reason)
     except lifecycle.TransitionError:
         logger.info("campaign %s already left running; not pausing again", campaign.pk)
 

@@ -17,6 +17,7 @@ from core.bulk import values_update
 from core.events import NewEvent, events_record
 from delivery.errorlog import errors_record
 from delivery.models import Recipient
+from delivery.states import RANK, status_may_move
 from messaging.statuses import (
     DELIVERED,
     FAILED,
@@ -28,17 +29,6 @@ from messaging.statuses import (
     StatusUpdate,
     as_utc,
 )
-
-RANK = {
-    Recipient.Status.PENDING: 0,
-    Recipient.Status.QUEUED: 0,
-    Recipient.Status.SENDING: 0,
-    Recipient.Status.RETRY_SCHEDULED: 0,
-    Recipient.Status.UNCERTAIN: 0,
-    Recipient.Status.SENT: 1,
-    Recipient.Status.DELIVERED: 2,
-    Recipient.Status.READ: 3,
-}
 
 
 def _load(updates: list[StatusUpdate]) -> dict[int, Recipient]:
@@ -184,13 +174,11 @@ def _advance(recipient: Recipient, update: StatusUpdate, at) -> list[tuple[str, 
     """Move ``recipient`` (in memory) toward ``update.status``: the statuses newly reached,
     each with whether it was only implied; empty when the update changes nothing."""
     current = recipient.status
-    rank = RANK.get(current)
-    if rank is None:  # failed or skipped: final
+    if not status_may_move(current, update.status):
         return []
+    rank = RANK[current]
     steps: list[tuple[str, bool]] = []
     if update.status == FAILED:
-        if rank >= RANK[Recipient.Status.READ]:
-            return []
         if rank == RANK[Recipient.Status.DELIVERED]:
             steps.append((UNDELIVERED, True))  # takes it back out of the delivered count
         recipient.status = Recipient.Status.FAILED
@@ -201,8 +189,6 @@ def _advance(recipient: Recipient, update: StatusUpdate, at) -> list[tuple[str, 
         steps.append((FAILED, False))
         return steps
     target = RANK[update.status]
-    if target <= rank:
-        return []
     for status in (SENT, DELIVERED, READ)[rank:target]:
         implied = status != update.status
         field_name = f"{status}_at"

@@ -6,8 +6,7 @@ from django import forms
 from django.conf import settings
 
 from core.forms import StorableTextMixin
-from messaging.limits import TIER_CHOICES
-from messaging.models import SECRET_FIELDS, Sender
+from messaging.models import SECRET_FIELDS, TIER_CHOICES, Sender
 from messaging.services.senders import API_NAMES
 
 FIELD_BY_API_NAME = {api: field for field, api in API_NAMES.items()}

@@ -15,23 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-if TYPE_CHECKING:
-    from messaging.models import Sender
+from messaging.models import TIER_CHOICES, Sender
 
-TIER_CHOICES = [
-    ("", "As WhatsApp says (read from the Cloud API)"),
-    ("TIER_50", "50 unique users / 24 h"),
-    ("TIER_250", "250 unique users / 24 h"),
-    ("TIER_1K", "1,000 unique users / 24 h"),
-    ("TIER_2K", "2,000 unique users / 24 h"),
-    ("TIER_10K", "10,000 unique users / 24 h"),
-    ("TIER_100K", "100,000 unique users / 24 h"),
-    ("TIER_UNLIMITED", "Unlimited"),
-]
 TIERS = frozenset(key for key, _ in TIER_CHOICES if key)
 _TIER = re.compile(r"^TIER_(\d+)(K?)$")
 

@@ -3,11 +3,23 @@ from django.db import models
 from accounts.models import Account
 from core.fields import EncryptedTextField
 from core.models import AccountScopedManager, TimeStampedModel
-from messaging.limits import TIER_CHOICES
 
 # Fields that hold secrets: write-only everywhere (forms, admin, API); never rendered; stored
 # encrypted (``core.crypto``). ``max_length`` limits the secret as typed, not the column.
 SECRET_FIELDS = ("access_token", "app_secret", "verify_token", "auth_token", "smtp_password")
+
+
+# WhatsApp's messaging-limit tiers (``messaging.limits`` reads and applies them).
+TIER_CHOICES = [
+    ("", "As WhatsApp says (read from the Cloud API)"),
+    ("TIER_50", "50 unique users / 24 h"),
+    ("TIER_250", "250 unique users / 24 h"),
+    ("TIER_1K", "1,000 unique users / 24 h"),
+    ("TIER_2K", "2,000 unique users / 24 h"),
+    ("TIER_10K", "10,000 unique users / 24 h"),
+    ("TIER_100K", "100,000 unique users / 24 h"),
+    ("TIER_UNLIMITED", "Unlimited"),
+]
 
 
 class Sender(TimeStampedModel):

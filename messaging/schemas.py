@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 Channel = Literal["sandbox", "whatsapp", "sms", "email"]
-# ``messaging.limits.TIER_CHOICES``; "" reads the tier from WhatsApp.
+# ``messaging.models.TIER_CHOICES``; "" reads the tier from WhatsApp.
 MessagingLimitTier = Literal[
     "", "TIER_50", "TIER_250", "TIER_1K", "TIER_2K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED"
 ]

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from audience.models import ImportJob
 from audience.services.attributes import (
@@ -318,7 +319,6 @@ def import_queue(*, job: ImportJob, mapping: dict | None) -> ImportJob:
         job.mapping = mapping
     job.queued_at = timezone.now()
     job.save(update_fields=["mapping", "queued_at", "updated_at"])
-    from audience.tasks import contacts_import_enqueue
 
     transaction.on_commit(lambda: contacts_import_enqueue(job.pk))
     return job
@@ -636,3 +636,13 @@ def parse_mapping(raw) -> dict | None:
             extra={"problems": [{"field": "mapping", "message": "Must be a JSON object."}]},
         )
     return value
+
+
+def contacts_import_enqueue(job_id: int) -> None:
+    # Call from transaction.on_commit: the worker must find the committed job.
+    async_task(
+        "audience.tasks.contacts_import",
+        job_id,
+        task_name=f"contacts-import-{job_id}",
+        timeout=IMPORT_TIMEOUT,
+    )

@@ -38,6 +38,14 @@ def timeouts() -> tuple[float, float]:
     )
 
 
+# The providers' own API addresses, the default of a sender's ``api_base_url``.
+WHATSAPP_API_BASE_URL = "https://graph.facebook.com/v21.0"
+TWILIO_API_BASE_URL = "https://api.twilio.com"
+OFFICIAL_HOSTS = frozenset(
+    urlsplit(url).hostname for url in (WHATSAPP_API_BASE_URL, TWILIO_API_BASE_URL)
+)
+
+
 def concurrency() -> int:
     return max(1, int(getattr(settings, "PROVIDER_CONCURRENCY", 16)))
 
@@ -52,11 +60,8 @@ class RedirectRefused(requests.RequestException):
 
 def known_host(url: str | None) -> bool:
     """The host of ``url`` is a provider's own API or one the operator vouches for."""
-    from . import sms, whatsapp  # they build on this module
-
     host = (urlsplit(url or "").hostname or "").lower()
-    official = {urlsplit(m.DEFAULT_API_BASE_URL).hostname for m in (whatsapp, sms)}
-    return host in official or urlguard.is_trusted_host(host)
+    return host in OFFICIAL_HOSTS or urlguard.is_trusted_host(host)
 
 
 def host_of(url: str | None) -> str:

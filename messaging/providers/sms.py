@@ -16,9 +16,15 @@ from core.public import public_base_url
 from messaging.sms_segments import BODY_MAX_LENGTH, sms_count
 
 from .base import OutboundMessage, ProviderResult
-from .http import HttpAdapter, error_result, safe_json, transport_error
+from .http import (
+    TWILIO_API_BASE_URL,
+    HttpAdapter,
+    error_result,
+    safe_json,
+    transport_error,
+)
 
-DEFAULT_API_BASE_URL = "https://api.twilio.com"
+DEFAULT_API_BASE_URL = TWILIO_API_BASE_URL
 
 THROTTLE_CODES = frozenset({20429, 14107, 30022})
 # Refusals of the account or of the From number (``messaging.providers.problems``): every

@@ -8,9 +8,15 @@ import requests
 from messaging.limits import pair_gap
 
 from .base import OutboundMessage, ProviderResult
-from .http import HttpAdapter, error_result, safe_json, transport_error
+from .http import (
+    WHATSAPP_API_BASE_URL,
+    HttpAdapter,
+    error_result,
+    safe_json,
+    transport_error,
+)
 
-DEFAULT_API_BASE_URL = "https://graph.facebook.com/v21.0"
+DEFAULT_API_BASE_URL = WHATSAPP_API_BASE_URL
 
 # Meta's throttling codes, which slow the whole sender down: throughput (130429), account
 # rate (80007), and the Graph API's generic application / user rate limits (4, 17, 613).

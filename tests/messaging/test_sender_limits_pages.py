@@ -355,7 +355,7 @@ def test_api_refuses_a_tier_on_an_email_sender(api):
 def test_the_api_tiers_are_the_models():
     from typing import get_args
 
-    from messaging.limits import TIER_CHOICES
+    from messaging.models import TIER_CHOICES
 
     assert list(get_args(MessagingLimitTier)) == [key for key, _ in TIER_CHOICES]
 
