@@ -28,7 +28,7 @@ from core.errors import ApplicationError, Conflict
 from delivery import dispatch, schedules
 from delivery.error_codes import DeliveryErrorCode
 from delivery.models import Recipient, SendBatch
-from delivery.pause import campaign_pause
+from delivery.pause import campaign_pause as campaign_pause  # offered by the facade too
 from delivery.states import CANCELLABLE, OPEN
 
 logger = logging.getLogger(__name__)
