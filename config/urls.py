@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from campaigns import urls as campaigns_urls
@@ -21,6 +21,11 @@ urlpatterns = [
     path("webhooks/", include("messaging.webhook_urls")),
     path("unsubscribe/", include("audience.unsubscribe_urls")),
     path("api/", api.urls),
+    # Recipients, batches and the error log moved to the delivery app; old admin links follow.
+    re_path(
+        r"^admin/campaigns/(?P<model>recipient|sendbatch|campaignerror)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/delivery/%(model)s/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -77,7 +77,7 @@ def test_campaign_change_page_shows_read_only_stats_and_inlines(admin_client, ad
 @pytest.mark.django_db
 def test_recipient_search_by_campaign_id_and_provider_id(admin_client, admin_data):
     campaign = admin_data["campaign"]
-    url = reverse("admin:campaigns_recipient_changelist")
+    url = reverse("admin:delivery_recipient_changelist")
 
     by_campaign = admin_client.get(url, {"q": str(campaign.pk)})
     by_provider_id = admin_client.get(url, {"q": "wamid.TEST123"})
@@ -93,3 +93,12 @@ def test_admin_is_closed_to_non_staff(logged_in_client):
     response = logged_in_client.get(reverse("admin:campaigns_campaign_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_recipients_old_admin_address_leads_to_the_new_one(admin_client):
+    # when: a bookmark from before recipients moved to the delivery app
+    response = admin_client.get("/admin/campaigns/recipient/?q=42")
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/delivery/recipient/?q=42"
