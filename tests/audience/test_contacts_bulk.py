@@ -1,3 +1,4 @@
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,6 +13,7 @@ def _phone(n: int) -> str:
     return f"+336{10000000 + n}"
 
 
+@pytest.mark.slow
 def test_ten_thousand_contacts_in_one_call(api, account):
     # given 9,000 new contacts and 1,000 already known
     AttributeDefinitionFactory(account=account, key="points", type="number")

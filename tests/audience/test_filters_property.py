@@ -190,6 +190,7 @@ def prepared(account, other_account):
     return account, campaigns
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @settings(
     max_examples=60,
