@@ -14,7 +14,7 @@ import math
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from campaigns import timing
@@ -80,7 +80,9 @@ def _outstanding_limit(campaign: Campaign) -> int:
     return min(most, max(2, math.ceil(rate * 30 / size)))
 
 
-def _claimable_batches(campaign_id: int):
+def claimable_batches(campaign_id: int) -> QuerySet[SendBatch]:
+    """The campaign's batches that still hold a recipient a task may claim: what the
+    dispatcher counts as outstanding, and what an inline run (tests, the demo) works off."""
     claimable = Recipient.objects.filter(batch=OuterRef("pk"), status__in=CLAIMABLE)
     return SendBatch.objects.filter(campaign_id=campaign_id).filter(Exists(claimable))
 

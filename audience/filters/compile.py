@@ -3,7 +3,7 @@
 Every leaf compiles to a condition that is TRUE or FALSE, never NULL: a comparison on a value
 that may be absent (a nullable column, a JSON attribute) is ANDed with a presence test. SQL's
 ``NOT`` then behaves like Python's ``not`` at any depth, which is what the hypothesis test
-checks against ``audience.filters.evaluate``.
+checks against the plain-Python oracle in ``tests/audience/oracle.py``.
 
 Relations (tags, segments, events) become ``EXISTS`` subqueries, so no join multiplies rows
 and the tree stays a single query however it nests.

@@ -43,6 +43,7 @@ def test_changelist_search_change_and_add_pages_render(admin_client, admin_data,
     assert add.status_code == (200 if can_add else 403)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_list_filter_choice_renders(admin_client, admin_data):
     # given the changelists with filters

@@ -43,6 +43,9 @@ from tests.factories import (
     VariantFactory,
 )
 
+# Schemathesis generates and sends cases for every operation of the API.
+pytestmark = pytest.mark.slow
+
 SEED = 20261130
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 CHECKS = [

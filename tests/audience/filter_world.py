@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from analytics.models import Event
-from audience.filters.evaluate import contact_rows, filters_evaluate
 from audience.models import AttributeDefinition, Contact
 from audience.selectors import contacts_matching
+from tests.audience.oracle import contact_rows, filters_evaluate
 from tests.factories import (
     AttributeDefinitionFactory,
     CampaignFactory,

@@ -14,6 +14,7 @@ SCREENSHOT = "/tmp/segment_builder.png"
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_build_a_nested_segment_and_watch_the_count(signed_in_page, live_server, account):
     from playwright.sync_api import expect

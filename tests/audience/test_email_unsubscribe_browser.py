@@ -44,6 +44,7 @@ def link(account, live_server, settings):
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_a_person_opens_the_link_confirms_and_is_unsubscribed(link, browser_page):
     contact, url = link
     watch = PolicyWatch(browser_page.context)

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics.models import Event
-from audience.filters.evaluate import contact_rows, filters_evaluate
 from audience.filters.grammar import BUILTIN_FIELDS, operators_for
 from audience.models import AttributeDefinition, Contact, Segment, Tag
 from audience.selectors import contacts_matching
+from tests.audience.oracle import contact_rows, filters_evaluate
 from tests.factories import AttributeDefinitionFactory, CampaignFactory
 
 NOW = datetime(2025, 3, 30, 0, 30, tzinfo=UTC)  # a DST night in Europe/Paris
@@ -190,6 +190,7 @@ def prepared(account, other_account):
     return account, campaigns
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @settings(
     max_examples=60,

@@ -44,6 +44,7 @@ def _import(api, content, mapping=None, django_capture_on_commit_callbacks=None)
     return job_id
 
 
+@pytest.mark.slow
 def test_ten_thousand_rows_with_bad_rows_mixed_in(api, account, django_capture_on_commit_callbacks):
     # given a file whose every 100th row has a bad phone, every 250th a bad number, every
     # 333rd a bad email; the other rows are good

@@ -19,6 +19,7 @@ def page(signed_in_page, settings, tmp_path):
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_upload_map_and_watch_the_progress(page, live_server, account):
     from playwright.sync_api import expect

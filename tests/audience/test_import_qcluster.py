@@ -27,6 +27,9 @@ from accounts.services import api_key_create
 from audience.models import Contact, ImportJob
 from tests.factories import AccountFactory, AttributeDefinitionFactory
 
+# A real qcluster importing ten thousand rows.
+pytestmark = pytest.mark.slow
+
 BASE_DIR = Path(settings.BASE_DIR)
 ROWS = 10_000
 

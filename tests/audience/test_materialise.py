@@ -105,12 +105,12 @@ def test_custom_filters_audience(account, crowd):
 @pytest.mark.django_db
 def test_chunks_do_not_lose_or_repeat_contacts(account, crowd, monkeypatch):
     # given: the portable path with chunks smaller than the audience
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL runs one INSERT … SELECT; the chunked path is the other one")
     monkeypatch.setattr(prepare, "CHUNK_SIZE", 5)
     campaign = CampaignFactory(account=account)
     # when
-    inserted = prepare._chunked(
-        campaign, prepare.audience_queryset(campaign=campaign), timezone.now()
-    )
+    inserted = recipients_materialise(campaign=campaign)
     # then
     assert inserted == 12
     assert Recipient.objects.filter(campaign=campaign).count() == 12

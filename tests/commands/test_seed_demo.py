@@ -23,6 +23,9 @@ from delivery.models import CampaignError, Recipient
 from messaging.models import SandboxMessage, Sender
 from templates_app.models import MessageTemplate
 
+# The whole demo store is seeded once for the module, its campaigns sent through the pipeline.
+pytestmark = pytest.mark.slow
+
 # phonenumbers still answers with a few legacy names of the same zone.
 TZ_ALIASES = {"Asia/Calcutta": "Asia/Kolkata"}
 SEEDED_MODELS = (

@@ -32,6 +32,9 @@ from delivery.models import Recipient
 from messaging.models import Sender
 from tests.delivery.test_crash import ClusterDatabase
 
+# The `make run` server started for real and a burst of webhooks sent at it.
+pytestmark = pytest.mark.slow
+
 BASE_DIR = Path(settings.BASE_DIR)
 SECRET = "burst-app-secret"
 PHONE_NUMBER_ID = "106540352249999"

@@ -33,7 +33,7 @@ def drain(campaign: Campaign, *, rounds: int = 50) -> None:
     dispatch.dispatch_due(campaign_id=campaign.pk)
     for _ in range(rounds):
         batches = list(
-            dispatch._claimable_batches(campaign.pk).values_list("pk", flat=True).order_by("pk")
+            dispatch.claimable_batches(campaign.pk).values_list("pk", flat=True).order_by("pk")
         )
         if not batches:
             break

@@ -31,6 +31,9 @@ from delivery.models import Recipient
 from messaging.models import Sender
 from tests.messaging.provider_server import ProviderServer
 
+# Real qcluster processes and a provider server, killed on purpose: about a minute each.
+pytestmark = pytest.mark.slow
+
 BASE_DIR = Path(settings.BASE_DIR)
 AUDIENCE = 5000
 BATCH = 250

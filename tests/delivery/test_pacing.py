@@ -91,6 +91,8 @@ def test_two_campaigns_of_one_number_share_its_room(account, limited_sender):
     assert pacing.window_users(limited_sender.pk, timezone.now()) == 50
 
 
+# Slow: the second message to one user waits out WhatsApp's pair gap (6 s).
+@pytest.mark.slow
 def test_a_user_already_messaged_today_takes_no_new_room(account, limited_sender):
     # given a number whose window is full, and a campaign to users it already messaged
     first = running_campaign(account, limited_sender, 50)

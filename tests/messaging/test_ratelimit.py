@@ -85,6 +85,7 @@ def _sqlite_env(tmp_path) -> dict:
     return env
 
 
+@pytest.mark.slow
 def test_two_processes_share_the_database_bucket(tmp_path):
     env = _sqlite_env(tmp_path)
     with ProviderServer() as server:
@@ -92,6 +93,7 @@ def test_two_processes_share_the_database_bucket(tmp_path):
         _assert_paced(server, accepted)
 
 
+@pytest.mark.slow
 @pytest.mark.redis
 def test_two_processes_share_the_redis_bucket():
     if not settings.REDIS_URL:

@@ -32,6 +32,7 @@ def raw_secrets(sender_id):
         return dict(zip(PLAIN, cursor.fetchone(), strict=True))
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_encrypts_existing_plaintext_and_reverses():
     account = AccountFactory()

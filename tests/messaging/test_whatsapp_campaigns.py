@@ -244,6 +244,8 @@ def test_a_media_campaign(account, whatsapp_sender, provider, people):
     }
 
 
+# Slow: the second message to one user waits out WhatsApp's pair gap (6 s).
+@pytest.mark.slow
 def test_interactive_campaigns_with_reply_buttons_and_with_a_url_button(
     account, whatsapp_sender, provider, people
 ):

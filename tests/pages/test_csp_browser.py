@@ -36,7 +36,7 @@ from tests.factories import (
     WorkflowStepFactory,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 class PolicyWatch:

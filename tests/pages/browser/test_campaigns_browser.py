@@ -19,6 +19,7 @@ SCREENSHOTS = "/tmp/campaigns-pages"
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_sign_in_filter_and_open_a_campaign(live_server, browser_page):
     # given a marketer in an account with campaigns in several statuses

@@ -6,7 +6,7 @@ import pytest
 from campaigns.models import Campaign
 from tests.factories import CampaignFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 WIDTH = 1440
 

@@ -14,7 +14,7 @@ from messaging.tasks import sandbox_statuses_emit
 from tests.delivery.helpers import drain, running_campaign
 from tests.factories import SenderFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 AUDIENCE = 6
 

@@ -7,6 +7,7 @@ SCREENSHOT = "/tmp/templates_editor.png"
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_create_a_template_with_a_variable_and_see_the_preview(
     signed_in_page, live_server, account
 ):
@@ -67,6 +68,7 @@ def test_create_a_template_with_a_variable_and_see_the_preview(
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_named_variable_from_the_menu_and_inline_errors_after_a_rejected_save(
     signed_in_page, live_server, account
 ):

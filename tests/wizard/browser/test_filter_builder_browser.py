@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from audience.models import Segment
 from campaigns.models import Campaign
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CITY_IS_PARIS = {"field": "attributes.city", "operator": "eq", "value": "Paris"}
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.factories import ContactFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_zone_table_follows_the_typed_schedule_and_fits(

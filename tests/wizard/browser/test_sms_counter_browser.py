@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from messaging.models import Sender
 from tests.factories import SenderFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_counter_follows_the_text_and_the_sender(
