@@ -28,7 +28,7 @@ from .models import (
     Variant,
     WorkflowStep,
 )
-from .services import lifecycle, reach
+from .services import reach, transitions
 
 STAT_FIELDS = (
     "total_recipients",
@@ -310,15 +310,15 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.action(description="Duplicate selected campaigns as drafts")
     def duplicate(self, request, queryset):
-        self._apply(request, queryset, lifecycle.campaign_duplicate, "Duplicated")
+        self._apply(request, queryset, transitions.campaign_duplicate, "Duplicated")
 
     @admin.action(description="Delete selected campaigns (soft, can be restored)")
     def soft_delete(self, request, queryset):
-        self._apply(request, queryset, lifecycle.campaign_delete, "Deleted")
+        self._apply(request, queryset, transitions.campaign_delete, "Deleted")
 
     @admin.action(description="Restore selected deleted campaigns")
     def restore(self, request, queryset):
-        self._apply(request, queryset, lifecycle.campaign_restore, "Restored")
+        self._apply(request, queryset, transitions.campaign_restore, "Restored")
 
 
 @admin.register(CampaignActivity)

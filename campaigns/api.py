@@ -20,7 +20,7 @@ from campaigns.schemas import (
     CampaignOut,
 )
 from campaigns.selectors import campaign_get, campaign_list
-from campaigns.services import crud, lifecycle
+from campaigns.services import crud, transitions
 from core.api import actor, errors, require_permission
 from core.schemas import MAX_ID
 from delivery import control
@@ -96,7 +96,7 @@ def update_campaign(request: HttpRequest, campaign_id: CampaignId, payload: Camp
 def delete_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Soft delete: the campaign leaves every list until restored."""
     require_permission(request, "edit")
-    lifecycle.campaign_delete(campaign=_get(request, campaign_id), actor=actor(request))
+    transitions.campaign_delete(campaign=_get(request, campaign_id), actor=actor(request))
     return Status(204, None)
 
 
@@ -105,7 +105,7 @@ def restore_campaign(request: HttpRequest, campaign_id: CampaignId):
     """Bring a deleted campaign back."""
     require_permission(request, "edit")
     campaign = campaign_get(account=request.account, campaign_id=campaign_id, include_deleted=True)
-    lifecycle.campaign_restore(campaign=campaign, actor=actor(request))
+    transitions.campaign_restore(campaign=campaign, actor=actor(request))
     return _document(request, campaign.pk)
 
 
@@ -113,7 +113,7 @@ def restore_campaign(request: HttpRequest, campaign_id: CampaignId):
 def duplicate_campaign(request: HttpRequest, campaign_id: CampaignId):
     """A new draft with the same settings, named “… (copy)”."""
     require_permission(request, "edit")
-    copy = lifecycle.campaign_duplicate(campaign=_get(request, campaign_id), actor=actor(request))
+    copy = transitions.campaign_duplicate(campaign=_get(request, campaign_id), actor=actor(request))
     return Status(201, _document(request, copy.pk))
 
 

@@ -19,10 +19,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns import timing
+from campaigns import lifecycle, timing
+from campaigns.lifecycle import Action, Actor, State
 from campaigns.models import Campaign
-from campaigns.services import crud, lifecycle
-from campaigns.services.lifecycle import Action, Actor, State
+from campaigns.services import crud, transitions
 from campaigns.services.validation import validate_campaign
 from core.errors import ApplicationError, Conflict
 from delivery import dispatch, schedules
@@ -58,7 +58,7 @@ def _start_after_commit(campaign: Campaign) -> None:
 
 
 def _locked_alive(campaign: Campaign) -> Campaign:
-    lifecycle.lock(campaign)
+    transitions.lock(campaign)
     if campaign.is_deleted:
         raise Conflict("This campaign is deleted; restore it first.")
     return campaign
@@ -83,10 +83,10 @@ def campaign_publish(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     action = Action.SCHEDULE if later else Action.START
     send_check(campaign, action=action)
     if later:
-        lifecycle.move(campaign, action=action, actor=actor)
+        transitions.move(campaign, action=action, actor=actor)
         schedules.campaign_schedule(campaign=campaign)
         return campaign
-    lifecycle.move(
+    transitions.move(
         campaign, action=action, actor=actor, record_as="publish", started_at=timezone.now()
     )
     _start_after_commit(campaign)
@@ -96,7 +96,7 @@ def campaign_publish(*, campaign: Campaign, actor: Actor = None) -> Campaign:
 def _begin(campaign: Campaign, *, actor: Actor, record_as: str) -> Campaign:
     send_check(campaign, action=Action.BEGIN)
     schedules.run_schedule_delete(campaign=campaign)
-    lifecycle.move(
+    transitions.move(
         campaign,
         action=Action.BEGIN,
         actor=actor,
@@ -153,11 +153,11 @@ def campaign_resume(*, campaign: Campaign, actor: Actor = None) -> Campaign:
                 "was not sent. Send it now, or move it back to draft to pick a new time.",
                 extra={"startDate": at.isoformat()},
             )
-        lifecycle.move(campaign, action=Action.RESUME, actor=actor)
+        transitions.move(campaign, action=Action.RESUME, actor=actor)
         schedules.campaign_schedule(campaign=campaign)
         return campaign
     fields: dict[str, Any] = {} if campaign.started_at else {"started_at": timezone.now()}
-    lifecycle.move(campaign, action=Action.RESUME, actor=actor, **fields)
+    transitions.move(campaign, action=Action.RESUME, actor=actor, **fields)
     campaign_id = campaign.pk
     transaction.on_commit(lambda: dispatch.campaign_resumed(campaign_id))
     return campaign
@@ -166,7 +166,7 @@ def campaign_resume(*, campaign: Campaign, actor: Actor = None) -> Campaign:
 @transaction.atomic
 def campaign_unschedule(*, campaign: Campaign, actor: Actor = None) -> Campaign:
     """Back to draft (from scheduled, or paused before its start) to edit or re-time it."""
-    lifecycle.move(campaign, action=Action.UNSCHEDULE, actor=actor)
+    transitions.move(campaign, action=Action.UNSCHEDULE, actor=actor)
     schedules.run_schedule_delete(campaign=campaign)
     return campaign
 
@@ -188,7 +188,7 @@ def campaign_cancel(*, campaign: Campaign, actor: Actor = None) -> Campaign:
         status=SendBatch.Status.DONE, finished_at=timezone.now()
     )
     schedules.run_schedule_delete(campaign=campaign)
-    return lifecycle.move(
+    return transitions.move(
         campaign,
         action=Action.CANCEL,
         actor=actor,

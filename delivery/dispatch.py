@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from campaigns import timing
+from campaigns import lifecycle, timing
 from campaigns.models import Campaign
-from campaigns.services import lifecycle
+from campaigns.services import transitions
 from campaigns.services.validation import type_problem
 from delivery import pacing, schedules
 from delivery.models import Recipient, SendBatch
@@ -199,7 +199,7 @@ def campaign_finish_if_done(*, campaign_id: int) -> bool:
     try:
         # An audience emptied between publish and start completes at once: say why.
         reason = "" if campaign.total_recipients else "Nobody was in the audience when it started."
-        lifecycle.campaign_complete(campaign=campaign, reason=reason)
+        transitions.campaign_complete(campaign=campaign, reason=reason)
     except lifecycle.TransitionError:
         return False
     return True

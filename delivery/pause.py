@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from campaigns.lifecycle import Action, Actor
 from campaigns.models import Campaign
-from campaigns.services import lifecycle
-from campaigns.services.lifecycle import Action, Actor
+from campaigns.services import transitions
 from delivery import schedules
 
 
 @transaction.atomic
 def campaign_pause(*, campaign: Campaign, actor: Actor = None, reason: str = "") -> Campaign:
     """Stop claiming; a scheduled campaign's start is taken off the calendar until resumed."""
-    lifecycle.move(campaign, action=Action.PAUSE, actor=actor, reason=reason)
+    transitions.move(campaign, action=Action.PAUSE, actor=actor, reason=reason)
     schedules.run_schedule_delete(campaign=campaign)
     return campaign

@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from audience.models import Contact
 from audience.selectors import audience_queryset, without_jit
+from campaigns import lifecycle
 from campaigns.models import Campaign
-from campaigns.services import lifecycle
+from campaigns.services import transitions
 from campaigns.services.validation import type_problem
 from campaigns.timing import recipient_send_at, zone_of
 from delivery import dispatch, pacing
@@ -160,7 +161,7 @@ def campaign_prepare(*, campaign_id: int) -> int:
         if problem:
             # Only reachable through data written around the guard (an old demo, a hand
             # edit): the audience is never materialised for a type the pipeline cannot run.
-            lifecycle.move(campaign, action=lifecycle.Action.PAUSE, reason=problem[:500])
+            transitions.move(campaign, action=lifecycle.Action.PAUSE, reason=problem[:500])
             return 0
         now = timezone.now()
         count = recipients_materialise(campaign=campaign)

@@ -25,8 +25,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audience.services.email_consent import contacts_email_bounced_mark
+from campaigns import lifecycle
 from campaigns.models import Campaign, Variant
-from campaigns.services import lifecycle
 from campaigns.services.personalization import message_builder, messages_build_and_send
 from core.bulk import values_update
 from core.events import EventType, NewEvent, events_record

@@ -17,7 +17,7 @@ from accounts.models import Account
 from audience.services.segments import campaign_refresh_reach
 from campaigns.demo.report import Report
 from campaigns.models import AutomationTrigger, Campaign, Variant, WorkflowStep
-from campaigns.services import lifecycle
+from campaigns.services import transitions
 from delivery import control
 from messaging.models import Sender
 from messaging.services.sandbox import sandbox_statuses_emit
@@ -62,7 +62,7 @@ def _campaign(account: Account, owner: User, sender: Sender, spec: dict[str, Any
         AutomationTrigger.objects.bulk_create(
             AutomationTrigger(campaign=campaign, **t) for t in triggers
         )
-        lifecycle.record(campaign=campaign, actor=owner, action="create", source="seed_demo")
+        transitions.record(campaign=campaign, actor=owner, action="create", source="seed_demo")
         campaign_refresh_reach(campaign=campaign)
     # Each step commits on its own, so the pipeline runs inline right after it (without
     # django-q's line per task in the command's output).

@@ -19,9 +19,10 @@ from django.db import transaction
 
 from accounts.models import Account
 from audience.models import Segment
+from campaigns import lifecycle
 from campaigns.models import AutomationTrigger, Campaign, Variant, WorkflowStep
 from campaigns.services import changes as history
-from campaigns.services import lifecycle, reach
+from campaigns.services import reach, transitions
 from campaigns.services.validation import MAX_BUTTONS
 from core import urlguard
 from core.errors import ValidationFailed
@@ -154,7 +155,7 @@ def campaign_create(*, account: Account, actor, data: dict, api_key=None) -> Cam
         campaign.created_by_api_key = api_key.name
     changed = _apply(campaign, data=data, partial=False)
     reach.reach_after_edit(campaign=campaign, changed=changed, creating=True)
-    lifecycle.record(campaign=campaign, actor=actor, action="create", fields=sorted(changed))
+    transitions.record(campaign=campaign, actor=actor, action="create", fields=sorted(changed))
     return campaign
 
 
@@ -172,7 +173,7 @@ def campaign_update(*, campaign: Campaign, actor, data: dict, partial: bool = Fa
     if changed:
         reach.reach_after_edit(campaign=campaign, changed=changed)
         changes = history.changes_between(before, history.snapshot(campaign), changed)
-        lifecycle.record(
+        transitions.record(
             campaign=campaign,
             actor=actor,
             action="update",

@@ -16,9 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import forbidden, member_required
+from campaigns import lifecycle
+from campaigns.lifecycle import Action as Move
 from campaigns.models import Campaign
-from campaigns.services import lifecycle
-from campaigns.services.lifecycle import Action as Move
+from campaigns.services import transitions
 from core.errors import ApplicationError
 from delivery import control
 
@@ -111,7 +112,7 @@ ACTIONS: dict[str, Action] = {
             "Duplicate",
             "edit",
             lambda c: not c.is_deleted,
-            lifecycle.campaign_duplicate,
+            transitions.campaign_duplicate,
             "duplicated",
         ),
         Action(
@@ -119,7 +120,7 @@ ACTIONS: dict[str, Action] = {
             "Delete",
             "edit",
             _alive(lambda c: c.status in lifecycle.DELETABLE),
-            lifecycle.campaign_delete,
+            transitions.campaign_delete,
             "deleted (you can restore it from the Deleted view)",
             style="btn-danger",
             confirm="Delete this campaign? You can restore it later from the Deleted view.",
@@ -129,7 +130,7 @@ ACTIONS: dict[str, Action] = {
             "Restore",
             "edit",
             lambda c: c.is_deleted,
-            lifecycle.campaign_restore,
+            transitions.campaign_restore,
             "restored",
             style="btn-primary",
         ),

@@ -5,7 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from campaigns.models import Campaign, CampaignActivity
-from campaigns.services import lifecycle
+from campaigns.services import transitions
 from core.errors import ApplicationError
 from delivery import control
 from tests.admin.formdata import change_form_data
@@ -140,7 +140,7 @@ def test_soft_delete_refuses_a_running_campaign(admin_client, account):
 
     running.refresh_from_db()
     assert running.deleted_at is None
-    assert notes == [_refusal(lifecycle.campaign_delete, running)]
+    assert notes == [_refusal(transitions.campaign_delete, running)]
 
 
 @pytest.mark.django_db

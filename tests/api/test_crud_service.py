@@ -221,19 +221,19 @@ def test_only_drafts_are_editable(account, user, status):
 
 def test_a_deleted_campaign_is_not_editable(account, user):
     campaign = CampaignFactory(account=account)
-    from campaigns.services import lifecycle
+    from campaigns.services import transitions
 
-    lifecycle.campaign_delete(campaign=campaign, actor=user)
+    transitions.campaign_delete(campaign=campaign, actor=user)
     with pytest.raises(Conflict):
         crud.campaign_update(campaign=campaign, actor=user, data={"name": "X"}, partial=True)
 
 
 def test_the_name_of_a_deleted_campaign_is_still_taken(account, user):
     # given a deleted campaign
-    from campaigns.services import lifecycle
+    from campaigns.services import transitions
 
     old = CampaignFactory(account=account, name="Autumn")
-    lifecycle.campaign_delete(campaign=old, actor=user)
+    transitions.campaign_delete(campaign=old, actor=user)
 
     # when its name is reused
     with pytest.raises(ValidationFailed) as info:

@@ -11,8 +11,9 @@ import pytest
 from django.utils import timezone
 from django_q.models import Schedule
 
+from campaigns import lifecycle
 from campaigns.models import Campaign, CampaignActivity
-from campaigns.services import lifecycle
+from campaigns.services import transitions
 from core.errors import ApplicationError, Conflict, ValidationFailed
 from delivery import control, schedules
 from delivery.models import Recipient
@@ -251,7 +252,7 @@ def test_a_refusal_names_the_state_and_what_it_can_do():
 def test_transition_reads_the_stored_status_not_a_stale_copy(account):
     campaign = put_in_state(campaign_of(account, "broadcast"), "running")
     stale = Campaign.objects.get(pk=campaign.pk)
-    lifecycle.campaign_complete(campaign=campaign)
+    transitions.campaign_complete(campaign=campaign)
     with pytest.raises(lifecycle.TransitionError):
         control.campaign_pause(campaign=stale)
 
@@ -259,19 +260,19 @@ def test_transition_reads_the_stored_status_not_a_stale_copy(account):
 def test_running_campaign_cannot_be_deleted_but_paused_can_and_restores(account):
     campaign = put_in_state(campaign_of(account, "broadcast"), "running")
     with pytest.raises(Conflict):
-        lifecycle.campaign_delete(campaign=campaign)
+        transitions.campaign_delete(campaign=campaign)
     control.campaign_pause(campaign=campaign)
-    lifecycle.campaign_delete(campaign=campaign)
+    transitions.campaign_delete(campaign=campaign)
     assert not Campaign.objects.alive().filter(pk=campaign.pk).exists()
     with pytest.raises(Conflict):
         control.campaign_resume(campaign=campaign)
-    lifecycle.campaign_restore(campaign=campaign)
+    transitions.campaign_restore(campaign=campaign)
     assert Campaign.objects.alive().filter(pk=campaign.pk).exists()
 
 
 def test_deleted_campaign_cannot_be_published():
     campaign = CampaignFactory()
-    lifecycle.campaign_delete(campaign=campaign)
+    transitions.campaign_delete(campaign=campaign)
     with pytest.raises(Conflict):
         control.campaign_publish(campaign=campaign)
 
@@ -287,7 +288,7 @@ def test_duplicate_copies_settings_and_variants_not_stats_nor_delivery_state():
     )
     VariantFactory(campaign=campaign, key="A", is_winner=True)
     VariantFactory(campaign=campaign, key="B")
-    copy = lifecycle.campaign_duplicate(campaign=campaign)
+    copy = transitions.campaign_duplicate(campaign=campaign)
     assert copy.pk != campaign.pk
     assert copy.name == f"{campaign.name} (copy)"
     assert copy.status == Status.DRAFT
@@ -295,7 +296,7 @@ def test_duplicate_copies_settings_and_variants_not_stats_nor_delivery_state():
     # a copy that kept prepared_at would never materialise its audience when published
     assert (copy.prepared_at, copy.run_count) == (None, 0)
     assert sorted(copy.variants.values_list("key", "is_winner")) == [("A", False), ("B", False)]
-    again = lifecycle.campaign_duplicate(campaign=campaign)
+    again = transitions.campaign_duplicate(campaign=campaign)
     assert again.name == f"{campaign.name} (copy) 2"
 
 

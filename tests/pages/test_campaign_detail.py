@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import AutomationTrigger
-from campaigns.services import lifecycle
+from campaigns.services import transitions
 from delivery.models import CampaignError
 from tests.factories import (
     CampaignFactory,
@@ -50,7 +50,7 @@ def test_details_show_every_section(as_role, account, make_member):
         timestamp=timezone.now(),
     )
     actor = make_member(account, "manager")
-    lifecycle.record(campaign=campaign, actor=actor, action="pause", previous="running")
+    transitions.record(campaign=campaign, actor=actor, action="pause", previous="running")
 
     # when a viewer opens the details
     response = as_role("viewer").get(reverse("campaigns:detail", args=[campaign.pk]))

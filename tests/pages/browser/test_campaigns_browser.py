@@ -5,7 +5,7 @@ import os
 import pytest
 
 from accounts.models import Role
-from campaigns.services import lifecycle
+from campaigns.services import transitions
 from tests.conftest import PASSWORD
 from tests.factories import (
     AccountFactory,
@@ -48,7 +48,7 @@ def test_sign_in_filter_and_open_a_campaign(live_server, browser_page):
             audience_type="segment",
         )
         campaign.segments.set([segment])
-        lifecycle.record(campaign=campaign, actor=marketer, action="create")
+        transitions.record(campaign=campaign, actor=marketer, action="create")
     page = browser_page
     os.makedirs(SCREENSHOTS, exist_ok=True)
     # The server listens on IPv4; "localhost" could resolve to ::1 first.
