@@ -13,7 +13,7 @@ from pydantic import Field
 
 from campaigns.selectors import campaign_get
 from campaigns.services.test_send import campaign_test_send
-from campaigns.services.validation import validate_campaign
+from campaigns.validation import validate_campaign
 from core.api import errors, require_permission
 from core.schemas import MAX_ID
 

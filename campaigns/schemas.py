@@ -8,30 +8,35 @@ service's model-field dict. Read-only parts (status, stats, estimatedReach, erro
 timestamps) exist only on ``CampaignOut``; a client that sends them is ignored, not refused.
 """
 
-import re
 import zoneinfo
 from datetime import datetime, time
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator
 from ninja import Schema
 from pydantic import Field, ValidationInfo, field_validator
 
 from campaigns.models import Campaign
 from campaigns.selectors import SORTS
-from campaigns.services.validation import MAX_BUTTONS, MAX_TEXT_LENGTH
-from core import urlguard
+from campaigns.validation import (
+    DELAY_HOURS_MAX,
+    MAX_TEXT_LENGTH,
+    MAX_URL,
+    MAX_VARIABLE,
+    STEP_ID_MAX,
+    VARIANT_KEY_MAX,
+    VARIANT_NAME_MAX,
+    button_count_problem,
+    button_label_problem,
+    button_value_problem,
+    hh_mm_problem,
+    link_problem,
+    splits_problem,
+    variable_source_problem,
+)
 from core.errors import ValidationFailed
 from core.schemas import CamelSchema, Id, Moment, PageNumber, free_text
-from templates_app.rendering import CONTACT_FIELDS, template_variables
+from templates_app.rendering import template_variables
 from templates_app.structure import TemplateStructure
-
-MAX_BUTTON_TEXT = 20
-MAX_URL = 200  # the URLField columns' length
-MAX_VARIABLE = 100
-HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_url = URLValidator(schemes=["http", "https"])
 
 CampaignType = Literal["broadcast", "drip", "automation", "ab-test"]
 CampaignStatus = Literal["draft", "scheduled", "running", "paused", "completed", "failed"]
@@ -51,20 +56,16 @@ VariableName = Annotated[str, Field(min_length=1, max_length=MAX_VARIABLE)]
 def check_url(value: str | None) -> str:
     """Blank stays blank; anything else must be an absolute http(s) URL."""
     value = (value or "").strip()
-    if value:
-        try:
-            _url(value)
-        except DjangoValidationError:
-            raise ValueError(f"“{value}” is not a valid http(s) URL.") from None
-        urlguard.check_url(value)  # UnsafeURL is a ValueError: a 422 on this field
+    if problem := link_problem(value):
+        raise ValueError(problem)
     return value
 
 
 def check_hh_mm(value: str | None) -> str | None:
     if value in (None, ""):
         return None
-    if not HH_MM.match(value):
-        raise ValueError(f"“{value}” is not a time of day in HH:MM (00:00 to 23:59).")
+    if problem := hh_mm_problem(value):
+        raise ValueError(problem)
     return value
 
 
@@ -90,24 +91,16 @@ class CampaignButtonIn(CamelSchema):
     @field_validator("text")
     @classmethod
     def _text(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("A button needs a label.")
-        if len(value) > MAX_BUTTON_TEXT:
-            raise ValueError(f"A button label has at most {MAX_BUTTON_TEXT} characters.")
-        return value
+        if problem := button_label_problem(value):
+            raise ValueError(problem)
+        return value.strip()
 
     @field_validator("value")
     @classmethod
     def _value(cls, value: str, info: ValidationInfo) -> str:
         value = value.strip()
-        kind = info.data.get("type")
-        if kind == "url":
-            if not value:
-                raise ValueError("A URL button needs the address to open.")
-            return check_url(value)
-        if kind == "call" and not value:
-            raise ValueError("A call button needs the phone number to call.")
+        if problem := button_value_problem(info.data.get("type"), value):
+            raise ValueError(problem)
         return value
 
 
@@ -143,8 +136,8 @@ class VariantMessageIn(CamelSchema):
     @field_validator("buttons")
     @classmethod
     def _buttons(cls, value: list[CampaignButtonIn]) -> list[CampaignButtonIn]:
-        if len(value) > MAX_BUTTONS:
-            raise ValueError(f"WhatsApp allows at most {MAX_BUTTONS} buttons.")
+        if problem := button_count_problem(value):
+            raise ValueError(problem)
         return value
 
     def as_document(self) -> dict:
@@ -169,11 +162,8 @@ class PersonalizationVariableIn(CamelSchema):
     @field_validator("value")
     @classmethod
     def _value(cls, value: str, info: ValidationInfo) -> str:
-        source = info.data.get("source")
-        if source == "field" and value and value not in CONTACT_FIELDS:
-            raise ValueError(f"A contact field is one of: {', '.join(CONTACT_FIELDS)}.")
-        if source == "attribute" and not value.strip():
-            raise ValueError("Give the attribute's key.")
+        if problem := variable_source_problem(info.data.get("source"), value):
+            raise ValueError(problem)
         return value
 
 
@@ -272,8 +262,10 @@ def _aware(value: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
 
 
 class CampaignVariantIn(CamelSchema):
-    id: str = Field(min_length=1, max_length=32, description="The variant's key, e.g. A.")
-    name: str = Field(min_length=1, max_length=100)
+    id: str = Field(
+        min_length=1, max_length=VARIANT_KEY_MAX, description="The variant's key, e.g. A."
+    )
+    name: str = Field(min_length=1, max_length=VARIANT_NAME_MAX)
     message: VariantMessageIn = Field(default_factory=VariantMessageIn)
     split_percentage: int = Field(ge=0, le=100)
     winner: bool = False
@@ -290,9 +282,8 @@ class CampaignAbTestIn(CamelSchema):
         keys = [v.id for v in value]
         if len(set(keys)) != len(keys):
             raise ValueError("Each variant needs its own id.")
-        total = sum(v.split_percentage for v in value)
-        if total > 100:
-            raise ValueError(f"Variant splits add up to {total}%, more than 100%.")
+        if problem := splits_problem(sum(v.split_percentage for v in value)):
+            raise ValueError(problem)
         return value
 
 
@@ -302,8 +293,8 @@ class CampaignTriggerIn(CamelSchema):
 
 
 class CampaignWorkflowStepIn(CamelSchema):
-    step_id: str = Field(min_length=1, max_length=64)
-    delay_hours: int = Field(default=0, ge=0, le=24 * 366)
+    step_id: str = Field(min_length=1, max_length=STEP_ID_MAX)
+    delay_hours: int = Field(default=0, ge=0, le=DELAY_HOURS_MAX)
     message: VariantMessageIn = Field(default_factory=VariantMessageIn)
     conditions: list[dict[str, Any]] = Field(default_factory=list)
 

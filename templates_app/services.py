@@ -23,7 +23,12 @@ from core.errors import Conflict, ValidationFailed
 from core.text import dotted, unstorable
 from templates_app.models import MessageTemplate, TemplateReview
 from templates_app.rendering import NUMBERED_RE, TemplateSyntaxProblem, template_compile
-from templates_app.structure import URL_VARIABLE_RE
+from templates_app.structure import (
+    BUTTON_TYPES,
+    MEDIA_HEADERS,
+    REPLY_PAYLOAD_MAX,
+    URL_VARIABLE_RE,
+)
 
 # WhatsApp Cloud API limits for message templates.
 NAME_MAX = 512
@@ -35,7 +40,6 @@ URL_BUTTONS_MAX = 2
 CALL_BUTTONS_MAX = 1
 BUTTON_TEXT_MAX = 25
 BUTTON_URL_MAX = 2000
-QUICK_REPLY_PAYLOAD_MAX = 256
 EXAMPLE_MAX = 200
 REVIEW_NOTE_MAX = 1000
 
@@ -43,14 +47,12 @@ TEMPLATE_NAME_RE = re.compile(r"[a-z0-9_]+")
 LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
 NAMED_VARIABLE_RE = re.compile(r"[a-z_][a-z0-9_]*")
 
-BUTTON_TYPES = ("quickreply", "url", "call")
 BUTTON_TYPE_ALIASES = {
     "quick_reply": "quickreply",
     "quick-reply": "quickreply",
     "phone_number": "call",
     "phone": "call",
 }
-MEDIA_HEADERS = frozenset({"image", "video", "document"})
 
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -245,10 +247,10 @@ def _validate_buttons(problems, buttons) -> list[dict]:
                         problems.add(f"{path}.value", problem)
         elif kind == "call":
             value = _phone(problems, f"{path}.value", value)
-        elif kind == "quickreply" and len(value) > QUICK_REPLY_PAYLOAD_MAX:
+        elif kind == "quickreply" and len(value) > REPLY_PAYLOAD_MAX:
             problems.add(
                 f"{path}.value",
-                f"The quick reply payload is longer than {QUICK_REPLY_PAYLOAD_MAX} characters.",
+                f"The quick reply payload is longer than {REPLY_PAYLOAD_MAX} characters.",
             )
         cleaned.append({"type": kind, "text": text, "value": value})
 

@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 
 from templates_app.rendering import NUMBERED_RE, TemplateSyntaxProblem, template_compile
 
+# WhatsApp's own vocabulary, shared by a template's editor (``templates_app.services``) and a
+# campaign's message rules (``campaigns.validation``): what can head a message, the kinds of
+# button, and the longest answer a reply button sends back (a reply's id, a template's payload).
 MEDIA_HEADERS = frozenset({"image", "video", "document"})
+BUTTON_TYPES = ("call", "url", "quickreply")
+REPLY_PAYLOAD_MAX = 256
 # A dynamic URL button ends with one variable: the part of the URL each send fills in.
 URL_VARIABLE_RE = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
 

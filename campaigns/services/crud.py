@@ -9,12 +9,10 @@ written then. Messages inside variants and workflow steps are stored with the sp
 keys: ``{"type", "content", "templateId", "variables", "mediaUrls", "buttons"}``.
 """
 
-import re
 import zoneinfo
 from datetime import datetime, time
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 
 from accounts.models import Account
@@ -23,14 +21,21 @@ from campaigns import lifecycle
 from campaigns.models import AutomationTrigger, Campaign, Variant, WorkflowStep
 from campaigns.services import changes as history
 from campaigns.services import reach, transitions
-from campaigns.services.validation import MAX_BUTTONS
+from campaigns.validation import (
+    DELAY_HOURS_MAX,
+    STEP_ID_MAX,
+    VARIANT_KEY_MAX,
+    VARIANT_NAME_MAX,
+    button_problems,
+    hh_mm_problem,
+    link_problem,
+    splits_problem,
+    subject_problem,
+)
 from core import urlguard
 from core.errors import ValidationFailed
 from messaging.models import Sender
 from templates_app.models import MessageTemplate
-
-MAX_BUTTON_TEXT = 20
-BUTTON_TYPES = ("call", "url", "quickreply")
 
 # Where each model field lives in the API's document, for error paths.
 FIELD_PATHS = {
@@ -124,8 +129,6 @@ TIME_FIELDS = ("delivery_time", "quiet_hours_start", "quiet_hours_end")
 DATETIME_FIELDS = ("start_date", "end_date")
 JSON_LISTS = ("message_variables", "media_urls", "buttons")
 JSON_DICTS = ("custom_filters", "personalization")
-_HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_url = URLValidator(schemes=["http", "https"])
 
 
 class _Problems(list):
@@ -278,13 +281,13 @@ def _normalise(name: str, value, zone, problems: _Problems):
     if name in TIME_FIELDS:
         if value in (None, ""):
             return None
-        if isinstance(value, str) and _HH_MM.match(value):
-            hours, minutes = value.split(":")
-            return time(int(hours), int(minutes))
         if isinstance(value, time):
             return value.replace(second=0, microsecond=0)
-        problems.add(path, f"“{value}” is not a time of day in HH:MM (00:00 to 23:59).")
-        return None
+        if problem := hh_mm_problem(value):
+            problems.add(path, problem)
+            return None
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
     if name in JSON_LISTS:
         if value is None:
             return []
@@ -312,18 +315,17 @@ def _check_scalars(campaign: Campaign, scalars: dict, problems: _Problems) -> No
         urls = [urls] if isinstance(urls, str) else urls or []
         for index, url in enumerate(urls):
             suffix = f".{index}" if name == "media_urls" else ""
-            if not _is_url(url):
-                problems.add(FIELD_PATHS[name] + suffix, f"“{url}” is not a valid http(s) URL.")
-            elif url and (problem := urlguard.url_problem(url)):
+            if problem := link_problem(url):
                 problems.add(FIELD_PATHS[name] + suffix, problem)
-    if "\n" in scalars.get("subject", "") or "\r" in scalars.get("subject", ""):
-        problems.add("message.subject", "The subject is one line: remove the line breaks.")
+    if problem := subject_problem(scalars.get("subject", "")):
+        problems.add("message.subject", problem)
     if "message_variables" in scalars:
         for index, variable in enumerate(scalars["message_variables"]):
             if not isinstance(variable, str):
                 problems.add(f"message.variables.{index}", "A variable must be text.")
     if "buttons" in scalars:
-        _check_buttons(scalars["buttons"], "message.buttons", problems)
+        for path, problem in button_problems(scalars["buttons"], "message.buttons"):
+            problems.add(path, problem)
     if scalars.get("custom_filters"):
         _check_filters(campaign.account, scalars["custom_filters"], problems)
     start = scalars.get("start_date", campaign.start_date)
@@ -341,46 +343,6 @@ def _check_filters(account: Account, tree: dict, problems: _Problems) -> None:
     except ValidationFailed as error:
         for problem in error.extra.get("problems", []):
             problems.add(problem["field"], problem["message"])
-
-
-def _is_url(value) -> bool:
-    if not isinstance(value, str) or not value:
-        return isinstance(value, str)  # blank is allowed where a URL is optional
-    try:
-        _url(value)
-    except DjangoValidationError:
-        return False
-    return True
-
-
-def _check_buttons(buttons, path: str, problems: _Problems) -> None:
-    if not isinstance(buttons, list):
-        problems.add(path, "Give a list of buttons.")
-        return
-    if len(buttons) > MAX_BUTTONS:
-        problems.add(path, f"WhatsApp allows at most {MAX_BUTTONS} buttons.")
-    for index, button in enumerate(buttons):
-        here = f"{path}.{index}"
-        if not isinstance(button, dict):
-            problems.add(here, "A button is an object with text, type and value.")
-            continue
-        text = button.get("text")
-        if not isinstance(text, str) or not text.strip():
-            problems.add(f"{here}.text", "A button needs a label.")
-        elif len(text.strip()) > MAX_BUTTON_TEXT:
-            problems.add(
-                f"{here}.text", f"A button label has at most {MAX_BUTTON_TEXT} characters."
-            )
-        kind = button.get("type")
-        value = button.get("value") or ""
-        if kind not in BUTTON_TYPES:
-            problems.add(f"{here}.type", f"A button's type is one of: {', '.join(BUTTON_TYPES)}.")
-        elif kind == "url" and (not value or not _is_url(value)):
-            problems.add(f"{here}.value", "A URL button needs a valid http(s) address.")
-        elif kind == "url" and (problem := urlguard.url_problem(value)):
-            problems.add(f"{here}.value", problem)
-        elif kind == "call" and not value:
-            problems.add(f"{here}.value", "A call button needs the phone number to call.")
 
 
 def _check_name_free(campaign: Campaign, name: str, problems: _Problems) -> None:
@@ -513,7 +475,8 @@ def _message(value, path: str, problems: _Problems, templates: list) -> dict:
         problems.add(path, "A message is an object (type, content, templateId, ...).")
         return {}
     if value.get("buttons"):
-        _check_buttons(value["buttons"], f"{path}.buttons", problems)
+        for here, problem in button_problems(value["buttons"], f"{path}.buttons"):
+            problems.add(here, problem)
     for key, problem in urlguard.message_url_problems(media_urls=value.get("mediaUrls")):
         problems.add(f"{path}.{key}", problem)
     if value.get("templateId") not in (None, ""):
@@ -540,14 +503,18 @@ def _variants(value, problems: _Problems, templates: list) -> list[Variant]:
     for index, row in enumerate(rows):
         here = f"{base}.{index}"
         key = str(row.get("key") or "").strip()
-        if not key or len(key) > 32:
-            problems.add(f"{here}.id", "A variant needs an id of 1 to 32 characters.")
+        if not key or len(key) > VARIANT_KEY_MAX:
+            problems.add(
+                f"{here}.id", f"A variant needs an id of 1 to {VARIANT_KEY_MAX} characters."
+            )
         elif key in keys:
             problems.add(f"{here}.id", f"Two variants have the id “{key}”.")
         keys.add(key)
         name = str(row.get("name") or "").strip()
-        if not name or len(name) > 100:
-            problems.add(f"{here}.name", "A variant needs a name of 1 to 100 characters.")
+        if not name or len(name) > VARIANT_NAME_MAX:
+            problems.add(
+                f"{here}.name", f"A variant needs a name of 1 to {VARIANT_NAME_MAX} characters."
+            )
         split = _small_int(
             row.get("split_percentage", 0),
             f"{here}.splitPercentage",
@@ -565,9 +532,8 @@ def _variants(value, problems: _Problems, templates: list) -> list[Variant]:
                 is_winner=bool(row.get("is_winner", False)),
             )
         )
-    total = sum(v.split_percentage for v in variants)
-    if total > 100:
-        problems.add(base, f"Variant splits add up to {total}%, more than 100%.")
+    if problem := splits_problem(sum(v.split_percentage for v in variants)):
+        problems.add(base, problem)
     return variants
 
 
@@ -593,8 +559,8 @@ def _workflow(value, problems: _Problems, templates: list) -> list[WorkflowStep]
     for index, row in enumerate(_rows(value, base, problems)):
         here = f"{base}.{index}"
         step_id = str(row.get("step_id") or "").strip()
-        if not step_id or len(step_id) > 64:
-            problems.add(f"{here}.stepId", "A step needs an id of 1 to 64 characters.")
+        if not step_id or len(step_id) > STEP_ID_MAX:
+            problems.add(f"{here}.stepId", f"A step needs an id of 1 to {STEP_ID_MAX} characters.")
         elif step_id in ids:
             problems.add(f"{here}.stepId", f"Two steps have the id “{step_id}”.")
         ids.add(step_id)
@@ -603,7 +569,7 @@ def _workflow(value, problems: _Problems, templates: list) -> list[WorkflowStep]
             f"{here}.delayHours",
             problems,
             low=0,
-            high=24 * 366,
+            high=DELAY_HOURS_MAX,
             label="The delay",
         )
         conditions = row.get("conditions") or []

@@ -10,12 +10,12 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from audience.models import Contact
+from campaigns.message_source import message_source
 from campaigns.models import Campaign
 from core.errors import ValidationFailed
 from messaging.providers.base import OutboundMessage, ProviderResult
-from templates_app.builder import MessageBuilder, MessageSource
+from templates_app.builder import MessageBuilder
 from templates_app.personalization import personalization_text
-from templates_app.structure import TemplateStructure
 
 __all__ = [
     "message_builder",
@@ -26,29 +26,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-def message_source(campaign: Campaign, message: dict[str, Any] | None = None) -> MessageSource:
-    """The campaign's message, or a variant's (``message`` has the API's message shape; a
-    key it leaves out is the campaign's)."""
-    message = message if isinstance(message, dict) else {}
-    personalization = campaign.personalization if isinstance(campaign.personalization, dict) else {}
-    kind = message.get("type") or campaign.message_type
-    content = message.get("content", campaign.message_content) or ""
-    template = None
-    if kind == Campaign.MessageType.TEMPLATE and campaign.template_id:
-        template = TemplateStructure.from_model(campaign.template)
-    media = message.get("mediaUrls", campaign.media_urls) or ()
-    buttons = message.get("buttons", campaign.buttons) or ()
-    return MessageSource(
-        type=kind,
-        content=content,
-        subject=str(message.get("subject") or campaign.subject or ""),
-        media_urls=tuple(str(u) for u in media if u),
-        buttons=tuple(b for b in buttons if isinstance(b, dict)),
-        template=template,
-        personalization=personalization,
-    )
 
 
 def message_builder(campaign: Campaign, message: dict[str, Any] | None = None) -> MessageBuilder:

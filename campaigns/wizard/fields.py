@@ -2,6 +2,8 @@
 
 import zoneinfo
 
+from templates_app import rendering
+
 # WhatsApp Cloud API media limits, per kind: (extensions, content types, max bytes).
 MEDIA_KINDS: dict[str, tuple[frozenset[str], frozenset[str], int]] = {
     "image": (frozenset({"jpg", "jpeg", "png"}), frozenset({"image/jpeg", "image/png"}), 5 << 20),
@@ -32,15 +34,17 @@ MAGIC = {
     "pdf": (b"%PDF",),
 }
 
-CONTACT_FIELDS = [
-    ("first_name", "First name"),
-    ("last_name", "Last name"),
-    ("full_name", "Full name"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("country", "Country"),
-    ("timezone", "Time zone"),
-]
+_FIELD_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "full_name": "Full name",
+    "phone": "Phone",
+    "email": "Email",
+    "country": "Country",
+    "timezone": "Time zone",
+}
+# The contact fields a variable can read, in the renderer's order (its list is the one list).
+CONTACT_FIELDS = [(name, _FIELD_LABELS[name]) for name in rendering.CONTACT_FIELDS]
 
 
 def time_zone_choices() -> list[tuple[str, str]]:

@@ -15,6 +15,15 @@ from django.utils import timezone
 
 from audience.models import AttributeDefinition, Segment
 from campaigns.models import AutomationTrigger, Campaign
+from campaigns.validation import (
+    BUTTON_TITLE_MAX,
+    MAX_BUTTONS,
+    MAX_TEXT_LENGTH,
+    WHATSAPP_CHANNELS,
+    button_row_problems,
+    message_problems,
+    syntax_problem,
+)
 from campaigns.wizard.fields import (
     CONTACT_FIELDS,
     MAGIC,
@@ -29,8 +38,6 @@ from core.uploads import size_text, upload_size_problem
 from messaging.models import Sender
 from messaging.sms_segments import body_length_problem
 from templates_app.models import MessageTemplate
-
-MAX_BUTTONS = 3
 
 
 def _media_limit(kind: str) -> int:
@@ -213,7 +220,7 @@ class MessageForm(StepForm):
     message_content = forms.CharField(
         label="Message",
         required=False,
-        max_length=4096,
+        max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "data-variable-target": "1"}),
         help_text="Insert variables such as {{first_name}}; they are filled per contact.",
     )
@@ -238,7 +245,7 @@ class MessageForm(StepForm):
                 label=f"Button {i + 1} type", choices=BUTTON_TYPES, required=False
             )
             self.fields[f"button_{i}_text"] = forms.CharField(
-                label=f"Button {i + 1} text", max_length=20, required=False
+                label=f"Button {i + 1} text", max_length=BUTTON_TITLE_MAX, required=False
             )
             self.fields[f"button_{i}_value"] = forms.CharField(
                 label=f"Button {i + 1} value",
@@ -310,15 +317,10 @@ class MessageForm(StepForm):
             btype = cleaned.get(f"button_{i}_type") or "quickreply"
             if not text and not value:
                 continue
+            for name, problem in button_row_problems(kind=btype, text=text, value=value):
+                self.add_error(f"button_{i}_{name}", problem)
             if not text:
-                self.add_error(f"button_{i}_text", "Give the button a label.")
                 continue
-            if btype == "url" and not value.startswith(("https://", "http://")):
-                self.add_error(f"button_{i}_value", "A URL button needs an http(s) address.")
-            elif btype == "url" and (problem := urlguard.url_problem(value)):
-                self.add_error(f"button_{i}_value", problem)
-            if btype == "call" and not value.lstrip("+").isdigit():
-                self.add_error(f"button_{i}_value", "A call button needs a phone number.")
             buttons.append({"type": btype, "text": text, "value": value})
             rows.append(i)
         cleaned["buttons"] = buttons
@@ -338,7 +340,7 @@ class MessageForm(StepForm):
             self.add_error("media_file", "Upload a file or give its address.")
         content = cleaned.get("message_content") or ""
         if content:
-            problem = _render_problem(content)
+            problem = syntax_problem(content)
             if problem:
                 self.add_error("message_content", problem)
         self._clean_sms_length(cleaned)
@@ -348,7 +350,7 @@ class MessageForm(StepForm):
             self.add_error("subject", "An e-mail needs a subject.")
         if "\n" in subject or "\r" in subject:
             self.add_error("subject", "The subject is one line.")
-        elif subject and (problem := _render_problem(subject)):
+        elif subject and (problem := syntax_problem(subject)):
             self.add_error("subject", problem)
         self._whatsapp_rules(cleaned, rows)
         return cleaned
@@ -363,8 +365,6 @@ class MessageForm(StepForm):
 
     def _whatsapp_rules(self, cleaned: dict, rows: list[int]) -> None:
         """What WhatsApp would refuse (the rules ``validate_campaign`` applies), on its field."""
-        from campaigns.services.message_rules import WHATSAPP_CHANNELS, message_problems
-
         sender = cleaned.get("sender")
         kind = cleaned.get("message_type")
         if sender is None or sender.channel not in WHATSAPP_CHANNELS or kind == "template":
@@ -383,17 +383,17 @@ class MessageForm(StepForm):
             template=None,
             personalization=None,
         )
-        for path, message, _step in problems:
-            parts = path.split(".")
+        for problem in problems:
+            parts = problem.field.split(".")
             if parts[0] == "buttons" and len(parts) == 3:
                 name = "text" if parts[2] == "type" else parts[2]
-                self.add_error(f"button_{rows[int(parts[1])]}_{name}", message)
+                self.add_error(f"button_{rows[int(parts[1])]}_{name}", problem.message)
             elif parts[0] == "content":
-                self.add_error("message_content", message)
+                self.add_error("message_content", problem.message)
             elif parts[0] == "mediaUrls":
-                self.add_error(media_field, message)
+                self.add_error(media_field, problem.message)
             else:
-                self.add_error(None, message)
+                self.add_error(None, problem.message)
 
     def save_media(self, *, build_url) -> list[str]:
         """Store an upload under MEDIA_ROOT for good (not the wizard's temp storage): public,
@@ -420,17 +420,6 @@ class MessageForm(StepForm):
             "subject": (data.get("subject") or "").strip(),
             "buttons": data["buttons"],
         }
-
-
-def _render_problem(text: str) -> str:
-    from core.errors import ValidationFailed
-    from templates_app.rendering import template_check
-
-    try:
-        template_check(text)
-    except ValidationFailed as exc:
-        return exc.message
-    return ""
 
 
 class PersonalizationForm(StepForm):
@@ -648,7 +637,7 @@ class VariantsForm(StepForm):
             self.fields[f"variant_{i}_content"] = forms.CharField(
                 label=f"Variant {chr(65 + i)} message",
                 required=required,
-                max_length=4096,
+                max_length=MAX_TEXT_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
             self.fields[f"variant_{i}_split"] = forms.IntegerField(
@@ -676,7 +665,7 @@ class VariantsForm(StepForm):
             content = (cleaned.get(f"variant_{i}_content") or "").strip()
             if not content:
                 continue
-            problem = _render_problem(content)
+            problem = syntax_problem(content)
             if problem:
                 self.add_error(f"variant_{i}_content", problem)
             key = chr(65 + i)
@@ -721,7 +710,7 @@ class SequenceForm(StepForm):
             self.fields[f"step_{i}_content"] = forms.CharField(
                 label=f"Step {i + 1} message",
                 required=i == 0,
-                max_length=4096,
+                max_length=MAX_TEXT_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
 
@@ -737,7 +726,7 @@ class SequenceForm(StepForm):
             content = (cleaned.get(f"step_{i}_content") or "").strip()
             if not content:
                 continue
-            problem = _render_problem(content)
+            problem = syntax_problem(content)
             if problem:
                 self.add_error(f"step_{i}_content", problem)
             steps.append(

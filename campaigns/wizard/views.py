@@ -19,7 +19,7 @@ from accounts.decorators import member_required
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_get
 from campaigns.services import crud
-from campaigns.services.validation import validate_campaign
+from campaigns.validation import validate_campaign
 from campaigns.wizard import context as step_context
 from campaigns.wizard.forms import (
     AudienceForm,

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from campaigns.models import Campaign
-from campaigns.services.validation import validate_campaign
+from campaigns.validation import validate_campaign
 from config.settings.public_url import public_base_url_problem
 from core.errors import ValidationFailed
 from delivery import control

@@ -237,7 +237,7 @@ def test_drip_is_saved_but_publishing_it_is_refused_with_a_reason(
     )
     campaign = Campaign.objects.get(name="Onboarding")
     assert list(campaign.workflow.values_list("delay_hours", flat=True)) == [0, 24]
-    from campaigns.services.validation import validate_campaign
+    from campaigns.validation import validate_campaign
 
     problems = validate_campaign(campaign=campaign).problems
     assert any("Sending drip campaigns is not available yet" in p.message for p in problems)
