@@ -23,7 +23,7 @@ from campaigns import lifecycle, timing
 from campaigns.lifecycle import Action, Actor, State
 from campaigns.models import Campaign
 from campaigns.services import crud, transitions
-from campaigns.services.validation import validate_campaign
+from campaigns.validation import validate_campaign
 from core.errors import ApplicationError, Conflict
 from delivery import dispatch, schedules
 from delivery.error_codes import DeliveryErrorCode

@@ -20,7 +20,7 @@ from django.utils import timezone
 from campaigns import lifecycle, timing
 from campaigns.models import Campaign
 from campaigns.services import transitions
-from campaigns.services.validation import type_problem
+from campaigns.validation import type_problem
 from delivery import pacing, schedules
 from delivery.models import Recipient, SendBatch
 from delivery.send import uncertain_mark

@@ -24,8 +24,8 @@ from audience.selectors import audience_queryset, without_jit
 from campaigns import lifecycle
 from campaigns.models import Campaign
 from campaigns.services import transitions
-from campaigns.services.validation import type_problem
 from campaigns.timing import recipient_send_at, zone_of
+from campaigns.validation import type_problem
 from delivery import dispatch, pacing
 from delivery.models import Recipient
 
