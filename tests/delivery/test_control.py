@@ -78,17 +78,6 @@ def expected(state: str, action: str, kind: str):
     return move
 
 
-@pytest.fixture
-def inline_pipeline(settings, django_capture_on_commit_callbacks):
-    settings.CAMPAIGNS_TASKS_SYNC = True
-
-    def run(callable_):
-        with django_capture_on_commit_callbacks(execute=True):
-            return callable_()
-
-    return run
-
-
 @pytest.mark.parametrize("kind", TYPES)
 @pytest.mark.parametrize("action", list(ACTIONS))
 @pytest.mark.parametrize("state", STATES)
