@@ -4,7 +4,15 @@ import pytest
 
 from accounts.models import Role
 from accounts.services import api_key_create
-from tests.factories import AccountFactory, MembershipFactory, UserFactory
+from messaging.models import Sender
+from tests.factories import (
+    AccountFactory,
+    CampaignFactory,
+    MembershipFactory,
+    SenderFactory,
+    UserFactory,
+)
+from tests.messaging.provider_server import ProviderServer
 
 PASSWORD = "pass-word-123"
 
@@ -119,6 +127,45 @@ def api(client, api_key):
 def other_api_key(other_account):
     _, raw = api_key_create(account=other_account, name="rival tests")
     return raw
+
+
+@pytest.fixture
+def inline_pipeline(settings, django_capture_on_commit_callbacks):
+    """``inline_pipeline(callable)`` runs it and then its on-commit callbacks, with the send
+    pipeline's tasks run inline: a start sends everyone before it returns."""
+    settings.CAMPAIGNS_TASKS_SYNC = True
+
+    def run(callable_):
+        with django_capture_on_commit_callbacks(execute=True):
+            return callable_()
+
+    return run
+
+
+@pytest.fixture
+def provider():
+    """The WhatsApp- and Twilio-compatible stand-in on 127.0.0.1."""
+    with ProviderServer(seed=7) as server:
+        yield server
+
+
+@pytest.fixture
+def whatsapp_sender(account, provider):
+    return SenderFactory(
+        account=account,
+        channel=Sender.Channel.WHATSAPP,
+        phone_number_id="106540352242922",
+        api_base_url=provider.url,
+        access_token="EAAG-token",
+        app_secret="app-secret-1",
+        verify_token="verify-1",
+        rate_limit_per_second=0,
+    )
+
+
+@pytest.fixture
+def whatsapp_campaign(account, whatsapp_sender):
+    return CampaignFactory(account=account, sender=whatsapp_sender, status="running")
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # scripts/ensure-browser.sh

@@ -2,10 +2,12 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from accounts.models import Account, Membership, Role
 from audience.models import AttributeDefinition, Contact, Segment, SuppressionEntry, Tag
 from campaigns.models import Campaign, Variant, WorkflowStep
+from delivery.models import Recipient
 from messaging.models import Sender
 from templates_app.models import MessageTemplate
 
@@ -158,3 +160,21 @@ class WorkflowStepFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
     delay_hours = 24
     message = factory.LazyFunction(lambda: {"type": "text", "content": "Day two"})
+
+
+def make_recipients(campaign, n: int, *, status=Recipient.Status.SENT, prefix="wamid.test"):
+    """``n`` recipients of ``campaign`` with provider ids ``<prefix>.<i>``."""
+    contacts = [
+        ContactFactory(account=campaign.account, phone=f"+1650555{i:04d}") for i in range(n)
+    ]
+    return [
+        Recipient.objects.create(
+            account=campaign.account,
+            campaign=campaign,
+            contact=c,
+            status=status,
+            provider_message_id=f"{prefix}.{i}" if status != Recipient.Status.UNCERTAIN else "",
+            sent_at=timezone.now() if status == Recipient.Status.SENT else None,
+        )
+        for i, c in enumerate(contacts)
+    ]

@@ -1,16 +1,9 @@
-"""Fixtures of the delivery tests: a fake provider on 127.0.0.1 and a WhatsApp sender."""
+"""Fixtures of the delivery tests: fast retries and a WhatsApp sender on the stand-in."""
 
 import pytest
 
 from messaging.models import Sender
 from tests.factories import SenderFactory
-from tests.messaging.provider_server import ProviderServer
-
-
-@pytest.fixture
-def provider():
-    with ProviderServer(seed=7) as server:
-        yield server
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from messaging.models import SandboxMessage
 from messaging.providers.base import OutboundMessage
 from messaging.providers.registry import get_adapter
 from messaging.providers.sandbox import sandbox_outcome
-from tests.factories import CampaignFactory, SenderFactory
-from tests.messaging.conftest import make_recipients
+from tests.factories import CampaignFactory, SenderFactory, make_recipients
 
 SANDBOX_TASK = "messaging.tasks.sandbox_statuses_emit"
 

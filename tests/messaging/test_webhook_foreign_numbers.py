@@ -17,8 +17,7 @@ from audience.models import Contact
 from campaigns.models import Campaign
 from delivery.models import Recipient
 from messaging.models import Sender
-from tests.factories import CampaignFactory, ContactFactory, SenderFactory
-from tests.messaging.conftest import make_recipients
+from tests.factories import CampaignFactory, ContactFactory, SenderFactory, make_recipients
 from tests.messaging.meta_schema import errors as meta_errors
 from tests.messaging.payloads import inbound, notification, post, status
 

@@ -9,9 +9,8 @@ from audience.models import Contact
 from campaigns.models import Campaign
 from delivery.models import CampaignError, Recipient
 from messaging.models import Sender
-from tests.factories import CampaignFactory, ContactFactory, SenderFactory
+from tests.factories import CampaignFactory, ContactFactory, SenderFactory, make_recipients
 from tests.messaging import payloads
-from tests.messaging.conftest import make_recipients
 from tests.messaging.payloads import inbound, notification, post, status, undeliverable
 
 

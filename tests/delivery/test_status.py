@@ -7,8 +7,7 @@ from campaigns.models import Campaign
 from delivery.models import CampaignError, Recipient
 from delivery.status import status_apply
 from messaging.statuses import StatusUpdate
-from tests.factories import CampaignFactory, SenderFactory
-from tests.messaging.conftest import make_recipients
+from tests.factories import CampaignFactory, SenderFactory, make_recipients
 
 T0 = 1750263773
 
