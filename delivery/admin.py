@@ -5,6 +5,8 @@ provider error), they do not edit them.
 """
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from accounts.admin import SameAccountForm
 
@@ -42,10 +44,12 @@ class RecipientAdmin(admin.ModelAdmin):
     show_full_result_count = False
     ordering = ("-id",)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Recipient], search_term: str
+    ) -> tuple[QuerySet[Recipient], bool]:
         term = search_term.strip()
         if not term:
             return queryset, False
@@ -65,10 +69,10 @@ class CampaignErrorAdmin(admin.ModelAdmin):
     list_select_related = ("campaign",)
     raw_id_fields = ("campaign",)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: CampaignError | None = None) -> bool:
         return False
 
 
@@ -93,8 +97,8 @@ class SendBatchAdmin(admin.ModelAdmin):
     show_full_result_count = False
     ordering = ("-id",)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: SendBatch | None = None) -> bool:
         return False

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import math
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -35,7 +37,7 @@ S = Recipient.Status
 # Enqueueing -------------------------------------------------------------------------------
 
 
-def _enqueue(func: str, *args, task_name: str) -> None:
+def _enqueue(func: str, *args: int, task_name: str) -> None:
     from django_q.tasks import async_task
 
     async_task(func, *args, task_name=task_name, sync=bool(settings.CAMPAIGNS_TASKS_SYNC))
@@ -74,7 +76,8 @@ def _outstanding_limit(campaign: Campaign) -> int:
     it): a few per worker, and no more than about half a minute of sending."""
     size = int(settings.CAMPAIGNS_BATCH_SIZE)
     most = int(settings.CAMPAIGNS_MAX_OUTSTANDING_BATCHES)
-    rate = int(campaign.sender.rate_limit_per_second or 0) if campaign.sender_id else 0
+    sender = campaign.sender if campaign.sender_id else None
+    rate = int(sender.rate_limit_per_second or 0) if sender is not None else 0
     if not rate:
         return most
     return min(most, max(2, math.ceil(rate * 30 / size)))
@@ -87,7 +90,7 @@ def claimable_batches(campaign_id: int) -> QuerySet[SendBatch]:
     return SendBatch.objects.filter(campaign_id=campaign_id).filter(Exists(claimable))
 
 
-def dispatch_due(*, campaign_id: int, now=None) -> int:
+def dispatch_due(*, campaign_id: int, now: datetime | None = None) -> int:
     """Group due recipients into batches and enqueue them; returns how many were queued.
 
     Under a WhatsApp messaging limit (``pacing``) only the recipients the sender's rolling
@@ -106,15 +109,16 @@ def dispatch_due(*, campaign_id: int, now=None) -> int:
     if room <= 0:
         return 0
     limit = pacing.limit_for(campaign)
-    if not limit.limited:
+    sender_id = campaign.sender_id
+    if not limit.limited or sender_id is None:  # no sender, no limit (``limit_for``)
         return _dispatch(campaign_id, now=now, batches=room, users=None)
     with transaction.atomic():
-        Sender.objects.select_for_update().filter(pk=campaign.sender_id).first()
-        users = pacing.Room(limit, campaign.sender_id, now)
+        Sender.objects.select_for_update().filter(pk=sender_id).first()
+        users = pacing.Room(limit, sender_id, now)
         return _dispatch(campaign_id, now=now, batches=room, users=users)
 
 
-def _dispatch(campaign_id: int, *, now, batches: int, users: pacing.Room | None) -> int:
+def _dispatch(campaign_id: int, *, now: datetime, batches: int, users: pacing.Room | None) -> int:
     size = int(settings.CAMPAIGNS_BATCH_SIZE)
     queued = 0
     last_id = 0
@@ -141,13 +145,13 @@ def _dispatch(campaign_id: int, *, now, batches: int, users: pacing.Room | None)
             if not taken:  # another dispatcher was faster
                 batch.delete()
                 continue
-            transaction.on_commit(lambda b=batch.pk: batch_enqueue(b))
+            transaction.on_commit(partial(batch_enqueue, batch.pk))
         queued += taken
         batches -= 1
     return queued
 
 
-def batches_requeue(*, campaign_id: int | None = None, older_than=None) -> int:
+def batches_requeue(*, campaign_id: int | None = None, older_than: datetime | None = None) -> int:
     """Enqueue again the batches that still hold claimable recipients (lost tasks, resume)."""
     qs = SendBatch.objects.filter(campaign__status=Campaign.Status.RUNNING).exclude(
         status=SendBatch.Status.DONE
@@ -161,7 +165,7 @@ def batches_requeue(*, campaign_id: int | None = None, older_than=None) -> int:
     now = timezone.now()
     for batch_id, count in batches:
         SendBatch.objects.filter(pk=batch_id).update(enqueued_at=now, enqueue_count=count + 1)
-        transaction.on_commit(lambda b=batch_id, n=count + 1: batch_enqueue(b, n))
+        transaction.on_commit(partial(batch_enqueue, batch_id, count + 1))
     return len(batches)
 
 
@@ -227,11 +231,11 @@ def run_reset(*, campaign_id: int) -> None:
 # Periodic tasks ---------------------------------------------------------------------------
 
 
-def tick(*, now=None) -> int:
+def tick(*, now: datetime | None = None) -> int:
     """Every minute: dispatch what came due (local times, retries) for running campaigns."""
     now = now or timezone.now()
     total = 0
-    stale_prepare = now - timezone.timedelta(seconds=int(settings.CAMPAIGNS_BATCH_STALE_SECONDS))
+    stale_prepare = now - timedelta(seconds=int(settings.CAMPAIGNS_BATCH_STALE_SECONDS))
     for campaign_id, prepared_at, updated_at in Campaign.objects.filter(
         status=Campaign.Status.RUNNING
     ).values_list("pk", "prepared_at", "updated_at"):
@@ -243,11 +247,11 @@ def tick(*, now=None) -> int:
     return total
 
 
-def sweep(*, now=None) -> dict:
+def sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Every minute: expired claims → uncertain, lost batches → re-enqueued, done → complete."""
     now = now or timezone.now()
     uncertain = uncertain_mark(now=now)
-    stale = now - timezone.timedelta(seconds=int(settings.CAMPAIGNS_BATCH_STALE_SECONDS))
+    stale = now - timedelta(seconds=int(settings.CAMPAIGNS_BATCH_STALE_SECONDS))
     with transaction.atomic():
         requeued = batches_requeue(older_than=stale)
     batches_close()

@@ -53,16 +53,17 @@ def _insert_select(campaign: Campaign, contacts: QuerySet[Contact], now: datetim
     # Every NOT NULL column gets its model default (the table has no database defaults), so
     # fields the delivery code adds to Recipient need no change here.
     for field in Recipient._meta.concrete_fields:
-        if field.primary_key or (field.null and field.name not in fixed):
+        column = field.column  # a concrete field's is set; the stubs allow None for any field
+        if field.primary_key or column is None or (field.null and field.name not in fixed):
             continue
-        columns.append(field.column)
+        columns.append(column)
         if field.name == "contact":
-            values[field.column] = "pk"
+            values[column] = "pk"
             continue
         expression = fixed.get(field.name)
         if expression is None:
             expression = Value(field.get_default(), output_field=field)
-        values[field.column] = expression
+        values[column] = expression
     annotations = {f"_m_{c}": v for c, v in values.items() if not isinstance(v, str)}
     names = [values[c] if isinstance(values[c], str) else f"_m_{c}" for c in columns]
     rows = contacts.annotate(**annotations).values_list(*names)
@@ -75,7 +76,7 @@ def _insert_select(campaign: Campaign, contacts: QuerySet[Contact], now: datetim
     )
     with without_jit(), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 def _chunked(campaign: Campaign, contacts: QuerySet[Contact], now: datetime) -> int:

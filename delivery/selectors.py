@@ -7,11 +7,13 @@ answers with a fixed number of grouped queries whatever the audience size.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypedDict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
+from accounts.models import Account
 from analytics.models import Event
 from campaigns.models import Campaign
 from delivery.models import CampaignError, Recipient, SendBatch
@@ -21,14 +23,82 @@ S = Recipient.Status
 SERIES_TYPES = ("sent", "delivered", "read", "failed")
 
 
-def status_counts(recipients) -> dict[str, int]:
+class QueueNumbers(TypedDict):
+    """What the queue pages show of a campaign or an account; camelCase like the API."""
+
+    pending: int
+    queued: int
+    inFlight: int
+    retrying: int
+    failed: int
+    sent: int
+    skipped: int
+    uncertain: int
+    remaining: int
+    total: int
+    progress: float
+    ratePerMinute: int
+    etaSeconds: int | None
+
+
+class CampaignQueue(QueueNumbers):
+    batchesOpen: int
+
+
+class CampaignQueueRow(QueueNumbers):
+    campaign: Campaign
+
+
+class AccountQueue(QueueNumbers):
+    campaigns: list[CampaignQueueRow]
+
+
+class ErrorLogEntry(TypedDict):
+    timestamp: dt.datetime
+    errorType: str
+    message: str
+    count: int
+
+
+class CampaignStats(TypedDict):
+    """The spec's stats object (``CampaignStatsOut``) with the queue and the error log."""
+
+    totalRecipients: int
+    totalSent: int
+    totalDelivered: int
+    totalFailed: int
+    totalOpened: int
+    totalClicked: int
+    totalConverted: int
+    deliveryRate: float
+    openRate: float
+    clickRate: float
+    conversionRate: float
+    estimatedRevenue: float
+    status: str
+    statusReason: str
+    queue: dict[str, int]
+    errorLog: list[ErrorLogEntry]
+
+
+class CampaignAnalytics(TypedDict):
+    """The series and breakdowns; their rows are ``values()`` rows, keyed by the figures'
+    names (``sent``, ``delivered``, …) beside the hour, variant or country."""
+
+    hourly: list[dict[str, Any]]
+    byVariant: list[dict[str, Any]]
+    byCountry: list[dict[str, Any]]
+    byStatus: dict[str, int]
+
+
+def status_counts(recipients: QuerySet[Recipient]) -> dict[str, int]:
     counts = dict.fromkeys(S.values, 0)
     for status, n in recipients.order_by().values_list("status").annotate(n=Count("id")):
         counts[status] = n
     return counts
 
 
-def queue_numbers(counts: dict[str, int], *, rate_per_minute: int) -> dict:
+def queue_numbers(counts: dict[str, int], *, rate_per_minute: int) -> QueueNumbers:
     """Queue-page figures from status counts: what waits, what flies, how fast, how long."""
     remaining = sum(counts[s] for s in (S.PENDING, S.QUEUED, S.SENDING, S.RETRY_SCHEDULED))
     done = sum(counts[s] for s in (*SENT_LIKE, S.FAILED, S.SKIPPED, S.UNCERTAIN))
@@ -51,7 +121,12 @@ def queue_numbers(counts: dict[str, int], *, rate_per_minute: int) -> dict:
     }
 
 
-def sent_last_minute(*, account=None, campaign: Campaign | None = None, now=None) -> int:
+def sent_last_minute(
+    *,
+    account: Account | None = None,
+    campaign: Campaign | None = None,
+    now: dt.datetime | None = None,
+) -> int:
     since = (now or timezone.now()) - dt.timedelta(minutes=1)
     qs = Event.objects.filter(type=Event.Type.SENT, occurred_at__gte=since)
     if campaign is not None:
@@ -61,21 +136,23 @@ def sent_last_minute(*, account=None, campaign: Campaign | None = None, now=None
     return qs.count()
 
 
-def campaign_queue(*, campaign: Campaign) -> dict:
+def campaign_queue(*, campaign: Campaign) -> CampaignQueue:
     counts = status_counts(Recipient.objects.filter(campaign=campaign))
     numbers = queue_numbers(counts, rate_per_minute=sent_last_minute(campaign=campaign))
-    numbers["batchesOpen"] = (
-        SendBatch.objects.filter(campaign=campaign).exclude(status=SendBatch.Status.DONE).count()
+    return CampaignQueue(
+        **numbers,
+        batchesOpen=SendBatch.objects.filter(campaign=campaign)
+        .exclude(status=SendBatch.Status.DONE)
+        .count(),
     )
-    return numbers
 
 
-def account_queue(*, account) -> dict:
+def account_queue(*, account: Account) -> AccountQueue:
     """The account's queue across its live campaigns, with one row per campaign."""
     live = Campaign.objects.for_account(account).filter(
         status__in=[Campaign.Status.RUNNING, Campaign.Status.PAUSED, Campaign.Status.SCHEDULED]
     )
-    rows = {}
+    rows: dict[int, dict[str, int]] = {}
     per_campaign = (
         Recipient.objects.filter(campaign__in=live)
         .order_by()
@@ -94,25 +171,25 @@ def account_queue(*, account) -> dict:
         .values_list("campaign_id")
         .annotate(n=Count("id"))
     )
-    campaigns = []
+    campaigns: list[CampaignQueueRow] = []
     totals = dict.fromkeys(S.values, 0)
     for campaign in live.order_by("-started_at", "-id"):
         counts = rows.get(campaign.pk, dict.fromkeys(S.values, 0))
         for s, n in counts.items():
             totals[s] += n
         campaigns.append(
-            {
-                "campaign": campaign,
+            CampaignQueueRow(
+                campaign=campaign,
                 **queue_numbers(counts, rate_per_minute=rates.get(campaign.pk, 0)),
-            }
+            )
         )
-    return {
-        "campaigns": campaigns,
+    return AccountQueue(
+        campaigns=campaigns,
         **queue_numbers(totals, rate_per_minute=sum(rates.values())),
-    }
+    )
 
 
-def campaign_stats(*, campaign: Campaign) -> dict:
+def campaign_stats(*, campaign: Campaign) -> CampaignStats:
     """The spec's stats object, plus the recipient queue by status."""
     counts = status_counts(Recipient.objects.filter(campaign=campaign))
     return {
@@ -143,7 +220,7 @@ def campaign_stats(*, campaign: Campaign) -> dict:
     }
 
 
-def recipients_list(*, campaign: Campaign, status: str = ""):
+def recipients_list(*, campaign: Campaign, status: str = "") -> QuerySet[Recipient]:
     """The campaign's recipients in id order, optionally of one status, with what their rows
     show (contact, variant)."""
     qs = Recipient.objects.filter(campaign=campaign).select_related("contact", "variant")
@@ -152,7 +229,9 @@ def recipients_list(*, campaign: Campaign, status: str = ""):
     return qs.order_by("id")
 
 
-def recipients_page(*, campaign: Campaign, status: str = "", page: int = 1, page_size: int = 50):
+def recipients_page(
+    *, campaign: Campaign, status: str = "", page: int = 1, page_size: int = 50
+) -> tuple[int, list[Recipient]]:
     qs = recipients_list(campaign=campaign, status=status)
     total = qs.count()
     start = (page - 1) * page_size
@@ -170,7 +249,7 @@ def events_page(
     return total, list(qs.order_by("-occurred_at", "-id")[start : start + page_size])
 
 
-def campaign_analytics(*, campaign: Campaign) -> dict:
+def campaign_analytics(*, campaign: Campaign) -> CampaignAnalytics:
     """Per-hour sent / delivered / read / failed from Events; breakdowns by variant, country
     and status from the recipients."""
     hourly: dict[dt.datetime, dict[str, int]] = {}
@@ -195,18 +274,26 @@ def campaign_analytics(*, campaign: Campaign) -> dict:
         "converted": Count("id", filter=Q(converted_at__isnull=False)),
         "total": Count("id"),
     }
-    by_variant = [
-        {"variant": row.pop("variant__key") or "", "name": row.pop("variant__name") or "", **row}
-        for row in recipients.values("variant__key", "variant__name")
+    by_variant = []
+    for variant_values in (
+        recipients.values("variant__key", "variant__name")
         .annotate(**breakdown)
         .order_by("variant__key")
-    ]
-    by_country = [
-        {"country": row.pop("contact__country") or "", **row}
-        for row in recipients.values("contact__country")
-        .annotate(**breakdown)
-        .order_by("contact__country")
-    ]
+    ):
+        row: dict[str, Any] = dict(variant_values)
+        by_variant.append(
+            {
+                "variant": row.pop("variant__key") or "",
+                "name": row.pop("variant__name") or "",
+                **row,
+            }
+        )
+    by_country = []
+    for country_values in (
+        recipients.values("contact__country").annotate(**breakdown).order_by("contact__country")
+    ):
+        row = dict(country_values)
+        by_country.append({"country": row.pop("contact__country") or "", **row})
     return {
         "hourly": series,
         "byVariant": by_variant,

@@ -16,7 +16,6 @@ import logging
 import random
 import time
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -35,7 +34,8 @@ from delivery.errorlog import errors_record
 from delivery.models import Recipient, SendBatch
 from delivery.pause import campaign_pause
 from delivery.states import CLAIMABLE
-from messaging.providers.base import OutboundMessage, ProviderResult
+from messaging.models import Sender
+from messaging.providers.base import OutboundMessage, ProviderAdapter, ProviderResult
 from templates_app.builder import MessageBuilder
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def recipients_claim(*, batch_id: int, limit: int | None = None) -> list[Recipie
         Recipient.objects.filter(id__in=ids, status__in=CLAIMABLE).update(
             status=S.SENDING,
             claim_token=token,
-            lease_until=now + timezone.timedelta(seconds=lease_seconds()),
+            lease_until=now + dt.timedelta(seconds=lease_seconds()),
             attempts=F("attempts") + 1,
         )
     return list(
@@ -125,7 +125,9 @@ class Renderer:
             callback_data=f"{CALLBACK_PREFIX}{recipient.pk}",
         )
 
-    def send_many(self, adapter, recipients: list[Recipient]) -> list[ProviderResult]:
+    def send_many(
+        self, adapter: ProviderAdapter, recipients: list[Recipient]
+    ) -> list[ProviderResult]:
         """Build and send; a message that cannot be built fails its recipient at once."""
         return [r for _, r in messages_build_and_send(adapter, recipients, self.render)]
 
@@ -142,7 +144,8 @@ class Outcome:
     unsent: list[Recipient] = field(default_factory=list)
     # Failed because the address itself was refused (a hard e-mail bounce).
     bounced: list[Recipient] = field(default_factory=list)
-    errors: dict[str, list] = field(default_factory=lambda: defaultdict(lambda: [0, ""]))
+    # Error type → (how many, the latest message), as the error log takes them.
+    errors: dict[str, tuple[int, str]] = field(default_factory=dict)
     # The first account-level refusal of the chunk: the campaign pauses on it.
     account_error: ProviderResult | None = None
 
@@ -156,7 +159,10 @@ def _error_type(result: ProviderResult) -> str:
 
 
 def results_classify(
-    pairs: list[tuple[Recipient, ProviderResult]], *, now, rng: random.Random | None = None
+    pairs: list[tuple[Recipient, ProviderResult]],
+    *,
+    now: dt.datetime,
+    rng: random.Random | None = None,
 ) -> Outcome:
     """What each provider answer means for its recipient (no writes here)."""
     out = Outcome()
@@ -173,8 +179,8 @@ def results_classify(
             continue
         kind = _error_type(result)
         message = (result.error_message or result.error_code or kind)[:500]
-        out.errors[kind][0] += 1
-        out.errors[kind][1] = message
+        count, _ = out.errors.get(kind, (0, ""))
+        out.errors[kind] = (count + 1, message)
         recipient.error_code = (result.error_code or kind)[:32]
         recipient.error_title = (result.error_title or "")[:200]
         recipient.error_message = message
@@ -191,7 +197,7 @@ def results_classify(
             else:
                 recipient.status = S.RETRY_SCHEDULED
                 recipient.batch = None  # the dispatcher puts it in a new batch when due
-                recipient.send_at = now + timezone.timedelta(seconds=delay)
+                recipient.send_at = now + dt.timedelta(seconds=delay)
                 recipient.lease_until = None
                 out.retry_later.append(recipient)
         else:
@@ -212,7 +218,7 @@ def results_classify(
     return out
 
 
-def _sent_write(rows: list[Recipient], now) -> None:
+def _sent_write(rows: list[Recipient], now: dt.datetime) -> None:
     """Mark ``rows`` sent with their provider ids: the one write every message pays for.
 
     PostgreSQL: one ``UPDATE … FROM (VALUES …)`` guarded by the status. Elsewhere: the two
@@ -223,7 +229,7 @@ def _sent_write(rows: list[Recipient], now) -> None:
     if connection.vendor == "postgresql":
         table = Recipient._meta.db_table
         values = ", ".join(["(%s::bigint, %s::varchar, %s::smallint)"] * len(rows))
-        params: list = []
+        params: list[int | str] = []
         for r in rows:
             params += [r.pk, r.provider_message_id, r.attempts]
         sql = (
@@ -280,7 +286,7 @@ def _result_events(campaign: Campaign, outcome: Outcome, now: dt.datetime) -> li
     return sent + failed
 
 
-def results_write(*, campaign: Campaign, outcome: Outcome, now) -> None:
+def results_write(*, campaign: Campaign, outcome: Outcome, now: dt.datetime) -> None:
     """Persist one chunk's outcome: recipients, counters, events, error log."""
     for recipient in outcome.unsent:
         recipient.status = S.QUEUED
@@ -300,11 +306,7 @@ def results_write(*, campaign: Campaign, outcome: Outcome, now) -> None:
             )
         events_record(_result_events(campaign, outcome, now))
         if outcome.errors:
-            errors_record(
-                campaign_id=campaign.pk,
-                errors={kind: (n, message) for kind, (n, message) in outcome.errors.items()},
-                at=now,
-            )
+            errors_record(campaign_id=campaign.pk, errors=outcome.errors, at=now)
         if outcome.bounced:
             contacts_email_bounced_mark(
                 bounces=[(r.contact_id, r.error_message) for r in outcome.bounced], at=now
@@ -313,11 +315,19 @@ def results_write(*, campaign: Campaign, outcome: Outcome, now) -> None:
 
 def _leases_extend(recipients: list[Recipient]) -> None:
     Recipient.objects.filter(pk__in=[r.pk for r in recipients], status=S.SENDING).update(
-        lease_until=timezone.now() + timezone.timedelta(seconds=lease_seconds())
+        lease_until=timezone.now() + dt.timedelta(seconds=lease_seconds())
     )
 
 
 # The batch --------------------------------------------------------------------------------
+
+
+def _sender(campaign: Campaign) -> Sender:
+    """A sending campaign's sender: publish refuses a campaign without one (``type_problem``)
+    and a sender in use cannot be deleted."""
+    if campaign.sender is None:
+        raise ValueError(f"Campaign {campaign.pk} has no sender to send through.")
+    return campaign.sender
 
 
 def _campaign_running(campaign_id: int) -> bool:
@@ -329,7 +339,7 @@ def account_pause_reason(campaign: Campaign, result: ProviderResult) -> str:
     and what to do, then the provider's own code and text for its support."""
     from messaging.providers.problems import account_problem
 
-    sender = campaign.sender
+    sender = _sender(campaign)
     number = sender.display_phone_number or sender.from_address or sender.phone_number_id
     provider_said = (
         ": ".join(part for part in (result.error_title, result.error_message) if part)
@@ -367,7 +377,7 @@ def batch_send(*, batch_id: int) -> int:
     SendBatch.objects.filter(pk=batch_id).update(
         status=SendBatch.Status.RUNNING, started_at=timezone.now()
     )
-    adapter = get_adapter(campaign.sender)
+    adapter = get_adapter(_sender(campaign))
     try:
         sent = _send_batch(campaign, adapter, batch_id)
     finally:
@@ -380,12 +390,12 @@ def batch_send(*, batch_id: int) -> int:
 
 
 def _chunk_size(campaign: Campaign) -> int:
-    rate = int(campaign.sender.rate_limit_per_second or 0)
+    rate = int(_sender(campaign).rate_limit_per_second or 0)
     size = int(settings.CAMPAIGNS_SEND_CHUNK)
     return max(1, min(size, rate or size))
 
 
-def _send_batch(campaign: Campaign, adapter, batch_id: int) -> int:
+def _send_batch(campaign: Campaign, adapter: ProviderAdapter, batch_id: int) -> int:
     """Claim a chunk, send it, write its results; again until the batch is empty.
 
     Claiming one chunk at a time (about a second of sending with a rate limit) means a killed
@@ -460,7 +470,7 @@ def _pair_hold(
     )
 
 
-def uncertain_mark(*, now=None) -> int:
+def uncertain_mark(*, now: dt.datetime | None = None) -> int:
     """Recipients whose claim expired (their worker died): maybe sent, so never re-sent."""
     now = now or timezone.now()
     live = Campaign.objects.filter(

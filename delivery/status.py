@@ -7,10 +7,13 @@ counts nothing. ``read`` implies ``delivered`` and both imply ``sent``, so a ski
 filled in (timestamp, counter, event marked ``implied``).
 """
 
+import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.expressions import Combinable
 
 from campaigns.models import Campaign
 from core.bulk import values_update
@@ -30,10 +33,13 @@ from messaging.statuses import (
     as_utc,
 )
 
+# One failure type's tally in one apply: how many, the latest message, the latest time.
+ErrorCount = tuple[int, str, dt.datetime]
+
 
 def _load(updates: list[StatusUpdate]) -> dict[int, Recipient]:
     """The recipients the updates name, locked, keyed by id; scoped to each update's sender."""
-    by_sender: dict[int | None, tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    by_sender: dict[int | None, tuple[set[str], set[int]]] = defaultdict(lambda: (set(), set()))
     for u in updates:
         ids, recipients = by_sender[u.sender_id]
         if u.provider_message_id:
@@ -71,7 +77,9 @@ def _load(updates: list[StatusUpdate]) -> dict[int, Recipient]:
     return found
 
 
-def _target(update: StatusUpdate, by_message_id: dict, by_id: dict) -> Recipient | None:
+def _target(
+    update: StatusUpdate, by_message_id: dict[str, Recipient], by_id: dict[int, Recipient]
+) -> Recipient | None:
     recipient = (
         by_message_id.get(update.provider_message_id) if update.provider_message_id else None
     )
@@ -98,7 +106,7 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
     changed: dict[int, Recipient] = {}
     events: list[NewEvent] = []
     counters: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    errors: dict[tuple[int, str], list] = {}
+    errors: dict[tuple[int, str], ErrorCount] = {}
 
     # Apply in rank order so that several statuses of one message in one POST, in any order,
     # end in the same place; time order breaks ties.
@@ -122,7 +130,7 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
             counters[recipient.campaign_id][status] += 1
             if status == UNDELIVERED:
                 continue
-            data = {"provider_message_id": recipient.provider_message_id}
+            data: dict[str, Any] = {"provider_message_id": recipient.provider_message_id}
             if implied:
                 data["implied"] = True
             if status == FAILED:
@@ -133,9 +141,8 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
                 }
                 key = (recipient.campaign_id, update.error_code or "failed")
                 message = update.error_details or update.error_title or "Failed"
-                entry = errors.setdefault(key, [0, message, at])
-                entry[0] += 1
-                entry[1], entry[2] = message, max(entry[2], at)
+                count, _, latest = errors.get(key, (0, message, at))
+                errors[key] = (count + 1, message, max(latest, at))
             events.append(
                 NewEvent(
                     account_id=recipient.account_id,
@@ -170,7 +177,7 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
     return result
 
 
-def _advance(recipient: Recipient, update: StatusUpdate, at) -> list[tuple[str, bool]]:
+def _advance(recipient: Recipient, update: StatusUpdate, at: dt.datetime) -> list[tuple[str, bool]]:
     """Move ``recipient`` (in memory) toward ``update.status``: the statuses newly reached,
     each with whether it was only implied; empty when the update changes nothing."""
     current = recipient.status
@@ -208,7 +215,7 @@ def _bump_counters(counters: dict[int, dict[str, int]]) -> None:
         UNDELIVERED: "total_delivered",
     }
     for campaign_id, counts in counters.items():
-        changes = {}
+        changes: dict[str, Combinable] = {}
         for status, n in counts.items():
             column = columns[status]
             delta = -n if status == UNDELIVERED else n
@@ -216,7 +223,7 @@ def _bump_counters(counters: dict[int, dict[str, int]]) -> None:
         Campaign.objects.filter(pk=campaign_id).update(**changes)
 
 
-def _record_errors(errors: dict[tuple[int, str], list]) -> None:
+def _record_errors(errors: dict[tuple[int, str], ErrorCount]) -> None:
     """Add the failures to each campaign's error log, each type with its latest time."""
     for (campaign_id, error_type), (count, message, at) in sorted(errors.items()):
         errors_record(campaign_id=campaign_id, errors={error_type: (count, message)}, at=at)

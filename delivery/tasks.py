@@ -25,5 +25,5 @@ def tick() -> int:
     return dispatch.tick()
 
 
-def sweep() -> dict:
+def sweep() -> dict[str, int]:
     return dispatch.sweep()

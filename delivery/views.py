@@ -5,9 +5,12 @@ anything is still moving; the partials are the same templates the pages include.
 """
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.decorators import member_required
+from accounts.request import AccountRequest
+from campaigns.models import Campaign
 from campaigns.views.access import with_campaign
 from campaigns.views.pages import header_state, live_context
 from delivery import selectors
@@ -17,13 +20,13 @@ POLL_SECONDS = 2
 RECIPIENTS_PAGE_SIZE = 50
 
 
-def _moving(numbers: dict) -> bool:
+def _moving(numbers: selectors.QueueNumbers) -> bool:
     return bool(numbers["remaining"])
 
 
 @member_required
 @with_campaign
-def campaign_queue(request, campaign):
+def campaign_queue(request: AccountRequest, campaign: Campaign) -> HttpResponse:
     queue = selectors.campaign_queue(campaign=campaign)
     context = {
         "nav": "campaigns",
@@ -39,7 +42,7 @@ def campaign_queue(request, campaign):
 
 
 @member_required
-def account_queue(request):
+def account_queue(request: AccountRequest) -> HttpResponse:
     queue = selectors.account_queue(account=request.account)
     context = {
         "nav": "campaigns",
@@ -55,7 +58,7 @@ def account_queue(request):
 
 @member_required
 @with_campaign
-def live_stats(request, campaign):
+def live_stats(request: AccountRequest, campaign: Campaign) -> HttpResponse:
     """The stats block of the details page, polled until the figures settle; with the page
     header (out of band) when its status moved since the page drew it."""
     context = live_context(request, campaign)
@@ -65,7 +68,7 @@ def live_stats(request, campaign):
 
 @member_required
 @with_campaign
-def campaign_recipients(request, campaign):
+def campaign_recipients(request: AccountRequest, campaign: Campaign) -> HttpResponse:
     """Who the campaign reached and how, one row per recipient, with the provider's error
     code, title and explanation where a message failed."""
     status = request.GET.get("status", "")
