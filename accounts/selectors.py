@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import QuerySet
 
@@ -7,11 +7,13 @@ from .models import Membership
 SESSION_ACCOUNT_KEY = "account_id"
 
 
-def memberships_for_user(*, user: AbstractBaseUser) -> QuerySet[Membership]:
+def memberships_for_user(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("account").order_by("account__name")
 
 
-def membership_for_session(*, user: AbstractBaseUser, session: SessionBase) -> Membership | None:
+def membership_for_session(
+    *, user: User | AnonymousUser, session: SessionBase
+) -> Membership | None:
     """The membership of the account chosen in this session, else the user's first one.
 
     The chosen id is re-checked against the user's memberships on every request, so a stale or

@@ -1,6 +1,8 @@
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,7 +12,14 @@ KEY_PREFIX = "cmp_"
 
 
 @transaction.atomic
-def account_create(*, name: str, slug: str, owner=None, timezone_name: str = "UTC", currency="USD"):
+def account_create(
+    *,
+    name: str,
+    slug: str,
+    owner: User | None = None,
+    timezone_name: str = "UTC",
+    currency: str = "USD",
+) -> Account:
     account = Account(name=name, slug=slug, timezone=timezone_name, currency=currency)
     account.full_clean()
     account.save()
@@ -19,7 +28,7 @@ def account_create(*, name: str, slug: str, owner=None, timezone_name: str = "UT
     return account
 
 
-def membership_set(*, user, account: Account, role: str) -> Membership:
+def membership_set(*, user: User, account: Account, role: str) -> Membership:
     membership, _ = Membership.objects.update_or_create(
         user=user, account=account, defaults={"role": role}
     )
@@ -27,7 +36,7 @@ def membership_set(*, user, account: Account, role: str) -> Membership:
 
 
 def api_key_create(
-    *, account: Account, name: str, role: str = Role.MANAGER, created_by=None
+    *, account: Account, name: str, role: str = Role.MANAGER, created_by: User | None = None
 ) -> tuple[ApiKey, str]:
     """Create a key and return it with its raw value, which is shown once and never stored."""
     raw = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -67,7 +76,7 @@ def api_key_authenticate(*, raw: str) -> ApiKey | None:
     return key
 
 
-def user_create(*, username: str, password: str, email: str = "", **extra):
+def user_create(*, username: str, password: str, email: str = "", **extra: Any) -> User:
     return get_user_model().objects.create_user(
         username=username, password=password, email=email, **extra
     )

@@ -112,3 +112,12 @@ class CampaignAudience(Protocol):
     def frequency_cap_hours(self) -> int | None: ...
     @property
     def sender(self) -> _Channel | None: ...
+
+
+class CampaignReach(CampaignAudience, Protocol):
+    """A campaign whose reach ``segments.campaign_refresh_reach`` recounts and saves."""
+
+    estimated_reach: int
+    estimated_reach_at: datetime | None
+
+    def save(self, *, update_fields: list[str]) -> None: ...

@@ -10,7 +10,7 @@ with ``field`` a dotted path in the spec's camelCase names (``audience.segmentId
 which the OpenAPI document lists.
 """
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -64,7 +64,7 @@ def require_permission(request: HttpRequest, permission: str) -> None:
         raise PermissionDenied("Your role does not allow this action.")
 
 
-def actor(request: HttpRequest) -> AbstractBaseUser | None:
+def actor(request: HttpRequest) -> User | None:
     """The user to record in history: the signed-in user, or the API key's creator."""
     key = getattr(request, "api_key", None)
     if key is not None:

@@ -24,7 +24,7 @@ def template_list(
     with_usage: bool = False,
 ) -> QuerySet[MessageTemplate]:
     """Filtered templates by name; ``with_usage`` adds ``campaign_count`` in the same query."""
-    qs = MessageTemplate.objects.for_account(account)
+    qs: QuerySet[MessageTemplate] = MessageTemplate.objects.for_account(account)
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(body__icontains=q))

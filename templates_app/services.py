@@ -11,13 +11,17 @@ API answers and in the editor's inline errors::
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 import phonenumbers
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from accounts.models import Account
 from core import urlguard
 from core.errors import Conflict, ValidationFailed
 from core.text import dotted, unstorable
@@ -69,7 +73,7 @@ REVIEW_ONLY_MESSAGE = (
 
 class _Problems:
     def __init__(self) -> None:
-        self.items: list[dict] = []
+        self.items: list[dict[str, str]] = []
 
     def add(self, field: str, message: str) -> None:
         self.items.append({"field": field, "message": message})
@@ -85,13 +89,13 @@ class _Problems:
             )
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     return value.strip() if isinstance(value, str) else str(value).strip()
 
 
-def template_data(template: MessageTemplate) -> dict:
+def template_data(template: MessageTemplate) -> dict[str, Any]:
     """The editable part of a template in the API's shape (the base a partial update merges on)."""
     return {
         "name": template.name,
@@ -110,7 +114,9 @@ def template_data(template: MessageTemplate) -> dict:
     }
 
 
-def _check_choice(problems, data, key, choices, label) -> str:
+def _check_choice(
+    problems: _Problems, data: dict[str, Any], key: str, choices: Sequence[str], label: str
+) -> str:
     value = _text(data.get(key))
     if value not in choices:
         allowed = ", ".join(choices)
@@ -118,7 +124,7 @@ def _check_choice(problems, data, key, choices, label) -> str:
     return value
 
 
-def _placeholders(problems, field: str, text: str):
+def _placeholders(problems: _Problems, field: str, text: str) -> list[str] | None:
     """The field's placeholders, or None after reporting why they cannot be read."""
     try:
         compiled = template_compile(text)
@@ -150,7 +156,7 @@ def _placeholders(problems, field: str, text: str):
     return [name for name, _ in compiled.placeholders]
 
 
-def _validate_header(problems, header) -> tuple[dict, list[str]]:
+def _validate_header(problems: _Problems, header: object) -> tuple[dict[str, str], list[str]]:
     if header is None:
         header = {}
     if not isinstance(header, dict):
@@ -196,7 +202,7 @@ def _validate_header(problems, header) -> tuple[dict, list[str]]:
     }, names
 
 
-def _validate_buttons(problems, buttons) -> list[dict]:
+def _validate_buttons(problems: _Problems, buttons: object) -> list[dict[str, str]]:
     if buttons is None:
         return []
     if not isinstance(buttons, list):
@@ -204,7 +210,7 @@ def _validate_buttons(problems, buttons) -> list[dict]:
         return []
     if len(buttons) > BUTTONS_MAX:
         problems.add("buttons", f"A template has at most {BUTTONS_MAX} buttons.")
-    cleaned: list[dict] = []
+    cleaned: list[dict[str, str]] = []
     for i, button in enumerate(buttons):
         path = f"buttons.{i}"
         if not isinstance(button, dict):
@@ -271,7 +277,7 @@ def _validate_buttons(problems, buttons) -> list[dict]:
     return cleaned
 
 
-def _phone(problems, field: str, value: str) -> str:
+def _phone(problems: _Problems, field: str, value: str) -> str:
     if not value:
         problems.add(field, "Give the phone number the button calls.")
         return value
@@ -285,7 +291,9 @@ def _phone(problems, field: str, value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _validate_variables(problems, used: list[str], given) -> list[dict]:
+def _validate_variables(
+    problems: _Problems, used: list[str], given: object
+) -> list[dict[str, str]]:
     """One ``{name, example}`` per variable the template uses, in order of use."""
     examples: dict[str, str] = {}
     if given is not None and not isinstance(given, list):
@@ -330,7 +338,9 @@ def _validate_variables(problems, used: list[str], given) -> list[dict]:
     return cleaned
 
 
-def template_validate(*, account, data: dict, instance: MessageTemplate | None = None) -> dict:
+def template_validate(
+    *, account: Account, data: dict[str, Any], instance: MessageTemplate | None = None
+) -> dict[str, Any]:
     """Check ``data`` against WhatsApp's rules; return the model's field values.
 
     Every problem is collected (not only the first) so the editor can mark all of them at once.
@@ -424,7 +434,7 @@ _DEFAULTS = {
 
 
 @transaction.atomic
-def template_create(*, account, data: dict) -> MessageTemplate:
+def template_create(*, account: Account, data: dict[str, Any]) -> MessageTemplate:
     merged = {**_DEFAULTS, **{k: v for k, v in (data or {}).items() if v is not None}}
     values = template_validate(account=account, data=merged)
     template = MessageTemplate(account=account, **values)
@@ -438,7 +448,7 @@ def template_create(*, account, data: dict) -> MessageTemplate:
 
 
 @transaction.atomic
-def template_update(*, template: MessageTemplate, data: dict) -> MessageTemplate:
+def template_update(*, template: MessageTemplate, data: dict[str, Any]) -> MessageTemplate:
     """Apply ``data`` over the template's current values; absent keys stay as they are."""
     current = template_data(template)
     data = {k: v for k, v in (data or {}).items() if v is not None}
@@ -465,7 +475,12 @@ def template_update(*, template: MessageTemplate, data: dict) -> MessageTemplate
 
 @transaction.atomic
 def template_review(
-    *, template: MessageTemplate, decision: str, actor, actor_name: str, note: str = ""
+    *,
+    template: MessageTemplate,
+    decision: str,
+    actor: User | None,
+    actor_name: str,
+    note: str = "",
 ) -> MessageTemplate:
     """Approve or reject ``template`` and record who decided, when and why.
 
@@ -499,7 +514,7 @@ def template_review(
     return template
 
 
-def content_edit_status(*, template: MessageTemplate, changed_fields) -> str:
+def content_edit_status(*, template: MessageTemplate, changed_fields: Sequence[str]) -> str:
     """The status a template has after an edit of ``changed_fields`` outside the service
     (the admin's form): reviewed content that changed goes back to pending."""
     content = set(changed_fields) - {"status", "account"}

@@ -8,10 +8,12 @@ compare them by type. The API, bulk upsert and CSV import all coerce through ``a
 import datetime
 import math
 import re
+from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from accounts.models import Account
 from audience.models import AttributeDefinition
 from core.errors import ValidationFailed
 
@@ -25,12 +27,15 @@ _INFER_BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "y", "n", "t", "
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
+# A stored attribute value: the JSON of its type (a date is its "YYYY-MM-DD" text).
+AttributeValue = int | float | bool | str
+
 
 class AttributeValueError(ValueError):
     """A value that does not fit its attribute's type; the message is shown to a person."""
 
 
-def _coerce_number(value):
+def _coerce_number(value: object) -> int | float:
     if isinstance(value, bool):
         raise AttributeValueError("must be a number, not true/false.")
     if isinstance(value, int):
@@ -51,7 +56,7 @@ def _coerce_number(value):
     return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
-def _coerce_boolean(value):
+def _coerce_boolean(value: object) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and value in (0, 1):
@@ -65,7 +70,7 @@ def _coerce_boolean(value):
     raise AttributeValueError(f"must be true or false, not “{value}”.")
 
 
-def _coerce_date(value):
+def _coerce_date(value: object) -> str:
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
     if isinstance(value, datetime.date):
@@ -81,7 +86,7 @@ def _coerce_date(value):
     raise AttributeValueError(f"must be a date written YYYY-MM-DD, not “{value}”.")
 
 
-def _coerce_text(value):
+def _coerce_text(value: object) -> str:
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, int | float | str):
@@ -93,7 +98,7 @@ def _coerce_text(value):
     return text
 
 
-_COERCERS = {
+_COERCERS: dict[str, Callable[[object], AttributeValue]] = {
     Type.NUMBER: _coerce_number,
     Type.BOOLEAN: _coerce_boolean,
     Type.DATE: _coerce_date,
@@ -101,12 +106,12 @@ _COERCERS = {
 }
 
 
-def attribute_coerce(value, *, type: str):
+def attribute_coerce(value: object, *, type: str) -> AttributeValue:
     """``value`` as the JSON of ``type``; ``AttributeValueError`` says why it does not fit."""
     return _COERCERS[type](value)
 
 
-def attribute_infer_type(values) -> str:
+def attribute_infer_type(values: Iterable[object]) -> str:
     """The narrowest type every non-empty value fits (number, date, boolean), else text."""
     seen = [v.strip() for v in values if isinstance(v, str) and v.strip()]
     if not seen:
@@ -125,7 +130,7 @@ def attribute_infer_type(values) -> str:
     return Type.TEXT
 
 
-def attribute_infer_json_type(value) -> str:
+def attribute_infer_json_type(value: object) -> str:
     """Type of a new attribute first seen as a JSON value in the API (strings stay text)."""
     if isinstance(value, bool):
         return Type.BOOLEAN
@@ -144,11 +149,11 @@ def attribute_key_from_label(label: str) -> str:
     return key
 
 
-def attribute_definitions(*, account) -> dict[str, AttributeDefinition]:
+def attribute_definitions(*, account: Account) -> dict[str, AttributeDefinition]:
     return {d.key: d for d in AttributeDefinition.objects.for_account(account)}
 
 
-def _validate(*, key: str, label: str, type: str) -> list[dict]:
+def _validate(*, key: str, label: str, type: str) -> list[dict[str, str]]:
     problems = []
     if not KEY_RE.match(key or ""):
         problems.append(
@@ -167,7 +172,9 @@ def _validate(*, key: str, label: str, type: str) -> list[dict]:
     return problems
 
 
-def attribute_create(*, account, key: str, label: str = "", type: str = Type.TEXT):
+def attribute_create(
+    *, account: Account, key: str, label: str = "", type: str = Type.TEXT
+) -> AttributeDefinition:
     key = (key or "").strip()
     problems = _validate(key=key, label=label, type=type)
     if problems:
@@ -192,7 +199,9 @@ def attribute_create(*, account, key: str, label: str = "", type: str = Type.TEX
         ) from None
 
 
-def attributes_ensure(*, account, wanted: dict[str, tuple[str, str]]) -> dict:
+def attributes_ensure(
+    *, account: Account, wanted: dict[str, tuple[str, str]]
+) -> dict[str, AttributeDefinition]:
     """Create missing definitions ``{key: (label, type)}`` at once; return all definitions.
 
     Concurrent writers may race to create the same key: existing rows win (ignore_conflicts),

@@ -10,17 +10,23 @@ batch size (one SELECT of existing phones, bulk_create, bulk_update, bulk tag li
 import json
 import re
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypedDict, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import Account
 from audience.models import AttributeDefinition, Contact, Tag
 from audience.phones import InvalidPhone, phone_parse
 from audience.services.attributes import (
     KEY_RE,
+    AttributeValue,
     AttributeValueError,
     attribute_coerce,
     attribute_infer_json_type,
@@ -41,6 +47,25 @@ _PLAIN_EMAIL = re.compile(
 )
 _API_NAMES = {"first_name": "firstName", "last_name": "lastName"}
 
+# ``{"field": …, "message": …}``, the API's shape of one problem.
+Problem = dict[str, str]
+# A cleaned item: stored values by model field name (``phone`` may be None: remove it), plus
+# ``_derived_timezone`` (the phone's zone), ``tags`` (names) and ``attributes`` ({key: value,
+# None removes it}). Its values differ in type by key, hence Any.
+CleanItem = dict[str, Any]
+
+
+class ItemErrors(TypedDict):
+    index: int
+    errors: list[Problem]
+
+
+class BulkUpsertAnswer(TypedDict):
+    created: int
+    updated: int
+    failed: int
+    errors: list[ItemErrors]
+
 
 def api_field(name: str) -> str:
     """The JSON name of a model field, for error paths."""
@@ -52,21 +77,23 @@ class UpsertResult:
     created: int = 0
     updated: int = 0
     # index of each input in the batch → "created" | "updated"
-    outcome: dict = field(default_factory=dict)
+    outcome: dict[int, str] = field(default_factory=dict)
 
 
-def _problem(name: str, message: str) -> dict:
+def _problem(name: str, message: str) -> Problem:
     return {"field": api_field(name), "message": message}
 
 
-def _clean_text(value, name: str, problems: list, max_length: int = NAME_MAX) -> str:
+def _clean_text(
+    value: object, name: str, problems: list[Problem], max_length: int = NAME_MAX
+) -> str:
     text = "" if value is None else str(value).strip()
     if len(text) > max_length:
         problems.append(_problem(name, f"Must be at most {max_length} characters."))
     return text
 
 
-def _clean_tags(value, problems: list) -> list[str]:
+def _clean_tags(value: object, problems: list[Problem]) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
@@ -74,7 +101,7 @@ def _clean_tags(value, problems: list) -> list[str]:
     if not isinstance(value, list | tuple):
         problems.append(_problem("tags", "Must be a list of tag names."))
         return []
-    names = []
+    names: list[str] = []
     for raw in value:
         name = str(raw).strip() if raw is not None else ""
         if not name:
@@ -88,15 +115,19 @@ def _clean_tags(value, problems: list) -> list[str]:
 
 
 def contact_item_clean(
-    item: dict, *, region: str, definitions: dict[str, AttributeDefinition], require_phone: bool
-) -> tuple[dict, list[dict]]:
+    item: dict[str, Any],
+    *,
+    region: str,
+    definitions: dict[str, AttributeDefinition],
+    require_phone: bool,
+) -> tuple[CleanItem, list[Problem]]:
     """Stored values for the fields ``item`` gives, and ``[{field, message}]`` problems.
 
     Phones become E.164; a phone also sets ``country`` (and ``timezone`` unless one is given:
     the caller keeps an existing contact's zone, see ``contacts_upsert``).
     """
-    clean: dict = {}
-    problems: list[dict] = []
+    clean: CleanItem = {}
+    problems: list[Problem] = []
     if "phone" in item and item["phone"] not in (None, ""):
         try:
             parsed = phone_parse(item["phone"], region=region)
@@ -145,7 +176,7 @@ def contact_item_clean(
         if not isinstance(attributes, dict):
             problems.append(_problem("attributes", "Must be an object of key → value."))
         else:
-            values = {}
+            values: dict[str, AttributeValue | None] = {}
             for key, value in attributes.items():
                 definition = definitions.get(key)
                 if definition is None:
@@ -162,7 +193,9 @@ def contact_item_clean(
     return clean, problems
 
 
-def contact_attributes_prepare(*, account, items: list[dict]) -> dict[str, AttributeDefinition]:
+def contact_attributes_prepare(
+    *, account: Account, items: list[dict[str, Any]]
+) -> dict[str, AttributeDefinition]:
     """Definitions for every attribute key the items use, creating unknown keys (typed by
     their first JSON value) so that API writers need not declare each attribute first."""
     wanted: dict[str, tuple[str, str]] = {}
@@ -176,8 +209,10 @@ def contact_attributes_prepare(*, account, items: list[dict]) -> dict[str, Attri
     return attributes_ensure(account=account, wanted=wanted)
 
 
-def _apply(contact: Contact, clean: dict, now, *, is_new: bool) -> set[str]:
-    changed = set()
+def _apply(
+    contact: "Contact | _NewContact", clean: CleanItem, now: datetime, *, is_new: bool
+) -> set[str]:
+    changed: set[str] = set()
     if (
         not is_new
         and contact.email_bounced_at is not None
@@ -210,7 +245,7 @@ def _apply(contact: Contact, clean: dict, now, *, is_new: bool) -> set[str]:
     return changed
 
 
-def _merge_clean(first: dict, later: dict) -> dict:
+def _merge_clean(first: CleanItem, later: CleanItem) -> CleanItem:
     merged = {**first, **later}
     if "attributes" in first and "attributes" in later:
         merged["attributes"] = {**first["attributes"], **later["attributes"]}
@@ -219,7 +254,7 @@ def _merge_clean(first: dict, later: dict) -> dict:
     return merged
 
 
-def tags_ensure(*, account, names) -> dict[str, int]:
+def tags_ensure(*, account: Account, names: Iterable[str]) -> dict[str, int]:
     """``{name: tag id}`` for ``names``, creating missing tags in one insert."""
     names = set(names)
     if not names:
@@ -236,7 +271,7 @@ def tags_ensure(*, account, names) -> dict[str, int]:
     return found
 
 
-def _link_tags(*, account, pairs: list[tuple[int, str]], replace_for: list[int]) -> None:
+def _link_tags(*, account: Account, pairs: list[tuple[int, str]], replace_for: list[int]) -> None:
     through = Contact.tags.through
     if replace_for:
         through.objects.filter(contact_id__in=replace_for).delete()
@@ -273,8 +308,22 @@ class _NewContact:
     (the ORM fallback turns these into ``Contact`` objects)."""
 
     __slots__ = ("pk", *[f.attname for f in _NEW_FIELDS])
+    # The fields the upsert reads or writes, declared for the type checker (the slots hold
+    # every column).
+    pk: int | None
+    account_id: int
+    phone: str | None
+    email: str | None
+    timezone: str
+    subscribed: bool
+    unsubscribed_at: datetime | None
+    email_bounced_at: datetime | None
+    email_bounce_reason: str
+    attributes: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
 
-    def __init__(self, *, account_id: int, now):
+    def __init__(self, *, account_id: int, now: datetime) -> None:
         self.pk = None
         for name, factory, value in _DEFAULTS:
             setattr(self, name, factory() if factory else value)
@@ -296,7 +345,7 @@ def _bulk_insert(new: list[_NewContact]) -> None:
         objs = [Contact(**{f.attname: getattr(c, f.attname) for f in _NEW_FIELDS}) for c in new]
         Contact.objects.bulk_create(objs, batch_size=1000)
         if any(c.pk is None for c in objs):  # backends that cannot return ids from bulk inserts
-            ids = dict(
+            ids: dict[str | None, int] = dict(
                 Contact.objects.filter(account_id=new[0].account_id)
                 .filter(phone__in=[c.phone for c in new])
                 .values_list("phone", "id")
@@ -309,7 +358,8 @@ def _bulk_insert(new: list[_NewContact]) -> None:
     qn = connection.ops.quote_name
     table = Contact._meta.db_table
     fields = [Contact._meta.pk, *_NEW_FIELDS]
-    columns = ", ".join(qn(f.column) for f in fields)
+    # Every concrete field has a column; the stubs allow None for any field.
+    columns = ", ".join(qn(cast(str, f.column)) for f in fields)
     json_index = fields.index(Contact._meta.get_field("attributes"))
     attnames = [f.attname for f in _NEW_FIELDS]
     with connection.cursor() as cursor, connection.wrap_database_errors:
@@ -322,12 +372,12 @@ def _bulk_insert(new: list[_NewContact]) -> None:
             contact.pk = pk
         with cursor.cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy:
             for contact in new:
-                row = [contact.pk, *(getattr(contact, name) for name in attnames)]
-                row[json_index] = json.dumps(row[json_index])
-                copy.write_row(row)
+                values = [contact.pk, *(getattr(contact, name) for name in attnames)]
+                values[json_index] = json.dumps(values[json_index])
+                copy.write_row(values)
 
 
-def _contacts_with_phones(*, account_id: int, phones: list[str]):
+def _contacts_with_phones(*, account_id: int, phones: list[str]) -> QuerySet[Contact]:
     """The account's contacts among ``phones``, with the phones as one array parameter.
 
     The plan depends on the table's statistics: while they say the account is small (its
@@ -339,10 +389,12 @@ def _contacts_with_phones(*, account_id: int, phones: list[str]):
     return Contact.objects.filter(account_id=account_id, phone__any_of=phones)
 
 
-def _upsert_once(*, account, cleans: list[tuple[int, dict]], replace_tags: bool) -> UpsertResult:
+def _upsert_once(
+    *, account: Account, cleans: list[tuple[int, CleanItem]], replace_tags: bool
+) -> UpsertResult:
     result = UpsertResult()
     now = timezone.now()
-    by_phone: dict[str, dict] = {}
+    by_phone: dict[str, CleanItem] = {}
     first_index: dict[str, int] = {}
     for index, clean in cleans:
         phone = clean["phone"]
@@ -355,13 +407,15 @@ def _upsert_once(*, account, cleans: list[tuple[int, dict]], replace_tags: bool)
     existing = {
         c.phone: c for c in _contacts_with_phones(account_id=account.pk, phones=list(by_phone))
     }
-    new, changed_objs, fields = [], [], set()
+    new: list[_NewContact] = []
+    changed_objs: list[Contact] = []
+    fields: set[str] = set()
     for phone, clean in by_phone.items():
         contact = existing.get(phone)
         if contact is None:
-            contact = _NewContact(account_id=account.pk, now=now)
-            _apply(contact, clean, now, is_new=True)
-            new.append(contact)
+            new_contact = _NewContact(account_id=account.pk, now=now)
+            _apply(new_contact, clean, now, is_new=True)
+            new.append(new_contact)
             result.outcome[first_index[phone]] = "created"
         else:
             fields |= _apply(contact, clean, now, is_new=False)
@@ -373,11 +427,12 @@ def _upsert_once(*, account, cleans: list[tuple[int, dict]], replace_tags: bool)
     if changed_objs:
         values_update(Contact, changed_objs, sorted(fields | {"updated_at"}))
     new_by_phone = {c.phone: c for c in new}
-    pairs = []
-    replace_for = []
+    pairs: list[tuple[int, str]] = []
+    replace_for: list[int] = []
     for phone, clean in by_phone.items():
         if "tags" in clean:
             contact_id = (existing.get(phone) or new_by_phone[phone]).pk
+            assert contact_id is not None  # _bulk_insert gave the new rows their ids
             if phone in existing and replace_tags:
                 replace_for.append(contact_id)
             pairs.extend((contact_id, name) for name in clean["tags"])
@@ -388,7 +443,7 @@ def _upsert_once(*, account, cleans: list[tuple[int, dict]], replace_tags: bool)
 
 
 def contacts_upsert(
-    *, account, cleans: list[tuple[int, dict]], replace_tags: bool = False
+    *, account: Account, cleans: list[tuple[int, CleanItem]], replace_tags: bool = False
 ) -> UpsertResult:
     """Create or update contacts keyed by phone, set-based. ``cleans``: (index, clean item).
 
@@ -407,17 +462,17 @@ def contacts_upsert(
     raise AssertionError("unreachable")
 
 
-def _problems_error(problems: list[dict]) -> ValidationFailed:
+def _problems_error(problems: list[Problem]) -> ValidationFailed:
     detail = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
     return ValidationFailed(detail, extra={"problems": problems})
 
 
-def _region(account) -> str:
+def _region(account: Account) -> str:
     return account.default_phone_region or "US"
 
 
 @transaction.atomic
-def contact_create(*, account, data: dict) -> Contact:
+def contact_create(*, account: Account, data: dict[str, Any]) -> Contact:
     """One contact from API/page data; a phone already in the account is a 422."""
     definitions = contact_attributes_prepare(account=account, items=[data])
     clean, problems = contact_item_clean(
@@ -445,7 +500,7 @@ def contact_create(*, account, data: dict) -> Contact:
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, data: dict) -> Contact:
+def contact_update(*, contact: Contact, data: dict[str, Any]) -> Contact:
     """Change the fields ``data`` gives; attributes merge (null removes one), tags replace."""
     account = contact.account
     definitions = contact_attributes_prepare(account=account, items=[data])
@@ -488,7 +543,7 @@ def contact_delete(*, contact: Contact) -> None:
     contact.delete()
 
 
-def contacts_bulk_upsert(*, account, items: list) -> dict:
+def contacts_bulk_upsert(*, account: Account, items: list[object]) -> BulkUpsertAnswer:
     """Upsert up to ``BULK_LIMIT`` items keyed by phone; bad items are reported, not written.
 
     Answers ``{"created", "updated", "failed", "errors": [{"index", "errors": [...]}]}``.
@@ -501,7 +556,8 @@ def contacts_bulk_upsert(*, account, items: list) -> dict:
     region = _region(account)
     dict_items = [item if isinstance(item, dict) else {} for item in items]
     definitions = contact_attributes_prepare(account=account, items=dict_items)
-    cleans, errors = [], []
+    cleans: list[tuple[int, CleanItem]] = []
+    errors: list[ItemErrors] = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             errors.append({"index": index, "errors": [_problem("", "Must be an object.")]})

@@ -13,6 +13,8 @@ imported as one merged contact. Cells of the rejected rows file are neutralised 
 export's (``cell_safe``), since people open it in a spreadsheet.
 """
 
+from __future__ import annotations
+
 import codecs
 import csv
 import io
@@ -20,11 +22,14 @@ import json
 import logging
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
+from typing import IO, TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
@@ -32,7 +37,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from audience.models import ImportJob
+from accounts.models import Account
+from audience.models import AttributeDefinition, ImportJob
 from audience.services.attributes import (
     KEY_RE,
     attribute_definitions,
@@ -40,10 +46,13 @@ from audience.services.attributes import (
     attribute_key_from_label,
     attributes_ensure,
 )
-from audience.services.contacts import contact_item_clean, contacts_upsert
+from audience.services.contacts import CleanItem, contact_item_clean, contacts_upsert
 from audience.services.exports import cell_safe
 from core.errors import ValidationFailed
 from core.uploads import upload_size_check
+
+if TYPE_CHECKING:
+    from _csv import Reader, Writer
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +117,16 @@ def header_normalise(name: str) -> str:
     return re.sub(r"[\s\-.]+", "_", (name or "").strip().lower()).strip("_")
 
 
+# A rejected row: its number, its cells and why.
+Failure = tuple[int, list[str], str]
+
+
+class ColumnPreview(TypedDict):
+    name: str
+    target: str
+    samples: list[str]
+
+
 @dataclass(frozen=True)
 class Column:
     index: int
@@ -116,7 +135,7 @@ class Column:
     new_type: str = ""  # for attributes to create: inferred from the first chunk
 
 
-def _mapping_target(value) -> str | None:
+def _mapping_target(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     value = _MAPPING_NAMES.get(value.strip(), value.strip())
@@ -128,7 +147,11 @@ def _mapping_target(value) -> str | None:
 
 
 def import_columns(
-    *, header: list[str], mapping: dict | None, definitions: dict, strict: bool = True
+    *,
+    header: list[str],
+    mapping: object,
+    definitions: dict[str, AttributeDefinition],
+    strict: bool = True,
 ) -> list[Column]:
     """What each column feeds; columns matching nothing become new attributes (key from the
     header). Raises ``ValidationFailed`` for a mapping that names unknown columns or targets,
@@ -139,10 +162,10 @@ def import_columns(
             "mapping: must be an object {csvColumn: field}.",
             extra={"problems": [{"field": "mapping", "message": "Must be an object."}]},
         )
-    problems = []
+    problems: list[dict[str, str]] = []
     by_name = {name.strip(): name for name in header}
     by_lower = {name.strip().lower(): name for name in header}
-    resolved_mapping = {}
+    resolved_mapping: dict[str, str] = {}
     for column, target in mapping.items():
         name = by_name.get(str(column).strip()) or by_lower.get(str(column).strip().lower())
         if name is None:
@@ -161,7 +184,7 @@ def import_columns(
             continue
         resolved_mapping[name] = resolved
     labels = {d.label.strip().lower(): key for key, d in definitions.items() if d.label}
-    columns = []
+    columns: list[Column] = []
     for index, name in enumerate(header):
         if name in resolved_mapping:
             target = resolved_mapping[name]
@@ -231,8 +254,13 @@ def _invalid_file(message: str) -> ValidationFailed:
 
 
 def import_create(
-    *, account, upload, mapping: dict | None = None, created_by=None, queue: bool = True
-):
+    *,
+    account: Account,
+    upload: File[bytes] | None,
+    mapping: dict[str, Any] | None = None,
+    created_by: User | None = None,
+    queue: bool = True,
+) -> ImportJob:
     """Store an uploaded CSV as an import job; queue it unless the mapping is to be reviewed.
 
     Rejects (422, nothing stored) a file that is empty or has no header, (413) one larger than
@@ -282,7 +310,7 @@ def import_header(*, job: ImportJob) -> list[str]:
         return _sniff(stored.read(SNIFF_BYTES))[2]
 
 
-def import_preview(*, job: ImportJob, rows: int = 3) -> list[dict]:
+def import_preview(*, job: ImportJob, rows: int = 3) -> list[ColumnPreview]:
     """Each column with its detected target and a few sample values (for the mapping step)."""
     definitions = attribute_definitions(account=job.account)
     with job.file.open("rb") as stored:
@@ -307,7 +335,7 @@ def import_preview(*, job: ImportJob, rows: int = 3) -> list[dict]:
     ]
 
 
-def import_queue(*, job: ImportJob, mapping: dict | None) -> ImportJob:
+def import_queue(*, job: ImportJob, mapping: dict[str, Any] | None) -> ImportJob:
     """Fix the mapping and hand the job to the task queue after the transaction commits."""
     if job.queued_at is not None:
         return job
@@ -340,9 +368,9 @@ def _claim(job_id: int) -> bool:
     )
 
 
-def _row_item(row: list[str], plan: list[tuple[int, str, str]]) -> dict:
-    item: dict = {}
-    attributes: dict = {}
+def _row_item(row: list[str], plan: list[tuple[int, str, str]]) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    attributes: dict[str, str] = {}
     width = len(row)
     for index, kind, name in plan:
         if index >= width:
@@ -386,20 +414,20 @@ def _unbalanced_quote(first: int, last: int) -> str:
 class _Run:
     """One pass over the job's file; state kept between chunks."""
 
-    def __init__(self, job: ImportJob):
+    def __init__(self, job: ImportJob) -> None:
         self.job = job
         self.account = job.account
         self.region = self.account.default_phone_region or "US"
         self.definitions = attribute_definitions(account=self.account)
         self.columns: list[Column] = []
         self.plan: list[tuple[int, str, str]] = []
-        self.error_file = None
-        self.error_writer = None
+        self.error_file: IO[str] | None = None
+        self.error_writer: Writer | None = None
         self.header: list[str] = []
         # Rows that an unbalanced quote merged with the lines after them: row -> message.
         self.malformed: dict[int, str] = {}
 
-    def records(self, reader):
+    def records(self, reader: Reader) -> Iterator[tuple[int, list[str]]]:
         """``(row number, cells)`` of each record after the header (row 1, as in a
         spreadsheet); a record that swallowed rows, or that the reader gave up on (a value
         over ``csv.field_size_limit``), is noted in ``malformed`` and still counted as a row,
@@ -423,9 +451,9 @@ class _Run:
                 last_line = reader.line_num
                 yield row_number, []
 
-    def _plan(self, chunk):
+    def _plan(self, chunk: list[tuple[int, list[str]]]) -> None:
         """Decide the targets; new attribute columns get a type from this (first) chunk."""
-        wanted = {}
+        wanted: dict[str, tuple[str, str]] = {}
         for column in self.columns:
             if column.target.startswith("attributes."):
                 key = column.target[len("attributes.") :]
@@ -452,7 +480,7 @@ class _Run:
             else:
                 self.plan.append((column.index, "f", column.target))
 
-    def _record_errors(self, failures):
+    def _record_errors(self, failures: list[Failure]) -> None:
         job = self.job
         for row_number, row, message in failures:
             if len(job.errors) < MAX_STORED_ERRORS:
@@ -465,9 +493,12 @@ class _Run:
             padded = [cell_safe(cell) for cell in row] + [""] * (len(self.header) - len(row))
             self.error_writer.writerow([*padded, row_number, cell_safe(message)])
 
-    def clean(self, chunk: list[tuple[int, list[str]]]) -> tuple[list, list]:
+    def clean(
+        self, chunk: list[tuple[int, list[str]]]
+    ) -> tuple[list[tuple[int, CleanItem]], list[Failure]]:
         """Stored values or problems for each row; no database access."""
-        cleans, failures = [], []
+        cleans: list[tuple[int, CleanItem]] = []
+        failures: list[Failure] = []
         malformed = self.malformed
         for row_number, row in chunk:
             if malformed and row_number in malformed:
@@ -488,7 +519,9 @@ class _Run:
                 cleans.append((row_number, clean))
         return cleans, failures
 
-    def write(self, cleans: list, failures: list, rows: int, position: int) -> None:
+    def write(
+        self, cleans: list[tuple[int, CleanItem]], failures: list[Failure], rows: int, position: int
+    ) -> None:
         """Upsert one chunk and count it, in one transaction (so a resumed run skips it)."""
         job = self.job
         with transaction.atomic():
@@ -602,7 +635,7 @@ def import_progress(job: ImportJob) -> int:
     return min(99, int(job.processed_bytes * 100 / job.total_bytes))
 
 
-def import_job_json(job: ImportJob) -> dict:
+def import_job_json(job: ImportJob) -> dict[str, Any]:
     return {
         "jobId": job.pk,
         "status": job.status,
@@ -620,15 +653,15 @@ def import_job_json(job: ImportJob) -> dict:
     }
 
 
-def parse_mapping(raw) -> dict | None:
+def parse_mapping(raw: object) -> dict[str, Any] | None:
     """A mapping given as JSON text (multipart form field) or as an object."""
     if raw in (None, ""):
         return None
     if isinstance(raw, dict):
         return raw
     try:
-        value = json.loads(raw)
-    except (TypeError, ValueError):
+        value = json.loads(raw) if isinstance(raw, str | bytes | bytearray) else None
+    except ValueError:
         value = None
     if not isinstance(value, dict):
         raise ValidationFailed(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -13,10 +14,15 @@ from audience.models import Segment
 from audience.selectors import audience_count, audience_queryset, contacts_matching
 from core.errors import Conflict, ValidationFailed
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from accounts.models import Account
+
 MAX_NAME = 200
 
 
-def _clean_name(*, account, name, exclude_id=None) -> str:
+def _clean_name(*, account: Account, name: object, exclude_id: int | None = None) -> str:
     name = (name or "").strip() if isinstance(name, str) else ""
     if not name:
         raise ValidationFailed(
@@ -37,14 +43,22 @@ def _clean_name(*, account, name, exclude_id=None) -> str:
     return name
 
 
-def _normalise_filters(filters) -> dict:
+def _normalise_filters(filters: object) -> object:
+    """The filter tree as given (``contacts_matching`` validates it), or an empty one."""
     if filters in (None, ""):
         return {"op": "and", "rules": []}
     return filters
 
 
 @transaction.atomic
-def segment_create(*, account, name: str, description: str = "", filters=None, actor=None):
+def segment_create(
+    *,
+    account: Account,
+    name: str,
+    description: str = "",
+    filters: object = None,
+    actor: User | AnonymousUser | None = None,
+) -> Segment:
     name = _clean_name(account=account, name=name)
     filters = _normalise_filters(filters)
     count = audience_count(contacts_matching(account=account, filters=filters))
@@ -55,13 +69,17 @@ def segment_create(*, account, name: str, description: str = "", filters=None, a
         filters=filters,
         contact_count=count,
         counted_at=timezone.now(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
     )
 
 
 @transaction.atomic
 def segment_update(
-    *, segment: Segment, name: str | None = None, description: str | None = None, filters=None
+    *,
+    segment: Segment,
+    name: str | None = None,
+    description: str | None = None,
+    filters: object = None,
 ) -> Segment:
     fields = ["updated_at", "contact_count", "counted_at"]
     if name is not None:
@@ -94,7 +112,9 @@ def segment_recount(*, segment: Segment) -> Segment:
     return segment
 
 
-def segments_recount_due(*, older_than: datetime, limit: int, account=None) -> int:
+def segments_recount_due(
+    *, older_than: datetime, limit: int, account: Account | None = None
+) -> int:
     """Recount up to ``limit`` segments never counted or counted before ``older_than``,
     the oldest first; returns how many. Bounded so a periodic run has a bounded cost."""
     due = Segment.objects.filter(Q(counted_at__isnull=True) | Q(counted_at__lt=older_than))
@@ -122,13 +142,13 @@ def segment_references(*, segment: Segment) -> list[Segment]:
     ]
 
 
-def _referenced_ids(node) -> set[int]:
+def _referenced_ids(node: object) -> set[int]:
     found: set[int] = set()
     if isinstance(node, dict):
         if node.get("field") == "segment":
             try:
-                found.add(int(node.get("value")))
-            except (TypeError, ValueError):
+                found.add(int(node["value"]))
+            except (KeyError, TypeError, ValueError):
                 pass
         for child in node.get("rules") or []:
             found |= _referenced_ids(child)
@@ -155,7 +175,7 @@ def segment_delete(*, segment: Segment) -> None:
     segment.delete()
 
 
-def campaign_refresh_reach(*, campaign) -> int:
+def campaign_refresh_reach(*, campaign: ports.CampaignReach) -> int:
     """Recounts the campaign's audience into ``estimated_reach`` (and when, into
     ``estimated_reach_at``); returns it.
 

@@ -1,5 +1,7 @@
 """The sandbox's simulated statuses, applied through the same service as real webhooks."""
 
+from functools import partial
+
 from django.utils import timezone
 
 from messaging.models import SandboxMessage
@@ -12,32 +14,32 @@ def sandbox_statuses_emit(*, message_pks: list[int], stage: str) -> ApplyResult:
     ``read``: the messages fated to be read become read. Running a stage twice changes
     nothing the second time (statuses never move back and repeats count once)."""
     now = timezone.now()
-    updates = []
+    updates: list[StatusUpdate] = []
     rows = SandboxMessage.objects.filter(pk__in=message_pks).values_list(
         "provider_message_id", "recipient_id", "sender_id", "body"
     )
     for message_id, recipient_id, sender_id, body in rows.iterator(chunk_size=500):
         fate = sandbox_outcome(message_id)
         callback = callback_recipient_id((body or {}).get("callback_data")) or recipient_id
-        common = {
-            "provider_message_id": message_id,
-            "timestamp": now,
-            "recipient_id": callback,
-            "sender_id": sender_id,
-        }
+        update = partial(
+            StatusUpdate,
+            provider_message_id=message_id,
+            timestamp=now,
+            recipient_id=callback,
+            sender_id=sender_id,
+        )
         if stage == STAGE_DELIVER:
             if fate == "failed":
                 updates.append(
-                    StatusUpdate(
+                    update(
                         status="failed",
                         error_code="sandbox_undeliverable",
                         error_title="Message undeliverable",
                         error_details="The sandbox simulated an undeliverable message.",
-                        **common,
                     )
                 )
             else:
-                updates.append(StatusUpdate(status="delivered", **common))
+                updates.append(update(status="delivered"))
         elif stage == STAGE_READ and fate == "read":
-            updates.append(StatusUpdate(status="read", **common))
+            updates.append(update(status="read"))
     return statuses_apply(updates=updates)

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Field, ProtectedError
 
 from accounts.models import Account
 from core import urlguard
@@ -44,7 +44,7 @@ PLAIN_FIELDS = tuple(f for f in API_NAMES if f not in SECRET_FIELDS)
 NULLABLE_FIELDS = ("sms_segment_price",)
 
 # What each channel needs before it can send (and verify its webhooks).
-REQUIRED = {
+REQUIRED: dict[str, tuple[str, ...]] = {
     Sender.Channel.SANDBOX: (),
     Sender.Channel.WHATSAPP: ("phone_number_id", "access_token", "app_secret"),
     # And a From number or a Messaging Service (``_sms_problems``).
@@ -98,11 +98,17 @@ def _sms_problems(sender: Sender) -> list[tuple[str, str]]:
             price = None
         if price is None or not price.is_finite() or not 0 <= price < MAX_SEGMENT_PRICE:
             problems.append(("sms_segment_price", "A price between 0 and 999.99999."))
-        elif price.as_tuple().exponent < -5:
+        elif _decimal_places(price) > 5:
             problems.append(("sms_segment_price", "At most 5 decimal places."))
         else:
             sender.sms_segment_price = price
     return problems
+
+
+def _decimal_places(value: Decimal) -> int:
+    """Places as written (``1.50`` has two); a finite number's exponent is an int."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) else 0
 
 
 def _validate(sender: Sender) -> None:
@@ -138,13 +144,10 @@ def _validate(sender: Sender) -> None:
         problem("rate_limit_per_second", f"Between 0 (no limit) and {MAX_RATE}.")
     for field in PLAIN_FIELDS + SECRET_FIELDS:
         model_field = Sender._meta.get_field(field)
+        max_length = model_field.max_length if isinstance(model_field, Field) else None
         value = getattr(sender, field)
-        if (
-            isinstance(value, str)
-            and model_field.max_length
-            and len(value) > model_field.max_length
-        ):
-            problem(field, f"At most {model_field.max_length} characters.")
+        if isinstance(value, str) and max_length and len(value) > max_length:
+            problem(field, f"At most {max_length} characters.")
     if problems:
         raise ValidationFailed(
             "; ".join(f"{p['field']}: {p['message']}" for p in problems),
