@@ -11,8 +11,10 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime, time
 
+from django.db.models import Field, QuerySet
 from django.utils import timezone
 
+from audience.models import Segment
 from campaigns.models import Campaign
 
 MAX_VALUE = 120  # characters kept of one value
@@ -69,7 +71,7 @@ def snapshot(campaign: Campaign) -> dict[str, str]:
 
     values = {name: _scalar(campaign, name) for name in LABELS.keys() - RELATIONS}
     values["sender"] = str(campaign.sender) if campaign.sender_id else NONE
-    values["template"] = campaign.template.name if campaign.template_id else NONE
+    values["template"] = campaign.template.name if campaign.template is not None else NONE
     if campaign.pk:
         values["segment_ids"] = _names(campaign.segments.order_by("name"))
         values["exclude_segment_ids"] = _names(campaign.exclude_segments.order_by("name"))
@@ -85,10 +87,12 @@ def snapshot(campaign: Campaign) -> dict[str, str]:
     return values
 
 
-def changes_between(before: dict, after: dict, changed: list[str]) -> list[dict]:
+def changes_between(
+    before: dict[str, str], after: dict[str, str], changed: list[str]
+) -> list[dict[str, str]]:
     """One entry per changed part: ``{field, label, old, new}``; complex parts (and parts
     whose text did not change, such as a reworded variant) come without old and new."""
-    entries = []
+    entries: list[dict[str, str]] = []
     ordered = [name for name in LABELS if name in changed]
     for name in ordered + [name for name in dict.fromkeys(changed) if name not in LABELS]:
         entry = {"field": name, "label": LABELS.get(name, name.replace("_", " ").capitalize())}
@@ -102,7 +106,7 @@ def changes_between(before: dict, after: dict, changed: list[str]) -> list[dict]
 def _scalar(campaign: Campaign, name: str) -> str:
     value = getattr(campaign, name)
     field = Campaign._meta.get_field(name)
-    if field.choices and value not in (None, ""):
+    if isinstance(field, Field) and field.choices and value not in (None, ""):
         return str(dict(field.flatchoices).get(value, value))
     if value is None or value == "" or value == [] or value == {}:
         return NONE
@@ -120,13 +124,13 @@ def _scalar(campaign: Campaign, name: str) -> str:
     return _cut(str(value))
 
 
-def _item(value) -> str:
+def _item(value: object) -> str:
     if isinstance(value, dict):
         return str(value.get("text") or value.get("name") or value)
     return str(value)
 
 
-def _names(queryset) -> str:
+def _names(queryset: QuerySet[Segment]) -> str:
     names = [f"“{name}”" for name in queryset.values_list("name", flat=True)]
     return _cut(", ".join(names)) if names else NONE
 
