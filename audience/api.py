@@ -9,10 +9,10 @@ import importlib.util
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 from pydantic import Field
 
+from accounts.request import AccountRequest
 from audience import selectors
 from audience.services import segments as segment_services
 from audience.services import suppression as suppression_services
@@ -87,13 +87,13 @@ class SuppressionListOut(CamelSchema):
 
 
 @router.get("/segments", response={200: SegmentListOut, **errors()}, by_alias=True)
-def list_segments(request: HttpRequest, paging: Query[PageQuery]):
+def list_segments(request: AccountRequest, paging: Query[PageQuery]):
     """The account's segments with their last counted size, by name."""
     return paging.of(selectors.segment_list(account=request.account))
 
 
 @router.post("/segments", response={201: SegmentOut, **errors(403, 413)}, by_alias=True)
-def create_segment(request: HttpRequest, payload: SegmentIn):
+def create_segment(request: AccountRequest, payload: SegmentIn):
     require_permission(request, "edit")
     segment = segment_services.segment_create(
         account=request.account,
@@ -106,14 +106,14 @@ def create_segment(request: HttpRequest, payload: SegmentIn):
 
 
 @router.get("/segments/{segment_id}", response={200: SegmentOut, **errors(404)}, by_alias=True)
-def get_segment(request: HttpRequest, segment_id: RowId):
+def get_segment(request: AccountRequest, segment_id: RowId):
     return selectors.segment_get(account=request.account, segment_id=segment_id)
 
 
 @router.put(
     "/segments/{segment_id}", response={200: SegmentOut, **errors(403, 404, 413)}, by_alias=True
 )
-def update_segment(request: HttpRequest, segment_id: RowId, payload: SegmentIn):
+def update_segment(request: AccountRequest, segment_id: RowId, payload: SegmentIn):
     require_permission(request, "edit")
     segment = selectors.segment_get(account=request.account, segment_id=segment_id)
     return segment_services.segment_update(
@@ -125,7 +125,7 @@ def update_segment(request: HttpRequest, segment_id: RowId, payload: SegmentIn):
 
 
 @router.delete("/segments/{segment_id}", response={204: None, **errors(403, 404, 409)})
-def delete_segment(request: HttpRequest, segment_id: RowId):
+def delete_segment(request: AccountRequest, segment_id: RowId):
     """Deletes an unused segment; one a campaign or another segment uses answers 409."""
     require_permission(request, "edit")
     segment = selectors.segment_get(account=request.account, segment_id=segment_id)
@@ -134,7 +134,7 @@ def delete_segment(request: HttpRequest, segment_id: RowId):
 
 
 @router.post("/audience/estimate", response={200: EstimateOut, **errors(413)}, by_alias=True)
-def estimate_audience(request: HttpRequest, payload: AudienceIn):
+def estimate_audience(request: AccountRequest, payload: AudienceIn):
     """How many contacts an audience object reaches after its exclusions."""
     audience = payload.model_dump(by_alias=True, exclude_unset=True)
     reach = selectors.audience_estimate(account=request.account, audience=audience)
@@ -145,13 +145,13 @@ def estimate_audience(request: HttpRequest, payload: AudienceIn):
 
 
 @router.get("/suppression", response={200: SuppressionListOut, **errors()}, by_alias=True)
-def list_suppression(request: HttpRequest, filters: Query[SuppressionQuery]):
+def list_suppression(request: AccountRequest, filters: Query[SuppressionQuery]):
     """The suppression list, newest first; ``q`` searches phones and e-mails."""
     return filters.of(selectors.suppression_list(account=request.account, q=filters.q.strip()))
 
 
 @router.post("/suppression", response={201: SuppressionOut, **errors(403, 409, 413)}, by_alias=True)
-def add_suppression(request: HttpRequest, payload: SuppressionIn):
+def add_suppression(request: AccountRequest, payload: SuppressionIn):
     require_permission(request, "edit")
     entry = suppression_services.suppression_add(
         account=request.account, phone=payload.phone, email=payload.email, reason=payload.reason
@@ -160,7 +160,7 @@ def add_suppression(request: HttpRequest, payload: SuppressionIn):
 
 
 @router.delete("/suppression/{entry_id}", response={204: None, **errors(403, 404)})
-def remove_suppression(request: HttpRequest, entry_id: RowId):
+def remove_suppression(request: AccountRequest, entry_id: RowId):
     require_permission(request, "edit")
     entry = selectors.suppression_get(account=request.account, entry_id=entry_id)
     suppression_services.suppression_remove(entry=entry)

@@ -5,12 +5,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from accounts.request import AccountRequest
 from audience import contacts_selectors as selectors
 from audience.models import Contact
 from audience.services import attributes as attribute_services
@@ -154,7 +155,7 @@ def contact_out(contact: Contact) -> dict:
     response={200: list[AttributeOut], **errors()},
     summary="List attribute definitions",
 )
-def list_attributes(request: HttpRequest):
+def list_attributes(request: AccountRequest):
     return list(attribute_services.attribute_definitions(account=request.account).values())
 
 
@@ -163,7 +164,7 @@ def list_attributes(request: HttpRequest):
     response={201: AttributeOut, **errors(403, 413)},
     summary="Define an attribute",
 )
-def create_attribute(request: HttpRequest, payload: AttributeIn):
+def create_attribute(request: AccountRequest, payload: AttributeIn):
     require_permission(request, "edit")
     definition = attribute_services.attribute_create(
         account=request.account, key=payload.key, label=payload.label, type=payload.type
@@ -173,7 +174,7 @@ def create_attribute(request: HttpRequest, payload: AttributeIn):
 
 @router.get("/contacts", response={200: ContactListOut, **errors()}, summary="List contacts")
 def list_contacts(
-    request: HttpRequest,
+    request: AccountRequest,
     page: int = Query(1, ge=1, le=settings.LIST_MAX_PAGE),
     page_size: int = Query(50, ge=1, le=500, alias="pageSize"),
     q: str = "",
@@ -192,7 +193,7 @@ def list_contacts(
 @router.post(
     "/contacts", response={201: ContactOut, **errors(403, 413)}, summary="Create a contact"
 )
-def create_contact(request: HttpRequest, payload: ContactIn):
+def create_contact(request: AccountRequest, payload: ContactIn):
     require_permission(request, "edit")
     contact = contact_services.contact_create(account=request.account, data=payload.as_data())
     return Status(201, contact_out(contact))
@@ -203,7 +204,7 @@ def create_contact(request: HttpRequest, payload: ContactIn):
     response={200: BulkOut, **errors(403, 413)},
     summary="Upsert up to 10,000 contacts by phone",
 )
-def bulk_contacts(request: HttpRequest, payload: BulkIn):
+def bulk_contacts(request: AccountRequest, payload: BulkIn):
     require_permission(request, "edit")
     items = [contact_data(i) if isinstance(i, dict) else i for i in payload.contacts]
     return contact_services.contacts_bulk_upsert(account=request.account, items=items)
@@ -216,7 +217,7 @@ def bulk_contacts(request: HttpRequest, payload: BulkIn):
     description="A file larger than the install's limit (`CONTACT_IMPORT_MAX_BYTES`, 25 MB by "
     "default) is refused with 413 and the limit in `detail`; nothing is stored.",
 )
-def import_contacts(request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = ""):
+def import_contacts(request: AccountRequest, file: File[UploadedFile], mapping: Form[str] = ""):
     require_permission(request, "edit")
     job = import_services.import_create(
         account=request.account,
@@ -232,7 +233,7 @@ def import_contacts(request: HttpRequest, file: File[UploadedFile], mapping: For
     response={200: ImportJobOut, **errors(404)},
     summary="An import's progress",
 )
-def import_status(request: HttpRequest, jobId: RowId):
+def import_status(request: AccountRequest, jobId: RowId):
     job = selectors.import_job_get(account=request.account, job_id=jobId)
     return import_services.import_job_json(job)
 
@@ -251,7 +252,8 @@ def import_status(request: HttpRequest, jobId: RowId):
     },
 )
 def export_contacts(
-    request: HttpRequest, segment_id: int | None = Query(None, alias="segmentId", ge=1, le=MAX_ID)
+    request: AccountRequest,
+    segment_id: int | None = Query(None, alias="segmentId", ge=1, le=MAX_ID),
 ):
     return export_response(account=request.account, segment_id=segment_id)
 
@@ -259,7 +261,7 @@ def export_contacts(
 @router.get(
     "/contacts/{int:contactId}", response={200: ContactOut, **errors(404)}, summary="Get a contact"
 )
-def get_contact(request: HttpRequest, contactId: RowId):
+def get_contact(request: AccountRequest, contactId: RowId):
     return contact_out(selectors.contact_get(account=request.account, contact_id=contactId))
 
 
@@ -268,7 +270,7 @@ def get_contact(request: HttpRequest, contactId: RowId):
     response={200: ContactOut, **errors(403, 404, 413)},
     summary="Update a contact",
 )
-def update_contact(request: HttpRequest, contactId: RowId, payload: ContactIn):
+def update_contact(request: AccountRequest, contactId: RowId, payload: ContactIn):
     require_permission(request, "edit")
     contact = selectors.contact_get(account=request.account, contact_id=contactId)
     contact = contact_services.contact_update(contact=contact, data=payload.as_data())
@@ -280,7 +282,7 @@ def update_contact(request: HttpRequest, contactId: RowId, payload: ContactIn):
     response={204: None, **errors(403, 404)},
     summary="Delete a contact",
 )
-def delete_contact(request: HttpRequest, contactId: RowId):
+def delete_contact(request: AccountRequest, contactId: RowId):
     require_permission(request, "edit")
     contact = selectors.contact_get(account=request.account, contact_id=contactId)
     contact_services.contact_delete(contact=contact)

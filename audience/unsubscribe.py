@@ -40,11 +40,16 @@ def email_unsubscribe_read(token: str) -> UnsubscribeClaim | None:
         return None
     if not isinstance(payload, dict):
         return None
-    ids = [payload.get("a"), payload.get("c"), payload.get("r")]
-    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids[:2]):
+    account_id, contact_id = _id(payload.get("a")), _id(payload.get("c"))
+    if account_id is None or contact_id is None:
         return None
-    recipient = ids[2] if isinstance(ids[2], int) and not isinstance(ids[2], bool) else None
-    return UnsubscribeClaim(account_id=ids[0], contact_id=ids[1], recipient_id=recipient)
+    return UnsubscribeClaim(
+        account_id=account_id, contact_id=contact_id, recipient_id=_id(payload.get("r"))
+    )
+
+
+def _id(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def email_unsubscribe_path(

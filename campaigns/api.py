@@ -7,9 +7,9 @@ Reads need any role; edits need "edit"; publish, pause and resume need "send".
 from typing import Annotated
 
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
+from accounts.request import AccountRequest
 from campaigns.models import Campaign
 from campaigns.schemas import (
     DOCUMENT_PREFETCH,
@@ -33,7 +33,9 @@ CampaignId = Annotated[int, Path(alias="campaignId", ge=1, le=MAX_ID)]
 MOVES = errors(403, 404, 409)
 
 
-def _document(request: HttpRequest, campaign_id, *, include_deleted: bool = False) -> CampaignOut:
+def _document(
+    request: AccountRequest, campaign_id: int, *, include_deleted: bool = False
+) -> CampaignOut:
     campaign = campaign_get(
         account=request.account, campaign_id=campaign_id, include_deleted=include_deleted
     )
@@ -41,12 +43,12 @@ def _document(request: HttpRequest, campaign_id, *, include_deleted: bool = Fals
     return CampaignOut.from_campaign(campaign)
 
 
-def _get(request: HttpRequest, campaign_id: int) -> Campaign:
+def _get(request: AccountRequest, campaign_id: int) -> Campaign:
     return campaign_get(account=request.account, campaign_id=campaign_id)
 
 
 @router.post("", response={201: CampaignOut, **errors(403, 413)}, by_alias=True)
-def create_campaign(request: HttpRequest, payload: CampaignIn):
+def create_campaign(request: AccountRequest, payload: CampaignIn):
     """Create a draft campaign from a campaign document."""
     require_permission(request, "edit")
     campaign = crud.campaign_create(
@@ -59,7 +61,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
 
 
 @router.get("", response={200: CampaignListOut, **errors()}, by_alias=True)
-def list_campaigns(request: HttpRequest, filters: Query[CampaignListQuery]):
+def list_campaigns(request: AccountRequest, filters: Query[CampaignListQuery]):
     """The account's campaigns (deleted ones excluded), filtered, sorted and paged."""
     qs = campaign_list(
         account=request.account,
@@ -75,7 +77,7 @@ def list_campaigns(request: HttpRequest, filters: Query[CampaignListQuery]):
 
 
 @router.get("/{campaignId}", response={200: CampaignOut, **errors(404)}, by_alias=True)
-def get_campaign(request: HttpRequest, campaign_id: CampaignId):
+def get_campaign(request: AccountRequest, campaign_id: CampaignId):
     """One campaign document."""
     return _document(request, campaign_id)
 
@@ -83,7 +85,7 @@ def get_campaign(request: HttpRequest, campaign_id: CampaignId):
 @router.put(
     "/{campaignId}", response={200: CampaignOut, **errors(403, 404, 409, 413)}, by_alias=True
 )
-def update_campaign(request: HttpRequest, campaign_id: CampaignId, payload: CampaignIn):
+def update_campaign(request: AccountRequest, campaign_id: CampaignId, payload: CampaignIn):
     """Replace a draft's editable fields with the given document (missing parts reset)."""
     require_permission(request, "edit")
     campaign = crud.campaign_update(
@@ -93,7 +95,7 @@ def update_campaign(request: HttpRequest, campaign_id: CampaignId, payload: Camp
 
 
 @router.delete("/{campaignId}", response={204: None, **errors(403, 404, 409)})
-def delete_campaign(request: HttpRequest, campaign_id: CampaignId):
+def delete_campaign(request: AccountRequest, campaign_id: CampaignId):
     """Soft delete: the campaign leaves every list until restored."""
     require_permission(request, "edit")
     transitions.campaign_delete(campaign=_get(request, campaign_id), actor=actor(request))
@@ -101,7 +103,7 @@ def delete_campaign(request: HttpRequest, campaign_id: CampaignId):
 
 
 @router.post("/{campaignId}/restore", response={200: CampaignOut, **MOVES}, by_alias=True)
-def restore_campaign(request: HttpRequest, campaign_id: CampaignId):
+def restore_campaign(request: AccountRequest, campaign_id: CampaignId):
     """Bring a deleted campaign back."""
     require_permission(request, "edit")
     campaign = campaign_get(account=request.account, campaign_id=campaign_id, include_deleted=True)
@@ -110,7 +112,7 @@ def restore_campaign(request: HttpRequest, campaign_id: CampaignId):
 
 
 @router.post("/{campaignId}/duplicate", response={201: CampaignOut, **MOVES}, by_alias=True)
-def duplicate_campaign(request: HttpRequest, campaign_id: CampaignId):
+def duplicate_campaign(request: AccountRequest, campaign_id: CampaignId):
     """A new draft with the same settings, named “… (copy)”."""
     require_permission(request, "edit")
     copy = transitions.campaign_duplicate(campaign=_get(request, campaign_id), actor=actor(request))
@@ -118,7 +120,7 @@ def duplicate_campaign(request: HttpRequest, campaign_id: CampaignId):
 
 
 @router.post("/{campaignId}/publish", response={200: CampaignOut, **MOVES}, by_alias=True)
-def publish_campaign(request: HttpRequest, campaign_id: CampaignId):
+def publish_campaign(request: AccountRequest, campaign_id: CampaignId):
     """Validate and start now, or schedule for ``scheduling.startDate``."""
     require_permission(request, "send")
     control.campaign_publish(campaign=_get(request, campaign_id), actor=actor(request))
@@ -126,7 +128,7 @@ def publish_campaign(request: HttpRequest, campaign_id: CampaignId):
 
 
 @router.post("/{campaignId}/pause", response={200: CampaignOut, **MOVES}, by_alias=True)
-def pause_campaign(request: HttpRequest, campaign_id: CampaignId):
+def pause_campaign(request: AccountRequest, campaign_id: CampaignId):
     """Stop claiming new messages; messages in flight finish."""
     require_permission(request, "send")
     control.campaign_pause(campaign=_get(request, campaign_id), actor=actor(request))
@@ -134,7 +136,7 @@ def pause_campaign(request: HttpRequest, campaign_id: CampaignId):
 
 
 @router.post("/{campaignId}/resume", response={200: CampaignOut, **MOVES}, by_alias=True)
-def resume_campaign(request: HttpRequest, campaign_id: CampaignId):
+def resume_campaign(request: AccountRequest, campaign_id: CampaignId):
     """Carry on sending a paused campaign."""
     require_permission(request, "send")
     control.campaign_resume(campaign=_get(request, campaign_id), actor=actor(request))

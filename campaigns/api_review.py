@@ -7,10 +7,10 @@ through the campaign's sender (the real adapters), and says what went to whom.
 
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Path, Router, Schema
 from pydantic import Field
 
+from accounts.request import AccountRequest
 from campaigns.selectors import campaign_get
 from campaigns.services.test_send import campaign_test_send
 from campaigns.validation import validate_campaign
@@ -46,7 +46,7 @@ class PreviewOut(Schema):
 
 
 @router.post("/{campaignId}/validate", response={200: ValidationOut, **errors(404)})
-def validate(request: HttpRequest, campaign_id: CampaignId):
+def validate(request: AccountRequest, campaign_id: CampaignId):
     """Every problem that would stop this campaign from being published, with its field."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
     result = validate_campaign(campaign=campaign)
@@ -58,7 +58,7 @@ def validate(request: HttpRequest, campaign_id: CampaignId):
     response={200: PreviewOut, **errors(403, 404)},
     by_alias=True,
 )
-def preview(request: HttpRequest, campaign_id: CampaignId):
+def preview(request: AccountRequest, campaign_id: CampaignId):
     """Send the message, rendered per contact, to the account's test contacts now."""
     require_permission(request, "send")
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)

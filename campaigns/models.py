@@ -203,7 +203,7 @@ class Campaign(TimeStampedModel):
 
     @property
     def phone_number_id(self) -> str:
-        return self.sender.phone_number_id if self.sender_id else ""
+        return self.sender.phone_number_id if self.sender is not None else ""
 
     @staticmethod
     def _rate(part: int, whole: int) -> float:

@@ -1,5 +1,7 @@
 """The preview page: each variant on a phone frame for sample contacts, and quick test sends."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -7,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import member_required
 from audience.models import Contact
 from audience.phones import phone_normalise
+from campaigns.models import Campaign
 from campaigns.services.personalization import message_builder
 from campaigns.services.test_send import (
     campaign_test_send,
@@ -19,8 +22,8 @@ from campaigns.wizard.context import message_samples, sample_contacts
 from core.errors import ValidationFailed
 
 
-def _variant_messages(campaign) -> list[tuple[str, dict | None]]:
-    variants = [
+def _variant_messages(campaign: Campaign) -> list[tuple[str, dict[str, Any] | None]]:
+    variants: list[tuple[str, dict[str, Any] | None]] = [
         (v.name, v.message if isinstance(v.message, dict) else {})
         for v in campaign.variants.order_by("key")
     ]

@@ -49,9 +49,10 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
 class AccountSessionAuth(SessionAuth):
     """The browser session of a user who belongs to an account (CSRF-checked by ninja)."""
 
-    def authenticate(self, request: HttpRequest, key):
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         if request.user.is_authenticated and getattr(request, "account", None) is not None:
-            request.api_key = None
+            # Where accounts.request.AccountRequest declares it (core cannot import it).
+            setattr(request, "api_key", None)  # noqa: B010
             return request.user
         return None
 
@@ -122,7 +123,7 @@ def install_error_handlers(api) -> None:
             # django-ninja's only 400: a body it cannot read as JSON. Input that cannot be
             # accepted is a 422 everywhere else, so it is here too.
             message = "The body is not valid JSON."
-            body = {"detail": message, "code": CoreErrorCode.VALIDATION_ERROR}
+            body: dict[str, object] = {"detail": message, "code": CoreErrorCode.VALIDATION_ERROR}
             body["errors"] = [{"field": "", "message": message}]
             return api.create_response(request, body, status=422)
         return api.create_response(

@@ -6,10 +6,25 @@ CPU). PostgreSQL and SQLite ≥ 3.33 can instead join the new values as a ``VALU
 one ``UPDATE … FROM``. Other backends keep ``bulk_update``.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
+
+
+def _column_field(field: object, name: str) -> Field[Any, Any]:
+    """``field`` when it has a column of its own: a relation's reverse side has none."""
+    if not isinstance(field, Field) or field.column is None:
+        raise ValueError(f"{name} is not a column of its model.")
+    return field
+
+
+def _column(field: Field[Any, Any]) -> str:
+    """The field's quoted column (``_column_field`` checked that there is one)."""
+    return connection.ops.quote_name(str(field.column))
 
 
 def values_update(
@@ -33,25 +48,27 @@ def values_update(
         model._default_manager.filter(**where).bulk_update(objs, names, batch_size=500)
         return
     qn = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in names]
-    pk = model._meta.pk
+    fields = [_column_field(model._meta.get_field(name), name) for name in names]
+    pk = _column_field(model._meta.pk, "pk")
     casts = [""] * (len(fields) + 1)
     if vendor == "postgresql":
         # VALUES columns have no declared type; each cast tells PostgreSQL what a NULL is.
         casts = [f"::{f.db_type(connection)}" for f in [pk, *fields]]
     row_sql = "(" + ", ".join(f"%s{cast}" for cast in casts) + ")"
-    columns = ", ".join(qn(f.column) for f in [pk, *fields])
+    columns = ", ".join(_column(f) for f in [pk, *fields])
     table = qn(model._meta.db_table)
-    assignments = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in fields)
-    guards = [(model._meta.get_field(name), value) for name, value in where.items()]
-    guard_sql = "".join(f" AND {table}.{qn(f.column)} = %s" for f, _ in guards)
+    assignments = ", ".join(f"{_column(f)} = v.{_column(f)}" for f in fields)
+    guards = [
+        (_column_field(model._meta.get_field(name), name), value) for name, value in where.items()
+    ]
+    guard_sql = "".join(f" AND {table}.{_column(f)} = %s" for f, _ in guards)
     guard_params = [f.get_db_prep_value(value, connection) for f, value in guards]
     # SQLite allows 999 parameters per statement in older builds; stay under it.
     per_batch = max(1, 999 // len(casts)) if vendor == "sqlite" else 1000
     with connection.cursor() as cursor:
         for start in range(0, len(objs), per_batch):
             batch = objs[start : start + per_batch]
-            params: list = []
+            params: list[Any] = []
             for obj in batch:
                 params.append(obj.pk)
                 params.extend(
@@ -60,6 +77,6 @@ def values_update(
             cursor.execute(
                 f"WITH v ({columns}) AS (VALUES {', '.join([row_sql] * len(batch))}) "
                 f"UPDATE {table} SET {assignments} FROM v "
-                f"WHERE {table}.{qn(pk.column)} = v.{qn(pk.column)}{guard_sql}",
+                f"WHERE {table}.{_column(pk)} = v.{_column(pk)}{guard_sql}",
                 params + guard_params,
             )

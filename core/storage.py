@@ -11,7 +11,7 @@ import os
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils import timezone
 
 # The only folder of MEDIA_ROOT that is served (``config/urls.py`` under DEBUG; the web server
@@ -48,7 +48,7 @@ class PrivateStorage(FileSystemStorage):
         )
 
 
-def private_storage() -> PrivateStorage:
+def private_storage() -> Storage:
     """The ``private`` entry of ``STORAGES`` (a callable, so migrations name no instance)."""
     return storages["private"]
 

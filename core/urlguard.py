@@ -351,9 +351,10 @@ def connect(host: str, port: int, open_address: Callable[[str], socket.socket]) 
     raise error or OSError(f"No address to connect to for {host}.")
 
 
-class _PinnedConnection:
+class _PinnedConnection(urllib3_connection.HTTPConnection):
     """urllib3's ``_new_conn`` with the address check in front of the connect; the host name
-    stays the connection's own, so Host, SNI and certificate checks are unchanged."""
+    stays the connection's own, so Host, SNI and certificate checks are unchanged. Mixed in
+    before urllib3's HTTP or HTTPS connection (a subclass of the first, so typed as one)."""
 
     def _new_conn(self) -> socket.socket:
         def open_address(address: str) -> socket.socket:

@@ -43,10 +43,12 @@ OTHER_FIELDS = tuple(
 )
 
 
-def _secret_form_fields() -> dict:
-    fields = {}
+def _secret_form_fields() -> dict[str, forms.Field]:
+    fields: dict[str, forms.Field] = {}
     for name in SECRET_FIELDS:
-        label = Sender._meta.get_field(name).verbose_name.capitalize()
+        model_field = Sender._meta.get_field(name)
+        verbose_name = model_field.verbose_name if isinstance(model_field, models.Field) else name
+        label = str(verbose_name).capitalize()
         fields[name] = forms.CharField(
             label=label,
             required=False,

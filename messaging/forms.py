@@ -83,7 +83,8 @@ class SenderForm(StorableTextMixin, forms.Form):
                 if name not in SECRET_FIELDS
             }
         super().__init__(*args, **kwargs)
-        self.fields["sms_segment_price"].label += f" ({settings.SMS_PRICE_CURRENCY})"
+        price = self.fields["sms_segment_price"]
+        price.label = f"{price.label} ({settings.SMS_PRICE_CURRENCY})"
         for name in SECRET_FIELDS:
             field = self.fields[name]
             field.widget = forms.PasswordInput(

@@ -100,7 +100,8 @@ def sender_limits_check_view(request, sender_id: int):
     sender_limits_read(sender)
     summary = limits_summary(sender)
     if sender.limits_error:
-        messages.error(request, f"The tier could not be read: {summary.error}")
+        error = summary.error if summary is not None else sender.limits_error
+        messages.error(request, f"The tier could not be read: {error}")
     else:
         quality = f" Quality: {sender.quality_rating.title()}." if sender.quality_rating else ""
         messages.success(request, f"WhatsApp says: {tier_label(sender.limit_tier_read)}.{quality}")

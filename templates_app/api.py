@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
+from accounts.request import AccountRequest
 from core.api import actor, errors, require_permission
 from core.schemas import MAX_ID
 from templates_app import selectors, services
@@ -25,7 +25,7 @@ TemplateId = Path(..., alias="templateId", ge=1, le=MAX_ID)
 
 @router.get("", response={200: TemplateListOut, **errors()}, summary="List templates")
 def list_templates(
-    request: HttpRequest,
+    request: AccountRequest,
     page: int = Query(1, ge=1, le=settings.LIST_MAX_PAGE),
     page_size: int = Query(20, ge=1, le=100, alias="pageSize"),
     q: str = "",
@@ -39,14 +39,14 @@ def list_templates(
 
 
 @router.post("", response={201: TemplateOut, **errors(403, 413)}, summary="Create a template")
-def create_template(request: HttpRequest, payload: TemplateIn):
+def create_template(request: AccountRequest, payload: TemplateIn):
     require_permission(request, "edit")
     template = services.template_create(account=request.account, data=payload.as_data())
     return Status(201, template_out(template))
 
 
 @router.get("/{templateId}", response={200: TemplateOut, **errors(404)}, summary="Get a template")
-def get_template(request: HttpRequest, template_id: int = TemplateId):
+def get_template(request: AccountRequest, template_id: int = TemplateId):
     return template_out(selectors.template_get(account=request.account, template_id=template_id))
 
 
@@ -55,7 +55,7 @@ def get_template(request: HttpRequest, template_id: int = TemplateId):
     response={200: TemplateOut, **errors(403, 404, 413)},
     summary="Update a template",
 )
-def update_template(request: HttpRequest, payload: TemplateIn, template_id: int = TemplateId):
+def update_template(request: AccountRequest, payload: TemplateIn, template_id: int = TemplateId):
     require_permission(request, "edit")
     template = selectors.template_get(account=request.account, template_id=template_id)
     template = services.template_update(template=template, data=payload.as_data())
@@ -65,14 +65,14 @@ def update_template(request: HttpRequest, payload: TemplateIn, template_id: int 
 @router.delete(
     "/{templateId}", response={204: None, **errors(403, 404, 409)}, summary="Delete a template"
 )
-def delete_template(request: HttpRequest, template_id: int = TemplateId):
+def delete_template(request: AccountRequest, template_id: int = TemplateId):
     require_permission(request, "edit")
     template = selectors.template_get(account=request.account, template_id=template_id)
     services.template_delete(template=template)
     return Status(204, None)
 
 
-def _review(request: HttpRequest, template_id: int, decision: str, payload: ReviewIn | None):
+def _review(request: AccountRequest, template_id: int, decision: str, payload: ReviewIn | None):
     require_permission(request, "approve")
     template = selectors.template_get(account=request.account, template_id=template_id)
     key = getattr(request, "api_key", None)
@@ -92,7 +92,7 @@ def _review(request: HttpRequest, template_id: int, decision: str, payload: Revi
     summary="Approve a template (owners and managers)",
 )
 def approve_template(
-    request: HttpRequest, payload: ReviewIn | None = None, template_id: int = TemplateId
+    request: AccountRequest, payload: ReviewIn | None = None, template_id: int = TemplateId
 ):
     """Marks the template approved and records who approved it; a marketer gets 403."""
     return _review(request, template_id, TemplateReview.Decision.APPROVED, payload)
@@ -104,7 +104,7 @@ def approve_template(
     summary="Reject a template (owners and managers)",
 )
 def reject_template(
-    request: HttpRequest, payload: ReviewIn | None = None, template_id: int = TemplateId
+    request: AccountRequest, payload: ReviewIn | None = None, template_id: int = TemplateId
 ):
     """Marks the template rejected and records who rejected it and why (``note``)."""
     return _review(request, template_id, TemplateReview.Decision.REJECTED, payload)

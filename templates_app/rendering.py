@@ -156,9 +156,9 @@ class _ExprParser:
         source = source.rstrip()
         while i < len(source):
             match = _EXPR_TOKEN_RE.match(source, i)
-            if match is None or match.end() == i:
+            kind = match.lastgroup if match is not None else None
+            if match is None or match.end() == i or kind is None:
                 raise _problem(text, pos, f"Cannot read the condition “{source.strip()}”")
-            kind = match.lastgroup
             self.tokens.append((kind, match.group(kind)))
             i = match.end()
         self.i = 0

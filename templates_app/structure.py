@@ -83,7 +83,9 @@ class TemplateStructure:
     @classmethod
     def from_data(cls, data: dict) -> TemplateStructure:
         """From the API's shape (``templates_app.services``), saved or just submitted."""
-        header = data.get("header") if isinstance(data.get("header"), dict) else {}
+        header = data.get("header")
+        if not isinstance(header, dict):
+            header = {}
         return cls(
             name=str(data.get("name") or ""),
             language=str(data.get("language") or ""),

@@ -12,6 +12,7 @@ and the tree stays a single query however it nests.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import NotSupportedError, connection
 from django.db.models import (
@@ -20,6 +21,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Lookup,
     OuterRef,
     Q,
     TextField,
@@ -289,7 +291,7 @@ def _attribute(cond: Condition, context: FilterContext) -> Q:
     if kind == g.DATE:
         iso = _date_bounds(op, value, context)
         low, high, high_strict = iso
-        lookups = []
+        lookups: list[Lookup[Any]] = []
         if low is not None:
             lookups.append(GreaterThanOrEqual(v, low))
         if high is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from audience import ports
 from audience.filters import grammar as g
@@ -90,7 +91,9 @@ def _group(node: dict, names: FilterNames, *, root: bool = False) -> str:
     for child in rules:
         if isinstance(child, dict) and _is_group(child):
             inner = _group(child, names)
-            nested = child.get("rules") if isinstance(child.get("rules"), list) else []
+            nested = child.get("rules")
+            if not isinstance(nested, list):
+                nested = []
             if len(nested) > 1 and child.get("not") is not True:
                 inner = f"({inner})"
             parts.append(inner)
@@ -285,7 +288,7 @@ def _plain(value) -> str:
 def _collect_ids(node, segment_ids: set[int], campaign_ids: set[int]) -> None:
     if not isinstance(node, dict):
         return
-    value = node.get("value")
+    value: Any = node.get("value")  # JSON; a value that is no id is skipped below
     try:
         if node.get("field") == "segment":
             segment_ids.add(int(value))

@@ -159,7 +159,7 @@ class _Parser:
                 "are allowed.",
             )
             return Group(op=op, negate=negate, children=[], label=label)
-        children = []
+        children: list[Group | Condition] = []
         for index, rule in enumerate(rules):
             child_label = f"{label}.{index + 1}" if label else f"Rule {index + 1}"
             child_path = f"{path}.rules.{index}"

@@ -241,7 +241,7 @@ def import_mapping_view(request, job_id: int):
     if job.queued_at is not None:
         return redirect("audience:import_job", job_id=job.pk)
     columns = import_services.import_preview(job=job)
-    problems = []
+    problems: list[dict[str, str]] = []
     status = 200
     if request.method == "POST":
         mapping = {c["name"]: request.POST.get(f"col_{i}", "ignore") for i, c in enumerate(columns)}
@@ -260,13 +260,15 @@ def import_mapping_view(request, job_id: int):
         (f"attributes.{key}", f"Attribute: {d.label} ({d.type})") for key, d in definitions.items()
     ]
     known = {value for value, _ in choices}
+    rows = []
     for column in columns:
         target = column["target"]
-        column["choices"] = list(choices)
+        column_choices = list(choices)
         if target.startswith("attributes.") and target not in known:
-            column["choices"].append((target, f"New attribute: {target[11:]} (type inferred)"))
-        column["choices"].append(("ignore", "Do not import"))
-    context = {"nav": "audience", "job": job, "columns": columns, "problems": problems}
+            column_choices.append((target, f"New attribute: {target[11:]} (type inferred)"))
+        column_choices.append(("ignore", "Do not import"))
+        rows.append({**column, "choices": column_choices})
+    context = {"nav": "audience", "job": job, "columns": rows, "problems": problems}
     return render(request, "audience/contacts/mapping.html", context, status=status)
 
 

@@ -102,7 +102,7 @@ def zone_label(name) -> str:
 
 
 @register.simple_tag
-def example_phone(region) -> str:
+def example_phone(region: object) -> str:
     """A mobile number of ``region`` that passes our own phone check, for placeholders: a
     made-up example (such as the UK's 07700 900xxx drama range) would itself be refused."""
     import phonenumbers
@@ -110,6 +110,8 @@ def example_phone(region) -> str:
     number = phonenumbers.example_number_for_type(
         str(region or "US").upper(), phonenumbers.PhoneNumberType.MOBILE
     ) or phonenumbers.example_number_for_type("US", phonenumbers.PhoneNumberType.MOBILE)
+    if number is None:  # phonenumbers' metadata has a US mobile example
+        return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 

@@ -247,13 +247,13 @@ class EmailAdapter:
             )
         except smtplib.SMTPRecipientsRefused as exc:
             address, (code, reply) = next(iter(exc.recipients.items()), ("", (550, b"")))
-            reply = _decoded(reply)
+            text = _decoded(reply)
             return ProviderResult(
                 ok=False,
                 error_code=f"smtp_{code}",
-                error_message=self._reply(code, f"Recipient {address} refused: {code} {reply}"),
+                error_message=self._reply(code, f"Recipient {address} refused: {code} {text}"),
                 transient=400 <= code < 500,
-                bounced=address_refused(code, reply),
+                bounced=address_refused(code, text),
             )
         except smtplib.SMTPResponseException as exc:
             # Refused after DATA: smtplib reset the transaction and the connection goes on

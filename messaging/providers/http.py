@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from urllib.parse import urlsplit
 
 import requests
@@ -87,6 +88,8 @@ class HttpAdapter:
     Pool threads only do HTTP; the bucket (database or Redis) is used from the calling thread,
     so no thread of the pool opens a database connection.
     """
+
+    url: str  # where ``_post`` sends: set by each subclass from its sender
 
     def __init__(self, sender, *, rate_limited: bool = True) -> None:
         self.sender = sender
@@ -248,7 +251,8 @@ def account_error_of(
     then the code alone."""
     if code is None:
         return ""
-    return account_codes.get((code, subcode), "") or account_codes.get(code, "")
+    with_subcode = account_codes.get((code, subcode), "") if subcode is not None else ""
+    return with_subcode or account_codes.get(code, "")
 
 
 def error_result(
@@ -273,25 +277,24 @@ def error_result(
     if response is not None and not known_host(response.url):
         message = f"The provider at {host_of(response.url)} answered with error {error_code}."
         title, body = "", {}
-    common = {
-        "ok": False,
-        "error_code": error_code,
-        "error_title": title[:200],
-        "error_message": message,
-        "raw": body,
-    }
+    refused = partial(
+        ProviderResult,
+        ok=False,
+        error_code=error_code,
+        error_title=title[:200],
+        error_message=message,
+        raw=body,
+    )
     if status == 429 or code in throttle_codes:
-        return ProviderResult(
-            **common, transient=True, throttled=True, retry_after=retry_after_seconds(response)
-        )
+        return refused(transient=True, throttled=True, retry_after=retry_after_seconds(response))
     account_error = account_error_of(account_codes, code, subcode)
     if not account_error and status == 401:
         account_error = "auth_failed"
     if account_error:
-        return ProviderResult(**common, account_error=account_error)
+        return refused(account_error=account_error)
     if status >= 500 or code in transient_codes or transient:
-        return ProviderResult(**common, transient=True)
-    return ProviderResult(**common)
+        return refused(transient=True)
+    return refused()
 
 
 def safe_json(response: requests.Response) -> dict:

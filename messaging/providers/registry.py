@@ -1,12 +1,14 @@
 """Picks the adapter for a sender's channel."""
 
+from collections.abc import Callable
+
 from .base import ProviderAdapter
 from .email import EmailAdapter
 from .sandbox import SandboxAdapter
 from .sms import SmsAdapter
 from .whatsapp import WhatsAppAdapter
 
-ADAPTERS = {
+ADAPTERS: dict[str, Callable[..., ProviderAdapter]] = {
     "sandbox": SandboxAdapter,
     "whatsapp": WhatsAppAdapter,
     "sms": SmsAdapter,

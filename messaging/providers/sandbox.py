@@ -11,6 +11,7 @@ them read. Which message gets which outcome is a pure function of its id
 import hashlib
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -37,8 +38,8 @@ def sandbox_outcome(provider_message_id: str) -> str:
     return "delivered"
 
 
-def _body(message: OutboundMessage) -> dict:
-    body = {"type": message.type, "text": message.text}
+def _body(message: OutboundMessage) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": message.type, "text": message.text}
     if message.subject:
         body["subject"] = message.subject
     if message.template:

@@ -111,8 +111,8 @@ def callback_base_problem() -> str:
 
 def map_error(status: int, body: dict, response=None) -> ProviderResult:
     try:
-        code = int(body.get("code"))
-    except (TypeError, ValueError):
+        code = int(body["code"])
+    except (KeyError, TypeError, ValueError):
         code = None
     message = str(body.get("message") or f"HTTP {status}")[:500]
     return error_result(

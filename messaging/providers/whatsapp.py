@@ -254,8 +254,12 @@ def error_title(error: dict) -> str:
 def map_error(status: int, body: dict, response=None) -> ProviderResult:
     """A Graph API error answer (``{"error": {"message", "type", "code", "error_subcode",
     "error_data": {"details"}, "error_user_title", "error_user_msg", "is_transient"}}``)."""
-    error = body.get("error") if isinstance(body.get("error"), dict) else {}
-    error_data = error.get("error_data") if isinstance(error.get("error_data"), dict) else {}
+    error = body.get("error")
+    if not isinstance(error, dict):
+        error = {}
+    error_data = error.get("error_data")
+    if not isinstance(error_data, dict):
+        error_data = {}
     message = str(
         error_data.get("details")
         or error.get("error_user_msg")

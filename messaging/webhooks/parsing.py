@@ -70,7 +70,9 @@ def whatsapp_changes(payload) -> list[WhatsAppChange]:
 def whatsapp_status_update(status: dict, sender_id: int) -> StatusUpdate:
     errors = status.get("errors") if isinstance(status.get("errors"), list) else []
     error = errors[0] if errors and isinstance(errors[0], dict) else {}
-    error_data = error.get("error_data") if isinstance(error.get("error_data"), dict) else {}
+    error_data = error.get("error_data")
+    if not isinstance(error_data, dict):
+        error_data = {}
     return StatusUpdate(
         provider_message_id=str(status.get("id") or ""),
         status=str(status.get("status") or ""),
@@ -88,7 +90,9 @@ def whatsapp_inbound_words(message: dict) -> list[str]:
     quick-reply button's label and its payload (a "Not interested" button whose payload is
     "stop"); an interactive reply's title and id."""
     kind = message.get("type")
-    part = message.get(kind) if isinstance(message.get(kind), dict) else {}
+    part = message.get(kind)
+    if not isinstance(part, dict):
+        part = {}
     if kind == "text":
         words = [part.get("body")]
     elif kind == "button":
