@@ -1,18 +1,18 @@
-"""``/api/campaigns/{campaignId}/…``: the spec's Campaign Execution and Analytics endpoints.
+"""``/api/campaigns/{campaignId}/…``: the spec's Campaign Execution endpoints, and the
+delivery reads (stats, recipients). The events and the analytics report are analytics' own
+(``analytics/api.py``), under the same paths.
 
 Send, schedule and cancel need the "send" permission; the reads need any role. Every lookup
 goes through ``campaign_get`` (another account's campaign is a 404).
 """
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal, overload
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ninja import Path, Query, Router, Status
 from pydantic import Field, field_validator
-from pydantic.alias_generators import to_camel
 
 from accounts.request import AccountRequest
-from analytics.models import Event
 from campaigns.models import Campaign
 from campaigns.schemas import (
     CamelSchema,
@@ -36,32 +36,12 @@ def api_enum(value: str) -> str:
     return value.replace("_", "-")
 
 
-# What a JSON document holds, as ``api_keys`` walks it.
-Json = dict[str, "Json"] | list["Json"] | str | int | float | bool | None
-
-
-@overload
-def api_keys(data: dict[str, Json]) -> dict[str, Json]: ...
-@overload
-def api_keys(data: Json) -> Json: ...
-def api_keys(data: Json) -> Json:
-    """``data`` with every object key in camelCase: event payloads are written by several
-    services (``provider_message_id`` by status webhooks), the API answers one convention."""
-    if isinstance(data, dict):
-        return {to_camel(str(key)): api_keys(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [api_keys(value) for value in data]
-    return data
-
-
 CampaignId = Annotated[int, Path(alias="campaignId", ge=1, le=MAX_ID)]
 if TYPE_CHECKING:
     # Built at run time from the models' choices, for the OpenAPI enums; a str to mypy.
     RecipientStatus = str
-    EventType = str
 else:
     RecipientStatus = Literal[tuple(api_enum(v) for v in Recipient.Status.values)]
-    EventType = Literal[tuple(Event.Type.values)]
 
 
 class DeliveryStateOut(CamelSchema):
@@ -88,10 +68,6 @@ class DeliveryRecipientQuery(PageQuery):
     def _old_spelling(cls, value: object) -> object:
         # ``retry_scheduled`` was answered before the API's enums were kebab-case.
         return api_enum(value) if isinstance(value, str) else value
-
-
-class DeliveryEventQuery(PageQuery):
-    type: EventType | None = None
 
 
 class DeliveryRecipientOut(CamelSchema):
@@ -128,28 +104,6 @@ class DeliveryRecipientOut(CamelSchema):
 class DeliveryRecipientPageOut(CamelSchema):
     items: list[DeliveryRecipientOut]
     count: int
-
-
-class DeliveryEventOut(CamelSchema):
-    id: int
-    type: str
-    occurred_at: datetime
-    recipient_id: int | None
-    contact_id: int | None
-    data: dict[str, Any]
-    revenue: float | None
-
-
-class DeliveryEventPageOut(CamelSchema):
-    items: list[DeliveryEventOut]
-    count: int
-
-
-class DeliveryAnalyticsOut(CamelSchema):
-    hourly: list[dict[str, Any]]
-    by_variant: list[dict[str, Any]]
-    by_country: list[dict[str, Any]]
-    by_status: dict[str, int]
 
 
 def _state(campaign: Campaign) -> DeliveryStateOut:
@@ -262,42 +216,3 @@ def campaign_recipients(
         for r in rows
     ]
     return DeliveryRecipientPageOut(items=items, count=total)
-
-
-@router.get(
-    "/{campaignId}/events", response={200: DeliveryEventPageOut, **errors(404)}, by_alias=True
-)
-def campaign_events(
-    request: AccountRequest, campaign_id: CampaignId, filters: Query[DeliveryEventQuery]
-) -> DeliveryEventPageOut:
-    """The campaign's event log, newest first, paged."""
-    campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    total, rows = selectors.events_page(
-        campaign=campaign, type=filters.type or "", page=filters.page, page_size=filters.page_size
-    )
-    items = [
-        DeliveryEventOut(
-            id=e.pk,
-            type=e.type,
-            occurred_at=e.occurred_at,
-            recipient_id=e.recipient_id,
-            contact_id=e.contact_id,
-            data=api_keys(e.data) if isinstance(e.data, dict) else {},
-            revenue=float(e.revenue) if e.revenue is not None else None,
-        )
-        for e in rows
-    ]
-    return DeliveryEventPageOut(items=items, count=total)
-
-
-@router.get(
-    "/{campaignId}/analytics", response={200: DeliveryAnalyticsOut, **errors(404)}, by_alias=True
-)
-def campaign_analytics(
-    request: AccountRequest, campaign_id: CampaignId
-) -> selectors.CampaignAnalytics:
-    """Per-hour sent / delivered / read / failed, and breakdowns by variant, country, status."""
-    campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    answer = selectors.campaign_analytics(campaign=campaign)
-    answer["byStatus"] = {api_enum(status): n for status, n in answer["byStatus"].items()}
-    return answer

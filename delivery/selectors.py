@@ -1,4 +1,4 @@
-"""Reads of a campaign's delivery: the stats object, queue counts, recipients, events, series.
+"""Reads of a campaign's delivery: the stats object, queue counts, recipients, breakdowns.
 
 Every function takes an already account-scoped campaign (``campaign_get``) or an account, and
 answers with a fixed number of grouped queries whatever the audience size.
@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from accounts.models import Account
@@ -20,7 +19,6 @@ from delivery.models import CampaignError, Recipient, SendBatch
 from delivery.states import SENT_LIKE
 
 S = Recipient.Status
-SERIES_TYPES = ("sent", "delivered", "read", "failed")
 
 
 class QueueNumbers(TypedDict):
@@ -79,16 +77,6 @@ class CampaignStats(TypedDict):
     statusReason: str
     queue: dict[str, int]
     errorLog: list[ErrorLogEntry]
-
-
-class CampaignAnalytics(TypedDict):
-    """The series and breakdowns; their rows are ``values()`` rows, keyed by the figures'
-    names (``sent``, ``delivered``, …) beside the hour, variant or country."""
-
-    hourly: list[dict[str, Any]]
-    byVariant: list[dict[str, Any]]
-    byCountry: list[dict[str, Any]]
-    byStatus: dict[str, int]
 
 
 def status_counts(recipients: QuerySet[Recipient]) -> dict[str, int]:
@@ -238,32 +226,17 @@ def recipients_page(
     return total, list(qs.order_by("id")[start : start + page_size])
 
 
-def events_page(
-    *, campaign: Campaign, type: str = "", page: int = 1, page_size: int = 50
-) -> tuple[int, list[Event]]:
-    qs = Event.objects.filter(campaign=campaign)
-    if type:
-        qs = qs.filter(type=type)
-    total = qs.count()
-    start = (page - 1) * page_size
-    return total, list(qs.order_by("-occurred_at", "-id")[start : start + page_size])
+class RecipientBreakdowns(TypedDict):
+    """Rows are ``values()`` rows keyed by the figures' names (``sent``, ``delivered``, …)
+    beside the variant or country."""
+
+    byVariant: list[dict[str, Any]]
+    byCountry: list[dict[str, Any]]
+    byStatus: dict[str, int]
 
 
-def campaign_analytics(*, campaign: Campaign) -> CampaignAnalytics:
-    """Per-hour sent / delivered / read / failed from Events; breakdowns by variant, country
-    and status from the recipients."""
-    hourly: dict[dt.datetime, dict[str, int]] = {}
-    rows = (
-        Event.objects.filter(campaign=campaign, type__in=SERIES_TYPES)
-        .annotate(hour=TruncHour("occurred_at", tzinfo=dt.UTC))
-        .order_by()
-        .values_list("hour", "type")
-        .annotate(n=Count("id"))
-    )
-    for hour, kind, n in rows:
-        hourly.setdefault(hour, dict.fromkeys(SERIES_TYPES, 0))[kind] = n
-    series = [{"hour": hour, **hourly[hour]} for hour in sorted(hourly)]
-
+def recipient_breakdowns(*, campaign: Campaign) -> RecipientBreakdowns:
+    """The campaign's recipients counted by variant, by country and by status."""
     recipients = Recipient.objects.filter(campaign=campaign).order_by()
     breakdown = {
         "sent": Count("id", filter=Q(status__in=SENT_LIKE)),
@@ -295,7 +268,6 @@ def campaign_analytics(*, campaign: Campaign) -> CampaignAnalytics:
         row = dict(country_values)
         by_country.append({"country": row.pop("contact__country") or "", **row})
     return {
-        "hourly": series,
         "byVariant": by_variant,
         "byCountry": by_country,
         "byStatus": status_counts(recipients),

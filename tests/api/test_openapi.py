@@ -92,3 +92,26 @@ def test_error_answers_list_every_error_code(client):
         for code in enum:
             assert code.value in published, f"{enum.__name__}.{code.name}"
     assert sorted(published) == sorted(code.value for code in error_codes_all())
+
+
+def test_moved_handlers_keep_their_operation_ids(client):
+    # The execution and analytics handlers moved to delivery/ and analytics/; clients
+    # generated from the document call them by these ids.
+    doc = client.get("/api/openapi.json").json()
+    ids = {
+        (path, method): operation["operationId"]
+        for path, methods in doc["paths"].items()
+        for method, operation in methods.items()
+    }
+    assert ids[("/api/campaigns/{campaignId}/send", "post")] == (
+        "campaigns_api_execution_send_campaign"
+    )
+    assert ids[("/api/campaigns/{campaignId}/events", "get")] == (
+        "campaigns_api_execution_campaign_events"
+    )
+    assert ids[("/api/campaigns/{campaignId}/analytics", "get")] == (
+        "campaigns_api_execution_campaign_analytics"
+    )
+    assert ids[("/api/campaigns/{campaignId}/publish", "post")] == (
+        "campaigns_api_publish_campaign"
+    )
