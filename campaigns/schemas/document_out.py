@@ -5,7 +5,7 @@ client that sends them is ignored, not refused.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from campaigns.models import Campaign
 from campaigns.schemas.fields import (
@@ -164,17 +164,19 @@ class CampaignOut(CamelSchema):
     def from_campaign(cls, campaign: Campaign) -> "CampaignOut":
         """Build from a campaign loaded with ``DOCUMENT_PREFETCH`` (no query per part then)."""
         c = campaign
+        # The choice columns are plain strings to mypy; their choices are the Literals' values,
+        # and pydantic still checks each one when the schema is built.
         return cls(
             id=c.pk,
             account_id=c.account_id,
-            phone_number_id=c.sender.phone_number_id if c.sender_id else None,
+            phone_number_id=c.sender.phone_number_id if c.sender else None,
             name=c.name,
             description=c.description,
-            type=c.type,
-            status=c.status,
+            type=cast(CampaignType, c.type),
+            status=cast(CampaignStatus, c.status),
             status_reason=c.status_reason,
             audience=CampaignAudienceOut(
-                type=c.audience_type,
+                type=cast(AudienceType, c.audience_type),
                 segment_ids=sorted(s.pk for s in c.segments.all()),
                 custom_filters=c.custom_filters or {},
                 exclude_unsubscribed=c.exclude_unsubscribed,
@@ -184,7 +186,7 @@ class CampaignOut(CamelSchema):
                 estimated_reach=c.estimated_reach,
             ),
             message=CampaignMessageOut(
-                type=c.message_type,
+                type=cast(MessageType, c.message_type),
                 content=c.message_content,
                 subject=c.subject,
                 template_id=c.template_id,
@@ -198,7 +200,7 @@ class CampaignOut(CamelSchema):
                 start_date=c.start_date,
                 end_date=c.end_date,
                 timezone=c.timezone,
-                frequency=c.frequency,
+                frequency=cast(Frequency, c.frequency),
                 delivery_time=format_hh_mm(c.delivery_time),
                 local_time_delivery=c.local_time_delivery,
                 quiet_hours_start=format_hh_mm(c.quiet_hours_start),
@@ -216,12 +218,13 @@ class CampaignOut(CamelSchema):
                     )
                     for v in c.variants.all()
                 ],
-                winner_criteria=c.winner_criteria,
+                winner_criteria=cast(WinnerCriteria, c.winner_criteria),
             ),
             automation=CampaignAutomationOut(
                 enabled=c.automation_enabled,
                 triggers=[
-                    CampaignTriggerOut(type=t.type, condition=t.condition) for t in c.triggers.all()
+                    CampaignTriggerOut(type=cast(TriggerType, t.type), condition=t.condition)
+                    for t in c.triggers.all()
                 ],
                 workflow=[
                     CampaignWorkflowStepOut(
@@ -250,7 +253,7 @@ class CampaignOut(CamelSchema):
             tracking_url=c.tracking_url,
             webhook_url=c.webhook_url,
             created_by=c.created_by_api_key
-            or (c.created_by.get_username() if c.created_by_id else None),
+            or (c.created_by.get_username() if c.created_by else None),
             created_at=c.created_at,
             updated_at=c.updated_at,
             started_at=c.started_at,

@@ -88,7 +88,7 @@ def _scheduling(c: Campaign) -> dict:
 
 
 def _variants(c: Campaign) -> dict:
-    initial = {"winner_criteria": c.winner_criteria}
+    initial: dict[str, object] = {"winner_criteria": c.winner_criteria}
     for i, variant in enumerate(c.variants.order_by("key")[:5]):
         initial[f"variant_{i}_name"] = variant.name
         initial[f"variant_{i}_content"] = (variant.message or {}).get("content", "")

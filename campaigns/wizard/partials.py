@@ -3,11 +3,12 @@ the local send times while the scheduling step is."""
 
 import json
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
+from accounts.request import AccountRequest
 from audience.selectors import audience_estimate
 from campaigns.selectors import campaign_get
 from campaigns.wizard.context import zone_preview
@@ -21,7 +22,7 @@ def _ids(values: list[str]) -> list[int]:
 
 @require_POST
 @member_required
-def wizard_reach_view(request):
+def wizard_reach_view(request: AccountRequest) -> HttpResponse:
     """The reach of the audience as currently entered (not yet saved), as a fragment."""
     post = request.POST
     try:
@@ -39,7 +40,7 @@ def wizard_reach_view(request):
     cap = post.get("audience-frequency_cap_hours", "")
     if cap.isdigit() and int(cap) > 0:
         audience["frequencyCapHours"] = int(cap)
-    context = {"reach": None, "error": ""}
+    context: dict[str, object] = {"reach": None, "error": ""}
     if tree is None:
         context["error"] = "The filter could not be read."
     else:
@@ -52,7 +53,7 @@ def wizard_reach_view(request):
 
 @require_POST
 @member_required
-def wizard_zones_view(request, campaign_id: int):
+def wizard_zones_view(request: AccountRequest, campaign_id: int) -> HttpResponse:
     """The send time in the audience's main time zones for the schedule as typed (not yet
     saved), as a fragment; a schedule that cannot be read says what to fix instead."""
     try:
@@ -62,7 +63,7 @@ def wizard_zones_view(request, campaign_id: int):
     form = SchedulingForm(
         request.POST, prefix="scheduling", account=request.account, campaign=draft
     )
-    context = {"zones": [], "problems": []}
+    context: dict[str, object] = {"zones": [], "problems": []}
     if form.is_valid():
         context["zones"] = zone_preview(draft, schedule=form.to_data())
     else:

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
+from accounts.request import AccountRequest
 from campaigns.selectors import campaign_get
 from core.errors import NotFound
 from messaging.models import Sender
@@ -27,7 +28,7 @@ def _money(amount: Decimal, places: int | None = None) -> str:
 
 @require_POST
 @member_required
-def wizard_sms_count_view(request, campaign_id: int):
+def wizard_sms_count_view(request: AccountRequest, campaign_id: int) -> HttpResponse:
     """Nothing for a sender that is not SMS; else the count, and the cost when the sender has
     a price: per message, and for the draft's last counted reach."""
     try:
@@ -58,8 +59,8 @@ def wizard_sms_count_view(request, campaign_id: int):
         "reach": draft.estimated_reach,
     }
     price = sender.sms_segment_price
-    if price is not None:
-        cost = count.cost(price)
+    cost = count.cost(price)
+    if price is not None and cost is not None:
         context.update(price=_money(price), cost=_money(cost))
         if draft.estimated_reach:
             context["total"] = _money(cost * draft.estimated_reach, 2)
