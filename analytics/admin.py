@@ -1,6 +1,7 @@
 """Events are append-only facts: staff can read and filter them, never add, edit or delete."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Event
 
@@ -16,11 +17,11 @@ class EventAdmin(admin.ModelAdmin):
     # No date_hierarchy: its DISTINCT over dates would scan every event on each page view.
     ordering = ("-occurred_at", "-id")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Event | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Event | None = None) -> bool:
         return False

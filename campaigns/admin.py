@@ -9,9 +9,14 @@ Campaigns are soft-deleted only (the hard delete is switched off): a campaign's 
 events and history are what its reports are made of.
 """
 
+from typing import Protocol, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 from django.utils.html import format_html
 
 from accounts.admin import SameAccountForm
@@ -20,10 +25,12 @@ from core.errors import ApplicationError
 from delivery import control
 from delivery.models import CampaignError
 
+from .lifecycle import Actor
 from .models import (
     AutomationTrigger,
     Campaign,
     CampaignActivity,
+    CampaignQuerySet,
     TestContact,
     Variant,
     WorkflowStep,
@@ -50,15 +57,19 @@ class DeletedFilter(admin.SimpleListFilter):
     title = "deleted"
     parameter_name = "deleted"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> tuple[tuple[str, str], ...]:
         return (("no", "Not deleted"), ("yes", "Deleted"))
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> QuerySet[Campaign]:
+        # Used by CampaignAdmin alone, whose changelist starts from Campaign.objects.
+        campaigns = cast(CampaignQuerySet, queryset)
         if self.value() == "no":
-            return queryset.alive()
+            return campaigns.alive()
         if self.value() == "yes":
-            return queryset.deleted()
-        return queryset
+            return campaigns.deleted()
+        return campaigns
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -68,10 +79,10 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Campaign | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Campaign | None = None) -> bool:
         return False
 
 
@@ -117,6 +128,12 @@ class CampaignActivityInline(ReadOnlyInline):
 
 def _rate(value: float) -> str:
     return f"{value:.2f} %"
+
+
+class _CampaignService(Protocol):
+    """A lifecycle service as the admin's actions call it, one campaign at a time."""
+
+    def __call__(self, *, campaign: Campaign, actor: Actor = None) -> Campaign: ...
 
 
 @admin.register(Campaign)
@@ -259,7 +276,13 @@ class CampaignAdmin(admin.ModelAdmin):
     def conversion_rate_display(self, obj: Campaign) -> str:
         return _rate(obj.conversion_rate)
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: CampaignAdminForm,
+        formsets: list[BaseInlineFormSet],
+        change: bool,
+    ) -> None:
         # The segments are saved here, after the campaign: only now can the audience be counted.
         super().save_related(request, form, formsets, change)
         reach.reach_after_edit(
@@ -268,12 +291,18 @@ class CampaignAdmin(admin.ModelAdmin):
 
     # -- permissions -----------------------------------------------------------------------
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Campaign | None = None) -> bool:
         return False
 
     # -- actions ---------------------------------------------------------------------------
 
-    def _apply(self, request, queryset, service, done: str) -> None:
+    def _apply(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Campaign],
+        service: _CampaignService,
+        done: str,
+    ) -> None:
         """Run ``service`` per campaign; report each refusal with the lifecycle's own message."""
         succeeded = 0
         for campaign in queryset.select_related("account"):
@@ -289,35 +318,35 @@ class CampaignAdmin(admin.ModelAdmin):
             self.message_user(request, f"{done} {succeeded} campaign(s).", messages.SUCCESS)
 
     @admin.action(description="Pause selected campaigns")
-    def pause(self, request, queryset):
+    def pause(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         self._apply(request, queryset, control.campaign_pause, "Paused")
 
     @admin.action(description="Resume selected campaigns")
-    def resume(self, request, queryset):
+    def resume(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         self._apply(request, queryset, control.campaign_resume, "Resumed")
 
     @admin.action(description="Send selected scheduled campaigns now")
-    def send_now(self, request, queryset):
+    def send_now(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         self._apply(request, queryset, control.campaign_send_now, "Started")
 
     @admin.action(description="Move selected scheduled campaigns back to draft")
-    def unschedule(self, request, queryset):
+    def unschedule(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         self._apply(request, queryset, control.campaign_unschedule, "Moved back to draft")
 
     @admin.action(description="Cancel sending of selected campaigns (the rest is skipped)")
-    def cancel(self, request, queryset):
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         self._apply(request, queryset, control.campaign_cancel, "Cancelled")
 
     @admin.action(description="Duplicate selected campaigns as drafts")
-    def duplicate(self, request, queryset):
+    def duplicate(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         self._apply(request, queryset, transitions.campaign_duplicate, "Duplicated")
 
     @admin.action(description="Delete selected campaigns (soft, can be restored)")
-    def soft_delete(self, request, queryset):
+    def soft_delete(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         self._apply(request, queryset, transitions.campaign_delete, "Deleted")
 
     @admin.action(description="Restore selected deleted campaigns")
-    def restore(self, request, queryset):
+    def restore(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         self._apply(request, queryset, transitions.campaign_restore, "Restored")
 
 
@@ -330,10 +359,12 @@ class CampaignActivityAdmin(admin.ModelAdmin):
     raw_id_fields = ("campaign", "actor")
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: CampaignActivity | None = None
+    ) -> bool:
         return False
 
 

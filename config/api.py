@@ -1,5 +1,7 @@
 """The REST API: one NinjaAPI, each app contributing a router."""
 
+from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.operation import Operation
 from ninja.parser import Parser
@@ -14,7 +16,9 @@ class StorableFormParser(Parser):
     """Form fields of multipart calls (the CSV import) pass the request guard's check as the
     parser reads them; query strings and JSON bodies are checked in ``core.middleware``."""
 
-    def parse_querydict(self, data, list_fields, request):
+    def parse_querydict(
+        self, data: MultiValueDict[str, str], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, str | list[str]]:
         if data is request.POST:
             problems = pairs_problems(data.lists())
             if problems:
