@@ -48,7 +48,7 @@ def _get(request: AccountRequest, campaign_id: int) -> Campaign:
 
 
 @router.post("", response={201: CampaignOut, **errors(403, 413)}, by_alias=True)
-def create_campaign(request: AccountRequest, payload: CampaignIn):
+def create_campaign(request: AccountRequest, payload: CampaignIn) -> Status[CampaignOut]:
     """Create a draft campaign from a campaign document."""
     require_permission(request, "edit")
     campaign = crud.campaign_create(
@@ -61,7 +61,7 @@ def create_campaign(request: AccountRequest, payload: CampaignIn):
 
 
 @router.get("", response={200: CampaignListOut, **errors()}, by_alias=True)
-def list_campaigns(request: AccountRequest, filters: Query[CampaignListQuery]):
+def list_campaigns(request: AccountRequest, filters: Query[CampaignListQuery]) -> CampaignListOut:
     """The account's campaigns (deleted ones excluded), filtered, sorted and paged."""
     qs = campaign_list(
         account=request.account,
@@ -73,11 +73,11 @@ def list_campaigns(request: AccountRequest, filters: Query[CampaignListQuery]):
     start = (filters.page - 1) * filters.page_size
     page = qs.select_related(*DOCUMENT_SELECT).prefetch_related(*DOCUMENT_PREFETCH)
     items = [CampaignOut.from_campaign(c) for c in page[start : start + filters.page_size]]
-    return {"items": items, "count": qs.count()}
+    return CampaignListOut(items=items, count=qs.count())
 
 
 @router.get("/{campaignId}", response={200: CampaignOut, **errors(404)}, by_alias=True)
-def get_campaign(request: AccountRequest, campaign_id: CampaignId):
+def get_campaign(request: AccountRequest, campaign_id: CampaignId) -> CampaignOut:
     """One campaign document."""
     return _document(request, campaign_id)
 
@@ -85,7 +85,9 @@ def get_campaign(request: AccountRequest, campaign_id: CampaignId):
 @router.put(
     "/{campaignId}", response={200: CampaignOut, **errors(403, 404, 409, 413)}, by_alias=True
 )
-def update_campaign(request: AccountRequest, campaign_id: CampaignId, payload: CampaignIn):
+def update_campaign(
+    request: AccountRequest, campaign_id: CampaignId, payload: CampaignIn
+) -> CampaignOut:
     """Replace a draft's editable fields with the given document (missing parts reset)."""
     require_permission(request, "edit")
     campaign = crud.campaign_update(
@@ -95,7 +97,7 @@ def update_campaign(request: AccountRequest, campaign_id: CampaignId, payload: C
 
 
 @router.delete("/{campaignId}", response={204: None, **errors(403, 404, 409)})
-def delete_campaign(request: AccountRequest, campaign_id: CampaignId):
+def delete_campaign(request: AccountRequest, campaign_id: CampaignId) -> Status[None]:
     """Soft delete: the campaign leaves every list until restored."""
     require_permission(request, "edit")
     transitions.campaign_delete(campaign=_get(request, campaign_id), actor=actor(request))
@@ -103,7 +105,7 @@ def delete_campaign(request: AccountRequest, campaign_id: CampaignId):
 
 
 @router.post("/{campaignId}/restore", response={200: CampaignOut, **MOVES}, by_alias=True)
-def restore_campaign(request: AccountRequest, campaign_id: CampaignId):
+def restore_campaign(request: AccountRequest, campaign_id: CampaignId) -> CampaignOut:
     """Bring a deleted campaign back."""
     require_permission(request, "edit")
     campaign = campaign_get(account=request.account, campaign_id=campaign_id, include_deleted=True)
@@ -112,7 +114,7 @@ def restore_campaign(request: AccountRequest, campaign_id: CampaignId):
 
 
 @router.post("/{campaignId}/duplicate", response={201: CampaignOut, **MOVES}, by_alias=True)
-def duplicate_campaign(request: AccountRequest, campaign_id: CampaignId):
+def duplicate_campaign(request: AccountRequest, campaign_id: CampaignId) -> Status[CampaignOut]:
     """A new draft with the same settings, named “… (copy)”."""
     require_permission(request, "edit")
     copy = transitions.campaign_duplicate(campaign=_get(request, campaign_id), actor=actor(request))
@@ -120,7 +122,7 @@ def duplicate_campaign(request: AccountRequest, campaign_id: CampaignId):
 
 
 @router.post("/{campaignId}/publish", response={200: CampaignOut, **MOVES}, by_alias=True)
-def publish_campaign(request: AccountRequest, campaign_id: CampaignId):
+def publish_campaign(request: AccountRequest, campaign_id: CampaignId) -> CampaignOut:
     """Validate and start now, or schedule for ``scheduling.startDate``."""
     require_permission(request, "send")
     control.campaign_publish(campaign=_get(request, campaign_id), actor=actor(request))
@@ -128,7 +130,7 @@ def publish_campaign(request: AccountRequest, campaign_id: CampaignId):
 
 
 @router.post("/{campaignId}/pause", response={200: CampaignOut, **MOVES}, by_alias=True)
-def pause_campaign(request: AccountRequest, campaign_id: CampaignId):
+def pause_campaign(request: AccountRequest, campaign_id: CampaignId) -> CampaignOut:
     """Stop claiming new messages; messages in flight finish."""
     require_permission(request, "send")
     control.campaign_pause(campaign=_get(request, campaign_id), actor=actor(request))
@@ -136,7 +138,7 @@ def pause_campaign(request: AccountRequest, campaign_id: CampaignId):
 
 
 @router.post("/{campaignId}/resume", response={200: CampaignOut, **MOVES}, by_alias=True)
-def resume_campaign(request: AccountRequest, campaign_id: CampaignId):
+def resume_campaign(request: AccountRequest, campaign_id: CampaignId) -> CampaignOut:
     """Carry on sending a paused campaign."""
     require_permission(request, "send")
     control.campaign_resume(campaign=_get(request, campaign_id), actor=actor(request))

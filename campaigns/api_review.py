@@ -46,11 +46,13 @@ class PreviewOut(Schema):
 
 
 @router.post("/{campaignId}/validate", response={200: ValidationOut, **errors(404)})
-def validate(request: AccountRequest, campaign_id: CampaignId):
+def validate(request: AccountRequest, campaign_id: CampaignId) -> ValidationOut:
     """Every problem that would stop this campaign from being published, with its field."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
     result = validate_campaign(campaign=campaign)
-    return {"valid": result.valid, "problems": [p.as_dict() for p in result.problems]}
+    return ValidationOut(
+        valid=result.valid, problems=[ProblemOut(**p.as_dict()) for p in result.problems]
+    )
 
 
 @router.post(
@@ -58,9 +60,11 @@ def validate(request: AccountRequest, campaign_id: CampaignId):
     response={200: PreviewOut, **errors(403, 404)},
     by_alias=True,
 )
-def preview(request: AccountRequest, campaign_id: CampaignId):
+def preview(request: AccountRequest, campaign_id: CampaignId) -> dict[str, object]:
     """Send the message, rendered per contact, to the account's test contacts now."""
     require_permission(request, "send")
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
     results = campaign_test_send(campaign=campaign)
+    # A dict, not a PreviewOut: ninja reads the answer again by the aliases (``contactId``),
+    # which TestSendOut's attributes do not carry and its ``as_dict`` keys do.
     return {"sent": sum(r.ok for r in results), "results": [r.as_dict() for r in results]}
