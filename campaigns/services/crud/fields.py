@@ -8,7 +8,7 @@ gets all of them at once.
 
 import zoneinfo
 from datetime import datetime, time
-from typing import cast
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Field
@@ -157,15 +157,18 @@ def full_data(campaign: Campaign, data: dict) -> dict:
     return values
 
 
-def zone_named(name) -> zoneinfo.ZoneInfo:
+def zone_named(name: object) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(str(name))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("UTC")
 
 
-def normalise(name: str, value, zone, problems: Problems):
-    """Coerce what forms and the API hand over; problems for what cannot be read."""
+def normalise(name: str, value: Any, zone: zoneinfo.ZoneInfo, problems: Problems) -> Any:
+    """Coerce what forms and the API hand over; problems for what cannot be read.
+
+    ``value`` is whatever was handed over for field ``name``, and the answer is that field's
+    value, so both are as wide as the model's fields."""
     path = FIELD_PATHS[name]
     if name in DATETIME_FIELDS:
         if value in (None, ""):

@@ -4,9 +4,11 @@ Nothing is written when any problem is found; an update locks the row, checks th
 still editable, and records what changed (the history, the reach to recount).
 """
 
+from typing import Any
+
 from django.db import models, transaction
 
-from accounts.models import Account
+from accounts.models import Account, ApiKey
 from campaigns import lifecycle
 from campaigns.models import AutomationTrigger, Campaign, Variant, WorkflowStep
 from campaigns.services import changes as history
@@ -26,7 +28,9 @@ from campaigns.services.crud.relations import resolve_relations
 
 
 @transaction.atomic
-def campaign_create(*, account: Account, actor, data: dict, api_key=None) -> Campaign:
+def campaign_create(
+    *, account: Account, actor: lifecycle.Actor, data: dict[str, Any], api_key: ApiKey | None = None
+) -> Campaign:
     """A new draft of ``account`` from ``data``; unspecified fields take their defaults.
     ``api_key`` is the key of an API call: its name is the document's ``createdBy``."""
     check_keys(data)
@@ -42,7 +46,9 @@ def campaign_create(*, account: Account, actor, data: dict, api_key=None) -> Cam
 
 
 @transaction.atomic
-def campaign_update(*, campaign: Campaign, actor, data: dict, partial: bool = False) -> Campaign:
+def campaign_update(
+    *, campaign: Campaign, actor: lifecycle.Actor, data: dict[str, Any], partial: bool = False
+) -> Campaign:
     """Edit a draft. ``partial=False`` replaces the whole document: fields of the spec's
     Campaign document missing from ``data`` go back to their defaults (relations to empty);
     ``partial=True`` changes only the keys given."""
