@@ -3,10 +3,12 @@
 from typing import Any
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
+from accounts.request import AccountRequest
 from audience.models import Contact
 from audience.phones import phone_normalise
 from campaigns.models import Campaign
@@ -32,12 +34,12 @@ def _variant_messages(campaign: Campaign) -> list[tuple[str, dict[str, Any] | No
 
 @member_required
 @with_campaign
-def campaign_preview_view(request, campaign):
+def campaign_preview_view(request: AccountRequest, campaign: Campaign) -> HttpResponse:
     contacts = sample_contacts(campaign)
     rows = []
     for name, message in _variant_messages(campaign):
         builder = message_builder(campaign, message)
-        raw = builder.source.template.body if builder.template else builder.source.content
+        raw = builder.template.body if builder.template else builder.source.content
         rows.append(
             {
                 "name": name,
@@ -62,7 +64,7 @@ def campaign_preview_view(request, campaign):
 @require_POST
 @member_required(permission="send")
 @with_campaign
-def campaign_test_send_view(request, campaign):
+def campaign_test_send_view(request: AccountRequest, campaign: Campaign) -> HttpResponse:
     try:
         results = campaign_test_send(campaign=campaign)
     except ValidationFailed as exc:
@@ -77,7 +79,7 @@ def campaign_test_send_view(request, campaign):
 @require_POST
 @member_required(permission="edit")
 @with_campaign
-def test_contact_change_view(request, campaign):
+def test_contact_change_view(request: AccountRequest, campaign: Campaign) -> HttpResponse:
     """Add a test contact by phone (the account's existing contact) or remove one."""
     if request.POST.get("remove"):
         remove = request.POST["remove"]

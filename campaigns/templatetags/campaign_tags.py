@@ -1,17 +1,23 @@
 """Template helpers of the campaign pages: query strings that keep filters, small formats."""
 
 import json
+from collections.abc import Mapping
+from typing import Any, SupportsFloat
 
 from django import template
+from django.template import Context
 from django.utils.html import escape
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import Account
+from campaigns.views.actions import Action
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def query_replace(context, **changes) -> str:
+def query_replace(context: Context, **changes: object) -> str:
     """The current query string with ``changes`` applied (a value of None or "" drops the key).
 
     Pagination and sort links use it so that search, filters and the view survive a click.
@@ -27,7 +33,7 @@ def query_replace(context, **changes) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_query(context, key: str) -> str:
+def sort_query(context: Context, key: str) -> str:
     """Link for a column header: sort by ``key``, or reversed when it is the current sort."""
     current = context["request"].GET.get("sort", "-created")
     target = f"-{key}" if current == key else key
@@ -35,7 +41,7 @@ def sort_query(context, key: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_state(context, key: str) -> str:
+def sort_state(context: Context, key: str) -> str:
     """``ascending``/``descending`` for the column sorted on, for ``aria-sort``; else ``none``."""
     current = context["request"].GET.get("sort", "-created")
     if current == key:
@@ -46,7 +52,7 @@ def sort_state(context, key: str) -> str:
 
 
 @register.filter
-def percent(value) -> str:
+def percent(value: SupportsFloat | str) -> str:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -55,12 +61,12 @@ def percent(value) -> str:
 
 
 @register.filter
-def pretty_json(value) -> str:
+def pretty_json(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
 
 
 @register.filter
-def get_item(mapping, key):
+def get_item(mapping: Mapping[str, int], key: str) -> int:
     try:
         return mapping.get(key, 0)
     except AttributeError:
@@ -68,7 +74,7 @@ def get_item(mapping, key):
 
 
 @register.filter
-def ratio(part, whole) -> int:
+def ratio(part: int, whole: int) -> int:
     """``part`` as a whole percentage of ``whole`` (0–100), for progress bars."""
     try:
         return max(0, min(100, round(100 * int(part) / int(whole))))
@@ -77,7 +83,7 @@ def ratio(part, whole) -> int:
 
 
 @register.simple_tag
-def filter_sentence(tree, account) -> str:
+def filter_sentence(tree: dict[str, Any], account: Account) -> str:
     """A custom filter tree as the sentence a marketer reads (``audience.filters.describe``)."""
     from audience.filters.describe import filters_describe
 
@@ -85,7 +91,7 @@ def filter_sentence(tree, account) -> str:
 
 
 @register.filter
-def field_labels(names) -> str:
+def field_labels(names: object) -> str:
     """Crud field names as the history names them ("segment_ids" → "Segments")."""
     from campaigns.services.changes import LABELS
 
@@ -95,7 +101,7 @@ def field_labels(names) -> str:
 
 
 @register.filter
-def zone_label(name) -> str:
+def zone_label(name: str) -> SafeString:
     """A time zone name that reads and wraps: "America/Argentina/Buenos Aires", with a
     line-break opportunity after each "/"."""
     return mark_safe("/<wbr>".join(escape(part.replace("_", " ")) for part in str(name).split("/")))
@@ -121,10 +127,10 @@ _ROW_BUTTONS = ("publish", "send", "resume", "pause", "restore")
 
 
 @register.filter
-def row_buttons(actions) -> list:
+def row_buttons(actions: list[Action]) -> list[Action]:
     return [a for a in actions if a.name in _ROW_BUTTONS]
 
 
 @register.filter
-def row_menu(actions) -> list:
+def row_menu(actions: list[Action]) -> list[Action]:
     return [a for a in actions if a.name not in _ROW_BUTTONS]

@@ -9,13 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import forbidden, member_required
+from accounts.models import Membership
+from accounts.request import AccountRequest
 from campaigns import lifecycle
 from campaigns.lifecycle import Action as Move
 from campaigns.models import Campaign
@@ -138,7 +140,7 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def actions_for(campaign: Campaign, membership) -> list[Action]:
+def actions_for(campaign: Campaign, membership: Membership | None) -> list[Action]:
     """The actions this member may take on this campaign in its current state."""
     if membership is None:
         return []
@@ -157,11 +159,11 @@ def _next_url(request, fallback: str) -> str:
 @require_POST
 @member_required
 @with_campaign(include_deleted=True)
-def campaign_action(request, campaign: Campaign, action: str):
+def campaign_action(request: AccountRequest, campaign: Campaign, action: str) -> HttpResponse:
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404("No such action.")
-    if not request.membership.can(spec.permission):
+    if not (request.membership and request.membership.can(spec.permission)):
         return forbidden(request, "Your role can view campaigns but not change them.")
     detail_url = reverse("campaigns:detail", args=[campaign.pk])
     fallback = reverse("campaigns:list") if action == "delete" else detail_url

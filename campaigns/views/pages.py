@@ -4,9 +4,11 @@ import zlib
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.decorators import member_required
+from accounts.request import AccountRequest
 from campaigns.forms import CampaignFilterForm
 from campaigns.models import Campaign, CampaignActivity
 from campaigns.selectors import campaign_list, campaign_status_counts
@@ -24,7 +26,7 @@ POLL_SECONDS_SCHEDULED = 15
 
 
 @member_required
-def campaign_list_view(request):
+def campaign_list_view(request: AccountRequest) -> HttpResponse:
     form = CampaignFilterForm(request.GET)
     filters = form.filters()
     campaigns = campaign_list(account=request.account, **filters)
@@ -49,7 +51,7 @@ def campaign_list_view(request):
 
 @member_required
 @with_campaign
-def campaign_detail_view(request, campaign: Campaign):
+def campaign_detail_view(request: AccountRequest, campaign: Campaign) -> HttpResponse:
     campaign = (
         Campaign.objects.filter(pk=campaign.pk)
         .select_related("sender", "template", "created_by")
@@ -81,14 +83,15 @@ def header_state(campaign: Campaign) -> str:
     return f"{campaign.status}.{int(campaign.is_deleted)}.{reason:x}"
 
 
-def live_context(request, campaign: Campaign) -> dict:
+def live_context(request: AccountRequest, campaign: Campaign) -> dict[str, object]:
     """The context of the header and the live stats block, on the page and in each poll."""
     live = not campaign_settled(campaign=campaign)
     scheduled = campaign.status == Campaign.Status.SCHEDULED
     return {
         "campaign": campaign,
         "actions": actions_for(campaign, request.membership),
-        "can_edit": request.membership.can("edit") and campaign.status == Campaign.Status.DRAFT,
+        "can_edit": bool(request.membership and request.membership.can("edit"))
+        and campaign.status == Campaign.Status.DRAFT,
         "live": live,
         "poll_seconds": POLL_SECONDS_SCHEDULED if scheduled else POLL_SECONDS,
         "header_state": header_state(campaign),
