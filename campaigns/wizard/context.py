@@ -2,18 +2,22 @@
 
 import copy
 import zoneinfo
+from collections.abc import Iterable
 
 from django.db.models import Count
 from django.utils import timezone
 
+from accounts.models import Account
 from audience.builder import builder_config
 from audience.filters.describe import filters_describe
-from audience.models import AttributeDefinition, Segment
+from audience.models import AttributeDefinition, Contact, Segment
 from campaigns.models import Campaign
 from campaigns.services.personalization import message_builder
 from campaigns.wizard.fields import CONTACT_FIELDS
+from campaigns.wizard.forms import BasicsForm, StepForm
 from core.errors import ValidationFailed
 from delivery import pacing
+from templates_app.builder import MessageBuilder
 from templates_app.models import MessageTemplate
 from templates_app.rendering import template_variables
 from templates_app.structure import TemplateStructure
@@ -42,7 +46,7 @@ def message_variables(draft: Campaign | None) -> list[str]:
     return names
 
 
-def sample_contacts(draft: Campaign | None) -> list:
+def sample_contacts(draft: Campaign | None) -> list[Contact]:
     if draft is None:
         return []
     from audience.selectors import audience_queryset
@@ -53,9 +57,11 @@ def sample_contacts(draft: Campaign | None) -> list:
         return []
 
 
-def message_samples(builder, contacts) -> list[dict]:
+def message_samples(
+    builder: MessageBuilder, contacts: Iterable[Contact]
+) -> list[dict[str, object]]:
     """Each contact's message as the send builds it (or why it cannot be built for them)."""
-    samples = []
+    samples: list[dict[str, object]] = []
     for contact in contacts:
         try:
             shown = builder.preview(contact)
@@ -73,7 +79,7 @@ def message_samples(builder, contacts) -> list[dict]:
     return samples
 
 
-def previews(draft: Campaign | None) -> list[dict]:
+def previews(draft: Campaign | None) -> list[dict[str, object]]:
     """The message as the first few contacts of the audience will read it."""
     if draft is None:
         return []
@@ -187,10 +193,11 @@ def _variable_menu(account) -> list[dict]:
     ]
 
 
-def for_step(step: str, *, form, draft: Campaign | None, wizard) -> dict:
-    account = wizard.request.account
+def for_step(
+    step: str, *, form: StepForm, draft: Campaign | None, account: Account
+) -> dict[str, object]:
     if step == "basics":
-        return {"type_tips": form.TIPS}
+        return {"type_tips": BasicsForm.TIPS}
     if step == "audience":
         segments = Segment.objects.for_account(account).order_by("name")
         return {

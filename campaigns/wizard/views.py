@@ -6,16 +6,20 @@ same wizard on the draft, pre-filled. Going back or jumping to another step also
 was typed on the current step, valid or not.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import FileSystemStorage
-from django.http import Http404
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from formtools.wizard.views import SessionWizardView
 
 from accounts.decorators import member_required
+from accounts.request import AccountRequest
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_get
 from campaigns.services import crud
@@ -30,6 +34,7 @@ from campaigns.wizard.forms import (
     ReviewForm,
     SchedulingForm,
     SequenceForm,
+    StepForm,
     VariantsForm,
 )
 from campaigns.wizard.initial import initial_for
@@ -126,7 +131,7 @@ class CampaignWizardView(SessionWizardView):
 
     # --- set-up -----------------------------------------------------------------------------
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: AccountRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self._draft_cache = None
         self.campaign_id = kwargs.get("campaign_id")
         if self.campaign_id is not None:
@@ -140,7 +145,7 @@ class CampaignWizardView(SessionWizardView):
             self._draft_cache = campaign
         return super().dispatch(request, *args, **kwargs)
 
-    def get_prefix(self, request, *args, **kwargs):
+    def get_prefix(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
         return f"campaign_wizard_{kwargs.get('campaign_id') or 'new'}"
 
     @property
@@ -157,31 +162,31 @@ class CampaignWizardView(SessionWizardView):
                 self._draft_cache = campaign
         return self._draft_cache
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: AccountRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().get(request, *args, **kwargs)
         if self._draft_cache is not None:
             self.storage.extra_data = {"campaign_id": self._draft_cache.pk}
         return response
 
-    def get_form_kwargs(self, step=None):
-        kwargs = {"account": self.request.account, "campaign": self.draft}
+    def get_form_kwargs(self, step: str | None = None) -> dict[str, object]:
+        kwargs: dict[str, object] = {"account": self.request.account, "campaign": self.draft}
         if step == "personalization":
             kwargs["variables"] = step_context.message_variables(self.draft)
         return kwargs
 
-    def get_form_initial(self, step):
+    def get_form_initial(self, step: str) -> dict[str, object]:
         draft = self.draft
         return initial_for(step, draft) if draft is not None else {}
 
-    def get_template_names(self):
+    def get_template_names(self) -> list[str]:
         return [f"campaigns/wizard/{self.steps.current}.html"]
 
     # --- saving as the user goes ------------------------------------------------------------
 
-    def process_step(self, form):
+    def process_step(self, form: StepForm) -> QueryDict:
         step = self.steps.current
         data = form.to_data()
-        if step == "message":
+        if isinstance(form, MessageForm):
             kept = list(form.cleaned_data.get("media_urls") or [])
             data["media_urls"] = form.save_media(build_url=self._public_url) or kept
         if step != "review":
@@ -192,7 +197,7 @@ class CampaignWizardView(SessionWizardView):
         base = settings.PUBLIC_BASE_URL
         return f"{base}{path}" if base else self.request.build_absolute_uri(path)
 
-    def process_step_files(self, form):
+    def process_step_files(self, form: StepForm) -> dict[str, UploadedFile]:
         # The upload was copied to permanent storage in process_step; keep no temp copy.
         return {}
 
@@ -216,7 +221,7 @@ class CampaignWizardView(SessionWizardView):
             raise _StepRejected(form) from None
         self._draft_cache = draft
 
-    def post(self, *args, **kwargs):
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         goto = self.request.POST.get("wizard_goto_step")
         try:
             if goto and goto in self.get_form_list():
@@ -247,7 +252,7 @@ class CampaignWizardView(SessionWizardView):
 
     # --- pages ------------------------------------------------------------------------------
 
-    def get_context_data(self, form, **kwargs):
+    def get_context_data(self, form: StepForm, **kwargs: Any) -> dict[str, object]:
         context = super().get_context_data(form=form, **kwargs)
         step = self.steps.current
         draft = self.draft
@@ -260,7 +265,9 @@ class CampaignWizardView(SessionWizardView):
             step_number=self.steps.step1,
             can_jump=draft is not None,
         )
-        context.update(step_context.for_step(step, form=form, draft=draft, wizard=self))
+        context.update(
+            step_context.for_step(step, form=form, draft=draft, account=self.request.account)
+        )
         if step == "review" and draft is not None:
             result = validate_campaign(campaign=draft)
             context["problems"] = [
@@ -282,11 +289,13 @@ class CampaignWizardView(SessionWizardView):
 
     # --- the end ----------------------------------------------------------------------------
 
-    def render_revalidation_failure(self, step, form, **kwargs):
+    def render_revalidation_failure(self, step: str, form: StepForm, **kwargs: Any) -> HttpResponse:
         messages.error(self.request, f"Please check the “{STEP_TITLES[step]}” step.")
         return super().render_revalidation_failure(step, form, **kwargs)
 
-    def done(self, form_list, form_dict=None, **kwargs):
+    def done(
+        self, form_list: list[StepForm], form_dict: dict[str, StepForm], **kwargs: Any
+    ) -> HttpResponse:
         draft = self.draft
         self.request.session.pop(RESUME_KEY, None)
         if draft is None:
@@ -311,7 +320,7 @@ class CampaignWizardView(SessionWizardView):
         return redirect("campaigns:detail", campaign.pk)
 
 
-def resume_draft_id(request) -> int | None:
+def resume_draft_id(request: AccountRequest) -> int | None:
     """The draft this session was building, if it is still a draft of the account."""
     draft_id = request.session.get(RESUME_KEY)
     if not draft_id:

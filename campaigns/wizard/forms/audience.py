@@ -1,6 +1,7 @@
 """Step 2: who receives the campaign (segments, a filter tree, exclusions, a frequency cap)."""
 
 import json
+from typing import Any
 
 from django import forms
 
@@ -57,7 +58,7 @@ class AudienceForm(StepForm):
         self.fields["segments"].queryset = segments
         self.fields["exclude_segments"].queryset = segments
 
-    def clean_custom_filters(self):
+    def clean_custom_filters(self) -> dict[str, Any]:
         raw = self.cleaned_data.get("custom_filters") or ""
         if not raw.strip():
             return {}
@@ -69,8 +70,9 @@ class AudienceForm(StepForm):
             raise forms.ValidationError("The filter must be a group of rules.")
         return tree
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         kind = cleaned.get("audience_type")
         if kind == Campaign.AudienceType.SEGMENT and not cleaned.get("segments"):
             self.add_error("segments", "Pick at least one segment.")

@@ -31,7 +31,7 @@ class BasicsForm(StepForm):
         "the winner goes to everyone else.",
     }
 
-    def clean_name(self):
+    def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
             raise forms.ValidationError("Give the campaign a name.")

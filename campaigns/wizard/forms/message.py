@@ -1,8 +1,13 @@
 """Step 3: the sender and the message (text, template, media, buttons), with WhatsApp's rules."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.forms import BoundField
 
 from campaigns.models import Campaign
 from campaigns.validation import (
@@ -97,13 +102,13 @@ class MessageForm(StepForm):
             )
         )
 
-    def button_rows(self):
+    def button_rows(self) -> list[tuple[BoundField, BoundField, BoundField]]:
         return [
             (self[f"button_{i}_type"], self[f"button_{i}_text"], self[f"button_{i}_value"])
             for i in range(MAX_BUTTONS)
         ]
 
-    def clean_media_urls(self):
+    def clean_media_urls(self) -> list[str]:
         urls = [u.strip() for u in (self.cleaned_data.get("media_urls") or "").splitlines()]
         urls = [u for u in urls if u]
         validator = forms.URLField(assume_scheme="https").clean
@@ -116,7 +121,7 @@ class MessageForm(StepForm):
                 raise forms.ValidationError(problem)
         return urls
 
-    def clean_media_file(self):
+    def clean_media_file(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("media_file")
         if not upload:
             return None
@@ -140,8 +145,9 @@ class MessageForm(StepForm):
             raise forms.ValidationError(f"The file's content is not a .{extension} file.")
         return upload
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         kind = cleaned.get("message_type")
         buttons = []
         rows = []  # the form row of each button kept, for WhatsApp's rules below
@@ -229,7 +235,7 @@ class MessageForm(StepForm):
             else:
                 self.add_error(None, problem.message)
 
-    def save_media(self, *, build_url) -> list[str]:
+    def save_media(self, *, build_url: Callable[[str], str]) -> list[str]:
         """Store an upload under MEDIA_ROOT for good (not the wizard's temp storage): public,
         since providers fetch it, under a random name."""
         urls = list(self.cleaned_data.get("media_urls") or [])

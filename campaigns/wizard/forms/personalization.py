@@ -1,6 +1,9 @@
 """Step 4: where each variable takes its value from, and a conditional paragraph."""
 
+from typing import Any
+
 from django import forms
+from django.forms import BoundField
 
 from audience.models import AttributeDefinition
 from campaigns.wizard.fields import CONTACT_FIELDS
@@ -66,14 +69,15 @@ class PersonalizationForm(StepForm):
             label="Paragraph", required=False, widget=forms.Textarea(attrs={"rows": 3})
         )
 
-    def variable_rows(self):
+    def variable_rows(self) -> list[tuple[str, BoundField, BoundField, BoundField]]:
         return [
             (name, self[f"source__{name}"], self[f"text__{name}"], self[f"fallback__{name}"])
             for name in self.variables
         ]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         for name in self.variables:
             source = cleaned.get(f"source__{name}") or ""
             if source == "text:" and not (cleaned.get(f"text__{name}") or "").strip():

@@ -2,6 +2,7 @@
 
 import zoneinfo
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -63,17 +64,19 @@ class SchedulingForm(StepForm):
             value = value.replace(tzinfo=None)
         return value.replace(tzinfo=zoneinfo.ZoneInfo(zone))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         zone = cleaned.get("timezone") or self.account.timezone
         start = self._aware(cleaned.get("start_date"), zone)
         end = self._aware(cleaned.get("end_date"), zone)
         cleaned["start_date"], cleaned["end_date"] = start, end
         later = cleaned.get("when") == "later"
-        if later and start is None:
-            self.add_error("start_date", "Pick the date and time to send.")
-        elif later and start <= timezone.now():
-            self.add_error("start_date", "This time has already passed.")
+        if later:
+            if start is None:
+                self.add_error("start_date", "Pick the date and time to send.")
+            elif start <= timezone.now():
+                self.add_error("start_date", "This time has already passed.")
         if end and start and end < start:
             self.add_error("end_date", "The end is before the start.")
         frequency = cleaned.get("frequency")

@@ -1,6 +1,9 @@
 """The drip step: the sequence's messages and the wait before each."""
 
+from typing import Any
+
 from django import forms
+from django.forms import BoundField
 
 from campaigns.validation import MAX_TEXT_LENGTH, syntax_problem
 from campaigns.wizard.forms.base import StepForm
@@ -28,14 +31,15 @@ class SequenceForm(StepForm):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
 
-    def step_rows(self):
+    def step_rows(self) -> list[tuple[int, BoundField, BoundField]]:
         return [
             (i + 1, self[f"step_{i}_delay"], self[f"step_{i}_content"]) for i in range(self.MAX)
         ]
 
-    def clean(self):
-        cleaned = super().clean()
-        steps = []
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        steps: list[dict[str, Any]] = []
         for i in range(self.MAX):
             content = (cleaned.get(f"step_{i}_content") or "").strip()
             if not content:

@@ -1,6 +1,9 @@
 """The A/B test step: the variants and their shares of the test audience."""
 
+from typing import Any
+
 from django import forms
+from django.forms import BoundField
 
 from campaigns.models import Campaign
 from campaigns.validation import MAX_TEXT_LENGTH, syntax_problem
@@ -35,7 +38,7 @@ class VariantsForm(StepForm):
                 required=required,
             )
 
-    def variant_rows(self):
+    def variant_rows(self) -> list[tuple[str, BoundField, BoundField, BoundField]]:
         return [
             (
                 chr(65 + i),
@@ -46,9 +49,10 @@ class VariantsForm(StepForm):
             for i in range(self.MAX)
         ]
 
-    def clean(self):
-        cleaned = super().clean()
-        variants = []
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        variants: list[dict[str, Any]] = []
         for i in range(self.MAX):
             content = (cleaned.get(f"variant_{i}_content") or "").strip()
             if not content:
