@@ -8,7 +8,7 @@ gets all of them at once.
 
 import zoneinfo
 from datetime import datetime, time
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Field
@@ -118,7 +118,12 @@ JSON_LISTS = ("message_variables", "media_urls", "buttons")
 JSON_DICTS = ("custom_filters", "personalization")
 
 
-class Problems(list):
+class FieldProblem(TypedDict):
+    field: str
+    message: str
+
+
+class Problems(list[FieldProblem]):
     def add(self, field: str, message: str) -> None:
         self.append({"field": field, "message": message})
 
@@ -133,7 +138,7 @@ class Problems(list):
             )
 
 
-def check_keys(data: dict) -> None:
+def check_keys(data: dict[str, Any]) -> None:
     unknown = set(data) - SCALAR_FIELDS - RELATION_KEYS
     if unknown:
         raise TypeError(f"Unknown campaign fields: {', '.join(sorted(unknown))}")
@@ -141,14 +146,14 @@ def check_keys(data: dict) -> None:
         raise TypeError("Give either sender_id or phone_number_id, not both.")
 
 
-def full_data(campaign: Campaign, data: dict) -> dict:
+def full_data(campaign: Campaign, data: dict[str, Any]) -> dict[str, Any]:
     """``data`` completed with the defaults of every document field it leaves out."""
     values = dict(data)
     for name in SCALAR_FIELDS - KEPT_ON_FULL_UPDATE - set(values):
         if name == "timezone":
             values[name] = campaign.account.timezone
         else:
-            values[name] = cast(Field, Campaign._meta.get_field(name)).get_default()
+            values[name] = cast("Field[Any, Any]", Campaign._meta.get_field(name)).get_default()
     if "sender_id" not in values and "phone_number_id" not in values:
         values["sender_id"] = None
     values.setdefault("template_id", None)
@@ -206,7 +211,7 @@ def normalise(name: str, value: Any, zone: zoneinfo.ZoneInfo, problems: Problems
     return value
 
 
-def check_scalars(campaign: Campaign, scalars: dict, problems: Problems) -> None:
+def check_scalars(campaign: Campaign, scalars: dict[str, Any], problems: Problems) -> None:
     if "name" in scalars and not scalars["name"]:
         problems.add("name", "Give the campaign a name.")
     for name in ("tracking_url", "webhook_url", "media_urls"):
@@ -233,7 +238,7 @@ def check_scalars(campaign: Campaign, scalars: dict, problems: Problems) -> None
         problems.add("scheduling.endDate", "The end date is before the start date.")
 
 
-def _check_filters(account: Account, tree: dict, problems: Problems) -> None:
+def _check_filters(account: Account, tree: dict[str, Any], problems: Problems) -> None:
     """The audience engine's own grammar check, so a bad tree fails here, not at send time."""
     try:
         filters_parse(tree, context=FilterContext(account=account), path="audience.customFilters")

@@ -5,6 +5,8 @@ looked up within the account, so another account's id is a problem, not a link; 
 triggers and workflow steps are built as unsaved rows for ``writes`` to store.
 """
 
+from typing import Any, Literal, TypedDict
+
 from accounts.models import Account
 from audience.models import Segment
 from campaigns.models import AutomationTrigger, Variant, WorkflowStep
@@ -21,8 +23,26 @@ from core import urlguard
 from messaging.models import Sender
 from templates_app.models import MessageTemplate
 
+# The keys of ``Relations`` by what they hold, so callers can loop over a group of them.
+Reference = Literal["sender", "template"]
+SegmentKey = Literal["segment_ids", "exclude_segment_ids"]
+ChildKey = Literal["variants", "triggers", "workflow"]
+SEGMENT_KEYS: tuple[SegmentKey, ...] = ("segment_ids", "exclude_segment_ids")
 
-def _ids(value, path: str, problems: Problems) -> list[int]:
+
+class Relations(TypedDict, total=False):
+    """Only the keys that ``values`` gave are set, so a partial update leaves the rest alone."""
+
+    sender: Sender | None
+    template: MessageTemplate | None
+    segment_ids: list[int]
+    exclude_segment_ids: list[int]
+    variants: list[Variant]
+    triggers: list[AutomationTrigger]
+    workflow: list[WorkflowStep]
+
+
+def _ids(value: object, path: str, problems: Problems) -> list[int]:
     if value is None:
         return []
     if not isinstance(value, list | tuple | set):
@@ -37,7 +57,9 @@ def _ids(value, path: str, problems: Problems) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-def _one_id(value, path: str, problems: Problems) -> int | None:
+def _one_id(value: Any, path: str, problems: Problems) -> int | None:
+    """``value`` is as wide as what is handed over: ``int()`` is the check, and what it cannot
+    read is a problem."""
     if value in (None, ""):
         return None
     try:
@@ -47,9 +69,9 @@ def _one_id(value, path: str, problems: Problems) -> int | None:
         return None
 
 
-def resolve_relations(account: Account, values: dict, problems: Problems) -> dict:
+def resolve_relations(account: Account, values: dict[str, Any], problems: Problems) -> Relations:
     """Look up every referenced row within the account; unknown ids are problems."""
-    relations: dict = {}
+    relations: Relations = {}
     if "phone_number_id" in values:
         number = (values["phone_number_id"] or "").strip()
         sender = None
@@ -76,7 +98,7 @@ def resolve_relations(account: Account, values: dict, problems: Problems) -> dic
             problems.add("message.templateId", f"Message template {pk} does not exist.")
         relations["template"] = template
 
-    for key in ("segment_ids", "exclude_segment_ids"):
+    for key in SEGMENT_KEYS:
         if key in values:
             path = FIELD_PATHS[key]
             ids = _ids(values[key], path, problems)
@@ -101,7 +123,7 @@ def resolve_relations(account: Account, values: dict, problems: Problems) -> dic
     return relations
 
 
-def _rows(value, path: str, problems: Problems) -> list[dict]:
+def _rows(value: object, path: str, problems: Problems) -> list[dict[str, Any]]:
     if value is None:
         return []
     if not isinstance(value, list | tuple) or not all(isinstance(row, dict) for row in value):
@@ -110,7 +132,9 @@ def _rows(value, path: str, problems: Problems) -> list[dict]:
     return list(value)
 
 
-def _message(value, path: str, problems: Problems, templates: list) -> dict:
+def _message(
+    value: object, path: str, problems: Problems, templates: list[tuple[str, object]]
+) -> dict[str, Any]:
     if value in (None, ""):
         return {}
     if not isinstance(value, dict):
@@ -126,7 +150,11 @@ def _message(value, path: str, problems: Problems, templates: list) -> dict:
     return value
 
 
-def _small_int(value, path: str, problems: Problems, *, low: int, high: int, label: str):
+def _small_int(
+    value: Any, path: str, problems: Problems, *, low: int, high: int, label: str
+) -> int | None:
+    """``value`` is as wide as what is handed over: ``int()`` is the check, and what it cannot
+    read is a problem."""
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -138,7 +166,9 @@ def _small_int(value, path: str, problems: Problems, *, low: int, high: int, lab
     return number
 
 
-def _variants(value, problems: Problems, templates: list) -> list[Variant]:
+def _variants(
+    value: object, problems: Problems, templates: list[tuple[str, object]]
+) -> list[Variant]:
     base = "abTest.variants"
     rows = _rows(value, base, problems)
     variants, keys = [], set()
@@ -179,7 +209,7 @@ def _variants(value, problems: Problems, templates: list) -> list[Variant]:
     return variants
 
 
-def _triggers(value, problems: Problems) -> list[AutomationTrigger]:
+def _triggers(value: object, problems: Problems) -> list[AutomationTrigger]:
     base = "automation.triggers"
     triggers = []
     for index, row in enumerate(_rows(value, base, problems)):
@@ -195,7 +225,9 @@ def _triggers(value, problems: Problems) -> list[AutomationTrigger]:
     return triggers
 
 
-def _workflow(value, problems: Problems, templates: list) -> list[WorkflowStep]:
+def _workflow(
+    value: object, problems: Problems, templates: list[tuple[str, object]]
+) -> list[WorkflowStep]:
     base = "automation.workflow"
     steps, ids = [], set()
     for index, row in enumerate(_rows(value, base, problems)):
@@ -230,7 +262,9 @@ def _workflow(value, problems: Problems, templates: list) -> list[WorkflowStep]:
     return steps
 
 
-def _check_message_templates(account: Account, refs: list, problems: Problems) -> None:
+def _check_message_templates(
+    account: Account, refs: list[tuple[str, object]], problems: Problems
+) -> None:
     if not refs:
         return
     wanted = {}

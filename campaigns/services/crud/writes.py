@@ -4,6 +4,7 @@ Nothing is written when any problem is found; an update locks the row, checks th
 still editable, and records what changed (the history, the reach to recount).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
@@ -24,7 +25,13 @@ from campaigns.services.crud.fields import (
     normalise,
     zone_named,
 )
-from campaigns.services.crud.relations import resolve_relations
+from campaigns.services.crud.relations import (
+    ChildKey,
+    Reference,
+    Relations,
+    SegmentKey,
+    resolve_relations,
+)
 
 
 @transaction.atomic
@@ -71,7 +78,7 @@ def campaign_update(
     return campaign
 
 
-def _apply(campaign: Campaign, *, data: dict, partial: bool) -> list[str]:
+def _apply(campaign: Campaign, *, data: dict[str, Any], partial: bool) -> list[str]:
     """Validate and write ``data``; returns the names of what changed."""
     account = campaign.account
     values = data if partial else full_data(campaign, data)
@@ -81,7 +88,7 @@ def _apply(campaign: Campaign, *, data: dict, partial: bool) -> list[str]:
         values = {**values, "timezone": account.timezone}  # blank means the account's zone
     zone_name = values.get("timezone", campaign.timezone)
     zone = zone_named(zone_name)
-    scalars = {}
+    scalars: dict[str, Any] = {}
     for name in SCALAR_FIELDS & set(values):
         scalars[name] = normalise(name, values[name], zone, problems)
 
@@ -101,7 +108,7 @@ def _apply(campaign: Campaign, *, data: dict, partial: bool) -> list[str]:
             setattr(campaign, name, value)
         problems.raise_if_any()
 
-    for name in ("sender", "template"):
+    for name in REFERENCES:
         if name in relations and getattr(campaign, f"{name}_id") != _pk(relations[name]):
             setattr(campaign, name, relations[name])
             changed.append(name)
@@ -118,32 +125,36 @@ def _apply(campaign: Campaign, *, data: dict, partial: bool) -> list[str]:
     return changed + children
 
 
-def _pk(obj) -> int | None:
+def _pk(obj: models.Model | None) -> int | None:
     return obj.pk if obj is not None else None
 
 
-def _child_state(rows, fields: tuple[str, ...]) -> list[tuple]:
+def _child_state(rows: Iterable[models.Model], fields: tuple[str, ...]) -> list[tuple[object, ...]]:
     return [tuple(getattr(row, f) for f in fields) for row in rows]
 
 
-CHILDREN: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
+REFERENCES: tuple[Reference, ...] = ("sender", "template")
+SEGMENT_MANAGERS: dict[SegmentKey, str] = {
+    "segment_ids": "segments",
+    "exclude_segment_ids": "exclude_segments",
+}
+CHILDREN: dict[ChildKey, tuple[type[models.Model], tuple[str, ...]]] = {
     "variants": (Variant, ("key", "name", "message", "split_percentage", "is_winner")),
     "triggers": (AutomationTrigger, ("type", "condition")),
     "workflow": (WorkflowStep, ("step_id", "position", "delay_hours", "message", "conditions")),
 }
 
 
-def _write_children(campaign: Campaign, relations: dict, creating: bool) -> list[str]:
-    changed = []
-    for key, manager in (("segment_ids", "segments"), ("exclude_segment_ids", "exclude_segments")):
-        if key in relations:
-            wanted = relations[key]
-            current = (
-                set() if creating else set(getattr(campaign, manager).values_list("pk", flat=True))
-            )
+def _write_children(campaign: Campaign, relations: Relations, creating: bool) -> list[str]:
+    changed: list[str] = []
+    for ids_key, manager_name in SEGMENT_MANAGERS.items():
+        if ids_key in relations:
+            wanted = relations[ids_key]
+            segments = getattr(campaign, manager_name)
+            current = set() if creating else set(segments.values_list("pk", flat=True))
             if current != set(wanted):
-                getattr(campaign, manager).set(wanted)
-                changed.append(key)
+                segments.set(wanted)
+                changed.append(ids_key)
     for key, (model, fields) in CHILDREN.items():
         if key not in relations:
             continue
