@@ -10,9 +10,11 @@ with ``field`` a dotted path in the spec's camelCase names (``audience.segmentId
 which the OpenAPI document lists.
 """
 
+from collections.abc import Sequence
+
 from django.contrib.auth.models import User
-from django.http import HttpRequest
-from ninja import Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
@@ -73,7 +75,7 @@ def actor(request: HttpRequest) -> User | None:
     return request.user if request.user.is_authenticated else None
 
 
-def _field_path(loc) -> str:
+def _field_path(loc: Sequence[object]) -> str:
     parts = [str(p) for p in loc]
     # ninja prefixes body fields with "body" and the payload parameter's name.
     if parts and parts[0] in {"body", "query", "path", "form", "file"}:
@@ -83,9 +85,9 @@ def _field_path(loc) -> str:
     return ".".join(parts)
 
 
-def install_error_handlers(api) -> None:
+def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApplicationError)
-    def application_error(request, exc: ApplicationError):
+    def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
         body = {"detail": exc.message, "code": exc.code}
         problems = exc.extra.get("problems")
         if problems is not None:
@@ -93,7 +95,7 @@ def install_error_handlers(api) -> None:
         return api.create_response(request, body, status=exc.status_code)
 
     @api.exception_handler(NinjaValidationError)
-    def validation_error(request, exc: NinjaValidationError):
+    def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = []
         for error in exc.errors:
             message = str(error.get("msg", "Invalid value."))
@@ -107,7 +109,7 @@ def install_error_handlers(api) -> None:
         )
 
     @api.exception_handler(AuthenticationError)
-    def unauthenticated(request, exc):
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
             request,
             {
@@ -118,7 +120,7 @@ def install_error_handlers(api) -> None:
         )
 
     @api.exception_handler(HttpError)
-    def http_error(request, exc: HttpError):
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400:
             # django-ninja's only 400: a body it cannot read as JSON. Input that cannot be
             # accepted is a 422 everywhere else, so it is here too.

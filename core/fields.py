@@ -2,7 +2,9 @@
 
 from django.core.exceptions import FieldError
 from django.db import models
-from django.db.models.lookups import Exact, IsNull
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import Expression
+from django.db.models.lookups import Exact, IsNull, Lookup
 
 from core import crypto
 
@@ -21,18 +23,20 @@ class EncryptedTextField(models.TextField):
     comparison in SQL is refused: each encryption is different, so it could never match.
     """
 
-    def get_prep_value(self, value):
-        value = super().get_prep_value(value)
-        if not value:
-            return value
-        return crypto.encrypt(value)
+    def get_prep_value(self, value: object) -> str | None:
+        text: str | None = super().get_prep_value(value)
+        if not text:
+            return text
+        return crypto.encrypt(text)
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(
+        self, value: str | None, expression: Expression, connection: BaseDatabaseWrapper
+    ) -> str | None:
         if not value:
             return value
         return crypto.decrypt(value)
 
-    def get_lookup(self, lookup_name):
+    def get_lookup(self, lookup_name: str) -> type[Lookup] | None:
         if lookup_name == "exact":
             return EmptyOnlyExact
         if lookup_name == "isnull":
@@ -41,7 +45,7 @@ class EncryptedTextField(models.TextField):
 
 
 class EmptyOnlyExact(Exact):
-    def get_prep_lookup(self):
+    def get_prep_lookup(self) -> str | None:
         if self.rhs not in ("", None):
             raise FieldError(
                 f"{self.lhs.target.name} is encrypted: compare it in Python, not in a query "

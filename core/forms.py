@@ -6,14 +6,25 @@ posted as JSON, where ``"\\u0000"`` and ``"\\ud800"`` are legal escapes) and fre
 sees what the form will hand to a service, however deep it sits.
 """
 
+from typing import TYPE_CHECKING
+
+from django import forms
+
 from core.text import dotted, unstorable
 
+if TYPE_CHECKING:
+    # What the mixin is mixed into, so the type checker knows ``super()`` and the form's
+    # attributes; at run time it stays a plain mixin.
+    _Form = forms.BaseForm
+else:
+    _Form = object
 
-class StorableTextMixin:
+
+class StorableTextMixin(_Form):
     """Mix into a ``forms.Form``: after the form's own cleaning, every string in a cleaned
     value (nested lists and dicts included) must be storable (``core.text``)."""
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         super().full_clean()
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return

@@ -11,10 +11,11 @@ API, a page otherwise) instead of Django's bare 400.
 """
 
 import json
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
@@ -25,15 +26,15 @@ API_PREFIX = "/api/"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def is_api(request) -> bool:
+def is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
 class InputGuardMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         api = is_api(request)
         try:
             problems = _problems(request, api=api)
@@ -46,13 +47,13 @@ class InputGuardMiddleware:
             return _refuse(request, problems, status=422 if api else 400)
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, RequestDataTooBig):
             return too_big_response(request)
         return None
 
 
-def _problems(request, *, api: bool) -> list[dict]:
+def _problems(request: HttpRequest, *, api: bool) -> list[dict[str, str]]:
     problems = pairs_problems(request.GET.lists())
     problems += pairs_problems((name, [value]) for name, value in request.COOKIES.items())
     if request.method in ("GET", "HEAD", "OPTIONS") or not _has_body(request):
@@ -73,13 +74,13 @@ def _problems(request, *, api: bool) -> list[dict]:
     return problems
 
 
-def _has_body(request) -> bool:
+def _has_body(request: HttpRequest) -> bool:
     return bool(request.META.get("CONTENT_LENGTH")) or "chunked" in request.headers.get(
         "Transfer-Encoding", ""
     )
 
 
-def pairs_problems(pairs) -> list[dict]:
+def pairs_problems(pairs: Iterable[tuple[str, Iterable[object]]]) -> list[dict[str, str]]:
     problems = []
     for name, values in pairs:
         name_problem = text_problem(name)
@@ -94,7 +95,7 @@ def pairs_problems(pairs) -> list[dict]:
     return problems
 
 
-def _json_problems(body: bytes) -> list[dict]:
+def _json_problems(body: bytes) -> list[dict[str, str]]:
     try:
         data = json.loads(body)
     except ValueError as exc:  # UnicodeDecodeError included
@@ -102,7 +103,7 @@ def _json_problems(body: bytes) -> list[dict]:
     return [{"field": dotted(path), "message": message} for path, message in unstorable(data)]
 
 
-def _refuse(request, problems: list[dict], *, status: int):
+def _refuse(request: HttpRequest, problems: list[dict[str, str]], *, status: int) -> HttpResponse:
     detail = "; ".join(
         f"{p['field']}: {p['message']}" if p["field"] else p["message"] for p in problems
     )
@@ -118,7 +119,7 @@ def _refuse(request, problems: list[dict], *, status: int):
     return HttpResponse(html, status=status)
 
 
-def too_big_response(request):
+def too_big_response(request: HttpRequest) -> HttpResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     message = (
         f"The request is larger than the {limit / 1024 / 1024:g} MB this server accepts "

@@ -6,9 +6,10 @@ the schema, they are a 422 with the field's name, and the OpenAPI document says 
 """
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypedDict, TypeVar
 
 from django.conf import settings
+from django.db.models import QuerySet
 from ninja import Path, Schema
 from pydantic import AfterValidator, ConfigDict, Field, GetCoreSchemaHandler
 from pydantic.alias_generators import to_camel
@@ -52,21 +53,32 @@ class CamelSchema(Schema):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
+_Row = TypeVar("_Row")
+
+
+class Page(TypedDict, Generic[_Row]):
+    """One page of a list, as the API answers it (its schema is the list's ``…ListOut``)."""
+
+    items: list[_Row]
+    count: int
+
+
 class PageQuery(CamelSchema):
     """``page`` and ``pageSize`` of a list that answers ``{items, count}``."""
 
     page: PageNumber = 1
     page_size: int = Field(default=50, ge=1, le=500)
 
-    def of(self, queryset) -> dict:
+    def of(self, queryset: QuerySet[Any, _Row]) -> Page[_Row]:
         """The page's rows and the total count, as every list of the API answers them."""
         start = (self.page - 1) * self.page_size
         return {"items": list(queryset[start : start + self.page_size]), "count": queryset.count()}
 
 
-def free_text(max_length: int | None = None, **kwargs):
+def free_text(max_length: int | None = None, **kwargs: Any) -> Any:
     """A free-text field capped at ``max_length`` (``TEXT_MAX_LENGTH`` by default), so the
-    limit shows in the OpenAPI document and a longer text is a 422 with its field."""
+    limit shows in the OpenAPI document and a longer text is a 422 with its field. Typed as
+    pydantic types ``Field``: ``Any``, so it can be the default of a ``str`` attribute."""
     return Field(max_length=max_length or settings.TEXT_MAX_LENGTH, **kwargs)
 
 

@@ -9,6 +9,7 @@ random names, so a name seen once says nothing about the next one.
 
 import os
 import secrets
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
@@ -29,20 +30,23 @@ class PrivateStorage(FileSystemStorage):
     only.
     """
 
-    def __init__(self, location=None, **kwargs):
+    # Set by FileSystemStorage's __init__; django-stubs does not declare it.
+    _location: str | None
+
+    def __init__(self, location: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("file_permissions_mode", 0o600)
         kwargs.setdefault("directory_permissions_mode", 0o700)
         super().__init__(location=location, **kwargs)
 
     @property
-    def base_location(self):
+    def base_location(self) -> str:
         return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
 
     @property
-    def location(self):
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
-    def url(self, name):
+    def url(self, name: str | None) -> NoReturn:
         raise ValueError(
             f"{name} is a private file: it has no URL; a view that checks access serves it."
         )

@@ -1,5 +1,9 @@
 """Size limits of uploaded files, with one message for the pages and the API."""
 
+from __future__ import annotations
+
+from django.core.files import File
+
 from core.error_codes import CoreErrorCode
 from core.errors import ValidationFailed
 
@@ -28,7 +32,7 @@ def upload_size_problem(*, size: int, limit: int, what: str) -> str | None:
 
 
 def upload_size_check(
-    *, upload, limit: int, what: str, field: str = "file", hint: str = ""
+    *, upload: File[bytes], limit: int, what: str, field: str = "file", hint: str = ""
 ) -> None:
     """Raise ``UploadTooLarge`` for an upload over ``limit`` bytes (``hint``: what to do)."""
     problem = upload_size_problem(size=getattr(upload, "size", 0) or 0, limit=limit, what=what)

@@ -25,13 +25,16 @@ import ipaddress
 import re
 import socket
 import sys
-from collections.abc import Callable, Iterable
-from urllib.parse import urlsplit
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, NoReturn
+from urllib.parse import SplitResult, urlsplit
 
 import requests
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from requests.adapters import HTTPAdapter
+from requests.models import PreparedRequest, Response
 from urllib3 import connection as urllib3_connection
 from urllib3 import connectionpool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
@@ -243,7 +246,7 @@ def check_url(url: str, *, schemes: Iterable[str] = HTTP_SCHEMES, resolve: bool 
     return url
 
 
-def _check_scheme(url: str, schemes: tuple[str, ...]):
+def _check_scheme(url: str, schemes: tuple[str, ...]) -> tuple[SplitResult, int | None]:
     """The URL's parts and port once its scheme and credentials are acceptable."""
     try:
         parts = urlsplit(url)
@@ -260,10 +263,12 @@ def _check_scheme(url: str, schemes: tuple[str, ...]):
     return parts, port
 
 
-def url_problem(url: str, **kwargs) -> str | None:
+def url_problem(
+    url: str, *, schemes: Iterable[str] = HTTP_SCHEMES, resolve: bool = True
+) -> str | None:
     """``check_url``'s reason as a sentence, or None: for services that collect problems."""
     try:
-        check_url(url, **kwargs)
+        check_url(url, schemes=schemes, resolve=resolve)
     except UnsafeURL as exc:
         return str(exc)
     return None
@@ -276,7 +281,7 @@ def validate_url(value: str) -> None:
         raise ValidationError(problem, code="unsafe_url")
 
 
-def message_url_problems(*, media_urls=(), buttons=()) -> list[tuple[str, str]]:
+def message_url_problems(*, media_urls: object = (), buttons: object = ()) -> list[tuple[str, str]]:
     """A message's media links and URL buttons that the guard refuses, as ``(path, reason)``
     with paths relative to the message (``mediaUrls.0``, ``buttons.1.value``). Entries of the
     wrong shape are left to the callers' own shape checks."""
@@ -293,7 +298,15 @@ def message_url_problems(*, media_urls=(), buttons=()) -> list[tuple[str, str]]:
     return problems
 
 
-class MessageURLsFormMixin:
+if TYPE_CHECKING:
+    # What the mixin is mixed into, so the type checker knows ``super()`` and the form's
+    # attributes; at run time it stays a plain mixin.
+    _ModelForm = forms.BaseModelForm
+else:
+    _ModelForm = object
+
+
+class MessageURLsFormMixin(_ModelForm):
     """For a model form (the admin's) whose JSON fields hold message links.
 
     ``message_url_fields`` maps a field to its shape: ``"media"`` (a list of URLs),
@@ -303,8 +316,10 @@ class MessageURLsFormMixin:
 
     message_url_fields: dict[str, str] = {}
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if cleaned is None:  # a clean() that returns nothing keeps cleaned_data (Django's rule)
+            cleaned = self.cleaned_data
         for name, shape in self.message_url_fields.items():
             value = cleaned.get(name) or ()
             if shape == "message":
@@ -398,20 +413,20 @@ class _PinnedHTTPSPool(connectionpool.HTTPSConnectionPool):
 class GuardedAdapter(HTTPAdapter):
     """requests' pooled adapter whose connections reach only checked addresses."""
 
-    def init_poolmanager(self, *args, **kwargs) -> None:
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {
             "http": _PinnedHTTPPool,
             "https": _PinnedHTTPSPool,
         }
 
-    def proxy_manager_for(self, proxy, **proxy_kwargs):
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> NoReturn:
         raise UnsafeURL("Outbound calls do not use a proxy: it would resolve hosts past the guard.")
 
-    def send(self, request, *args, **kwargs):
+    def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
         # Every request and redirect hop: the scheme rule, no credentials in the URL. The
         # address is checked when a connection opens (a pooled one was checked already).
-        _check_scheme(request.url, HTTP_SCHEMES)
+        _check_scheme(request.url or "", HTTP_SCHEMES)
         return super().send(request, *args, **kwargs)
 
 
@@ -432,12 +447,14 @@ class GuardedSession(requests.Session):
         self.mount("http://", adapter)
         self.mount("https://", adapter)
 
-    def resolve_redirects(self, resp, req, *args, **kwargs):
+    def resolve_redirects(
+        self, resp: Response, req: PreparedRequest, *args: Any, **kwargs: Any
+    ) -> Iterator[Response | PreparedRequest]:
         if self.follow_redirects or not self.get_redirect_target(resp):
             return super().resolve_redirects(resp, req, *args, **kwargs)
         if kwargs.get("yield_requests"):
             return iter(())  # allow_redirects=False: the caller reads the 3xx answer itself
         raise requests.TooManyRedirects("This session never follows redirects.", response=resp)
 
-    def rebuild_auth(self, prepared_request, response) -> None:
+    def rebuild_auth(self, prepared_request: PreparedRequest, response: Response) -> None:
         prepared_request.headers.pop("Authorization", None)

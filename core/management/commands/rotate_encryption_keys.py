@@ -54,7 +54,7 @@ class Command(BaseCommand):
     help = "Re-encrypt every encrypted field under the newest FIELD_ENCRYPTION_KEYS key."
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         """One transaction: a value no key opens stops the command with nothing changed."""
         total = 0
         for model, names in _encrypted_fields():

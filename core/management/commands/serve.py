@@ -10,14 +10,14 @@ files are served as ``runserver`` serves them when ``DEBUG`` is on.
 
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
 
 
 class Command(BaseCommand):
     help = "Serve the site with waitress: a bounded pool of threads (WEB_THREADS)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument(
             "--threads",
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             help="Worker threads (default: the WEB_THREADS setting).",
         )
 
-    def handle(self, *args, addrport: str, threads: int | None, **options):
+    def handle(self, *args: object, addrport: str, threads: int | None, **options: object) -> None:
         from waitress import serve
 
         host, _, port = addrport.rpartition(":")
