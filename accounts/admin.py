@@ -4,11 +4,16 @@ API keys are created through ``api_key_create`` so the admin never sees more tha
 stored key: the raw key is shown once, in a message, right after it is made.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User as AuthUser
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html
 
 from .models import Account, ApiKey, Membership
@@ -22,8 +27,10 @@ class SameAccountForm(forms.ModelForm):
     belong to the account of the row being saved.
     """
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if cleaned is None:  # a clean() that returns nothing keeps cleaned_data (Django's rule)
+            cleaned = self.cleaned_data
         account_id = cleaned["account"].pk if cleaned.get("account") else None
         if account_id is None:
             account_id = getattr(self.instance, "account_id", None)
@@ -75,10 +82,12 @@ class RevokedFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> tuple[tuple[str, str], ...]:
         return (("active", "Active"), ("revoked", "Revoked"))
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> QuerySet[ApiKey]:
         if self.value() == "active":
             return queryset.filter(revoked_at__isnull=True)
         if self.value() == "revoked":
@@ -123,17 +132,21 @@ class ApiKeyAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("prefix_display", "created_by", "last_used_at", "revoked_at", "created_at")
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: ApiKey | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = ApiKeyAddForm
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> tuple[str, ...]:
         if obj is None:
             return ("account", "name", "role")
         return self.fields
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: ApiKey | None = None
+    ) -> tuple[str, ...]:
         if obj is None:
             return ()
         # A key stays in its account: moving it would hand one tenant's access to another.
@@ -147,12 +160,15 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def is_active_display(self, obj: ApiKey) -> bool:
         return obj.is_active
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: ApiKey, form: forms.ModelForm, change: bool
+    ) -> None:
         if change:
             super().save_model(request, obj, form, change)
             return
+        user = request.user if request.user.is_authenticated else None  # staff, signed in
         key, raw = api_key_create(
-            account=obj.account, name=obj.name, role=obj.role, created_by=request.user
+            account=obj.account, name=obj.name, role=obj.role, created_by=user
         )
         # The admin goes on with ``obj`` (history, redirect): make it the stored key.
         obj.__dict__.update({f.attname: getattr(key, f.attname) for f in ApiKey._meta.fields})
@@ -170,7 +186,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description="Revoke selected API keys")
-    def revoke(self, request, queryset):
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         revoked = 0
         for key in queryset.filter(revoked_at__isnull=True):
             api_key_revoke(key=key)
@@ -188,7 +204,10 @@ class UserMembershipInline(MembershipInline):
 
 
 # Staff manage a user's accounts from the user's page; Django's own UserAdmin is kept otherwise.
-if admin.site.is_registered(User):
+if TYPE_CHECKING:
+    # Whichever UserAdmin is registered at run time; to the type checker, Django's own.
+    _base_user_admin = UserAdmin[AuthUser]
+elif admin.site.is_registered(User):
     _base_user_admin = type(admin.site._registry[User])
     admin.site.unregister(User)
 else:  # pragma: no cover - django.contrib.auth always registers its User
@@ -198,10 +217,11 @@ else:  # pragma: no cover - django.contrib.auth always registers its User
 @admin.register(User)
 class CampaignsUserAdmin(_base_user_admin):
     inlines = (*_base_user_admin.inlines, UserMembershipInline)
-    actions = (*(_base_user_admin.actions or ()), "unlock_sign_in")
+    # django-stubs types ``actions`` with ``Self``, which it cannot resolve on the class.
+    actions = (*(_base_user_admin.actions or ()), "unlock_sign_in")  # type: ignore[misc]
 
     @admin.action(description="Unlock sign-in of selected users (clear failed attempts)")
-    def unlock_sign_in(self, request, queryset):
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[AuthUser]) -> None:
         """Lift a lockout before its cool-off ends: the failed attempts behind it are deleted.
 
         An address locked for trying many usernames is unlocked under Axes › Access attempts.

@@ -1,6 +1,9 @@
 """The sign-in throttle as an authentication backend (django-axes)."""
 
+from typing import Any
+
 from axes.backends import AxesStandaloneBackend
+from django.http import HttpRequest
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -12,7 +15,14 @@ class LoginThrottleBackend(AxesStandaloneBackend):
     instead of answering; it is left to the next backend.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Never a user: axes only raises for a locked-out sign-in (the next backend signs in)."""
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)

@@ -1,7 +1,8 @@
+from .request import CurrentAccountRequest
 from .selectors import memberships_for_user
 
 
-def current_account(request):
+def current_account(request: CurrentAccountRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

@@ -32,7 +32,7 @@ class ApiKeyCreateForm(StorableTextMixin, forms.Form):
         help_text="What the key may do: managers everything, marketers campaigns, viewers read.",
     )
 
-    def clean_name(self):
+    def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
             raise forms.ValidationError("Give the key a name.")

@@ -3,16 +3,18 @@
 import math
 
 from axes.helpers import get_client_username, get_cool_off
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .decorators import member_required
 from .forms import AccountSwitchForm, ApiKeyCreateForm, LoginForm
 from .models import ApiKey
+from .request import AccountRequest, MemberRequest
 from .selectors import SESSION_ACCOUNT_KEY, memberships_for_user
 from .services import api_key_create, api_key_revoke
 
@@ -23,7 +25,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def login_locked_out(request, original_response=None, credentials=None):
+def login_locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, object] | None = None,
+) -> HttpResponse:
     """django-axes' answer to a sign-in while the username or address is locked out.
 
     The sign-in page again (also for the admin's login), saying how long to wait and whom to
@@ -54,7 +60,7 @@ class LogoutView(auth_views.LogoutView):
 
 @require_POST
 @member_required
-def account_switch(request):
+def account_switch(request: MemberRequest) -> HttpResponse:
     """Make another of the user's accounts the current one for this session.
 
     An id the user is not a member of is a 404, the same answer as for an id that does not
@@ -76,7 +82,14 @@ def account_switch(request):
     return redirect("campaigns:list")
 
 
-def _api_keys_page(request, *, form, created=None, raw_key="", status=200):
+def _api_keys_page(
+    request: AccountRequest,
+    *,
+    form: forms.Form,
+    created: ApiKey | None = None,
+    raw_key: str = "",
+    status: int = 200,
+) -> HttpResponse:
     keys = ApiKey.objects.for_account(request.account).select_related("created_by")
     response = render(
         request,
@@ -91,7 +104,7 @@ def _api_keys_page(request, *, form, created=None, raw_key="", status=200):
 
 
 @member_required(permission="manage")
-def api_keys(request):
+def api_keys(request: MemberRequest) -> HttpResponse:
     """List the account's keys; a POST creates one and shows its raw value once."""
     if request.method == "POST":
         form = ApiKeyCreateForm(request.POST)
@@ -109,7 +122,7 @@ def api_keys(request):
 
 @require_POST
 @member_required(permission="manage")
-def api_key_revoke_view(request, key_id: int):
+def api_key_revoke_view(request: AccountRequest, key_id: int) -> HttpResponse:
     key = get_object_or_404(ApiKey.objects.for_account(request.account), pk=key_id)
     if key.revoked_at is not None:
         messages.info(request, f"The key “{key.name}” was already revoked.")

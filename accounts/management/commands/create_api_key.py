@@ -1,6 +1,6 @@
 """``manage.py create_api_key <account-slug>``: the raw key is the last line, for scripts."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Account, Role
 from accounts.services import api_key_create
@@ -9,7 +9,7 @@ from accounts.services import api_key_create
 class Command(BaseCommand):
     help = "Create an API key for an account and print it (shown once, as the last line)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("account_slug", help="Slug of the account the key belongs to.")
         parser.add_argument("--name", default="Command line", help="A label for the key.")
         parser.add_argument(
@@ -19,7 +19,9 @@ class Command(BaseCommand):
             help="What the key may do (default: manager).",
         )
 
-    def handle(self, *args, account_slug: str, name: str, role: str, **options):
+    def handle(
+        self, *args: object, account_slug: str, name: str, role: str, **options: object
+    ) -> None:
         account = Account.objects.filter(slug=account_slug).first()
         if account is None:
             known = list(Account.objects.order_by("slug").values_list("slug", flat=True)[:20])
