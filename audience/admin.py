@@ -5,6 +5,7 @@ Contacts can number in the millions: the changelist skips the full count, has no
 """
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from accounts.admin import SameAccountForm
 
@@ -126,15 +127,15 @@ class ImportJobAdmin(admin.ModelAdmin):
     readonly_fields = ("stored_file", "stored_error_file")
 
     @admin.display(description="file (private)")
-    def stored_file(self, obj):
+    def stored_file(self, obj: ImportJob) -> str | None:
         return obj.file.name
 
     @admin.display(description="rejected rows (private)")
-    def stored_error_file(self, obj):
+    def stored_error_file(self, obj: ImportJob) -> str:
         return obj.error_file.name or "-"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: ImportJob | None = None) -> bool:
         return False

@@ -14,10 +14,11 @@ from pydantic import Field
 
 from accounts.request import AccountRequest
 from audience import selectors
+from audience.models import Segment, SuppressionEntry
 from audience.services import segments as segment_services
 from audience.services import suppression as suppression_services
 from core.api import actor, errors, require_permission
-from core.schemas import CamelSchema, PageQuery, RowId, free_text
+from core.schemas import CamelSchema, Page, PageQuery, RowId, free_text
 
 router = Router(tags=["audience"])
 
@@ -87,13 +88,13 @@ class SuppressionListOut(CamelSchema):
 
 
 @router.get("/segments", response={200: SegmentListOut, **errors()}, by_alias=True)
-def list_segments(request: AccountRequest, paging: Query[PageQuery]):
+def list_segments(request: AccountRequest, paging: Query[PageQuery]) -> Page[Segment]:
     """The account's segments with their last counted size, by name."""
     return paging.of(selectors.segment_list(account=request.account))
 
 
 @router.post("/segments", response={201: SegmentOut, **errors(403, 413)}, by_alias=True)
-def create_segment(request: AccountRequest, payload: SegmentIn):
+def create_segment(request: AccountRequest, payload: SegmentIn) -> Status[Segment]:
     require_permission(request, "edit")
     segment = segment_services.segment_create(
         account=request.account,
@@ -106,14 +107,14 @@ def create_segment(request: AccountRequest, payload: SegmentIn):
 
 
 @router.get("/segments/{segment_id}", response={200: SegmentOut, **errors(404)}, by_alias=True)
-def get_segment(request: AccountRequest, segment_id: RowId):
+def get_segment(request: AccountRequest, segment_id: RowId) -> Segment:
     return selectors.segment_get(account=request.account, segment_id=segment_id)
 
 
 @router.put(
     "/segments/{segment_id}", response={200: SegmentOut, **errors(403, 404, 413)}, by_alias=True
 )
-def update_segment(request: AccountRequest, segment_id: RowId, payload: SegmentIn):
+def update_segment(request: AccountRequest, segment_id: RowId, payload: SegmentIn) -> Segment:
     require_permission(request, "edit")
     segment = selectors.segment_get(account=request.account, segment_id=segment_id)
     return segment_services.segment_update(
@@ -125,7 +126,7 @@ def update_segment(request: AccountRequest, segment_id: RowId, payload: SegmentI
 
 
 @router.delete("/segments/{segment_id}", response={204: None, **errors(403, 404, 409)})
-def delete_segment(request: AccountRequest, segment_id: RowId):
+def delete_segment(request: AccountRequest, segment_id: RowId) -> Status[None]:
     """Deletes an unused segment; one a campaign or another segment uses answers 409."""
     require_permission(request, "edit")
     segment = selectors.segment_get(account=request.account, segment_id=segment_id)
@@ -134,7 +135,7 @@ def delete_segment(request: AccountRequest, segment_id: RowId):
 
 
 @router.post("/audience/estimate", response={200: EstimateOut, **errors(413)}, by_alias=True)
-def estimate_audience(request: AccountRequest, payload: AudienceIn):
+def estimate_audience(request: AccountRequest, payload: AudienceIn) -> dict[str, int]:
     """How many contacts an audience object reaches after its exclusions."""
     audience = payload.model_dump(by_alias=True, exclude_unset=True)
     reach = selectors.audience_estimate(account=request.account, audience=audience)
@@ -145,13 +146,15 @@ def estimate_audience(request: AccountRequest, payload: AudienceIn):
 
 
 @router.get("/suppression", response={200: SuppressionListOut, **errors()}, by_alias=True)
-def list_suppression(request: AccountRequest, filters: Query[SuppressionQuery]):
+def list_suppression(
+    request: AccountRequest, filters: Query[SuppressionQuery]
+) -> Page[SuppressionEntry]:
     """The suppression list, newest first; ``q`` searches phones and e-mails."""
     return filters.of(selectors.suppression_list(account=request.account, q=filters.q.strip()))
 
 
 @router.post("/suppression", response={201: SuppressionOut, **errors(403, 409, 413)}, by_alias=True)
-def add_suppression(request: AccountRequest, payload: SuppressionIn):
+def add_suppression(request: AccountRequest, payload: SuppressionIn) -> Status[SuppressionEntry]:
     require_permission(request, "edit")
     entry = suppression_services.suppression_add(
         account=request.account, phone=payload.phone, email=payload.email, reason=payload.reason
@@ -160,7 +163,7 @@ def add_suppression(request: AccountRequest, payload: SuppressionIn):
 
 
 @router.delete("/suppression/{entry_id}", response={204: None, **errors(403, 404)})
-def remove_suppression(request: AccountRequest, entry_id: RowId):
+def remove_suppression(request: AccountRequest, entry_id: RowId) -> Status[None]:
     require_permission(request, "edit")
     entry = selectors.suppression_get(account=request.account, entry_id=entry_id)
     suppression_services.suppression_remove(entry=entry)

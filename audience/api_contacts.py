@@ -1,5 +1,6 @@
 """``/api/contacts``, ``/api/attributes``: contacts, bulk upsert, CSV import and export."""
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -11,12 +12,14 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from accounts.models import Account
 from accounts.request import AccountRequest
 from audience import contacts_selectors as selectors
-from audience.models import Contact
+from audience.models import AttributeDefinition, Contact
 from audience.services import attributes as attribute_services
 from audience.services import contacts as contact_services
 from audience.services import imports as import_services
+from audience.services.contacts import BulkUpsertAnswer
 from audience.services.exports import contacts_export_csv
 from core.api import actor, errors, require_permission
 from core.schemas import MAX_ID, RowId
@@ -51,7 +54,7 @@ class ContactIn(Schema):
     attributes: dict[str, Any] | None = None
     subscribed: bool | None = None
 
-    def as_data(self) -> dict:
+    def as_data(self) -> dict[str, Any]:
         return contact_data(self.model_dump(exclude_unset=True))
 
 
@@ -124,12 +127,12 @@ class ImportJobOut(Schema):
 _IN_NAMES = {"firstName": "first_name", "lastName": "last_name"}
 
 
-def contact_data(payload: dict) -> dict:
+def contact_data(payload: dict[str, Any]) -> dict[str, Any]:
     """API names → model names (bulk items arrive as plain objects)."""
     return {_IN_NAMES.get(k, k): v for k, v in payload.items()}
 
 
-def contact_out(contact: Contact) -> dict:
+def contact_out(contact: Contact) -> dict[str, object]:
     return {
         "id": contact.pk,
         "phone": contact.phone,
@@ -155,7 +158,7 @@ def contact_out(contact: Contact) -> dict:
     response={200: list[AttributeOut], **errors()},
     summary="List attribute definitions",
 )
-def list_attributes(request: AccountRequest):
+def list_attributes(request: AccountRequest) -> list[AttributeDefinition]:
     return list(attribute_services.attribute_definitions(account=request.account).values())
 
 
@@ -164,7 +167,7 @@ def list_attributes(request: AccountRequest):
     response={201: AttributeOut, **errors(403, 413)},
     summary="Define an attribute",
 )
-def create_attribute(request: AccountRequest, payload: AttributeIn):
+def create_attribute(request: AccountRequest, payload: AttributeIn) -> Status[AttributeDefinition]:
     require_permission(request, "edit")
     definition = attribute_services.attribute_create(
         account=request.account, key=payload.key, label=payload.label, type=payload.type
@@ -181,7 +184,7 @@ def list_contacts(
     tag: str = "",
     subscribed: bool | None = None,
     country: str = "",
-):
+) -> dict[str, object]:
     qs = selectors.contact_list(
         account=request.account, q=q, tag=tag, subscribed=subscribed, country=country
     )
@@ -193,7 +196,7 @@ def list_contacts(
 @router.post(
     "/contacts", response={201: ContactOut, **errors(403, 413)}, summary="Create a contact"
 )
-def create_contact(request: AccountRequest, payload: ContactIn):
+def create_contact(request: AccountRequest, payload: ContactIn) -> Status[dict[str, object]]:
     require_permission(request, "edit")
     contact = contact_services.contact_create(account=request.account, data=payload.as_data())
     return Status(201, contact_out(contact))
@@ -204,7 +207,7 @@ def create_contact(request: AccountRequest, payload: ContactIn):
     response={200: BulkOut, **errors(403, 413)},
     summary="Upsert up to 10,000 contacts by phone",
 )
-def bulk_contacts(request: AccountRequest, payload: BulkIn):
+def bulk_contacts(request: AccountRequest, payload: BulkIn) -> BulkUpsertAnswer:
     require_permission(request, "edit")
     items = [contact_data(i) if isinstance(i, dict) else i for i in payload.contacts]
     return contact_services.contacts_bulk_upsert(account=request.account, items=items)
@@ -217,7 +220,9 @@ def bulk_contacts(request: AccountRequest, payload: BulkIn):
     description="A file larger than the install's limit (`CONTACT_IMPORT_MAX_BYTES`, 25 MB by "
     "default) is refused with 413 and the limit in `detail`; nothing is stored.",
 )
-def import_contacts(request: AccountRequest, file: File[UploadedFile], mapping: Form[str] = ""):
+def import_contacts(
+    request: AccountRequest, file: File[UploadedFile], mapping: Form[str] = ""
+) -> Status[dict[str, int]]:
     require_permission(request, "edit")
     job = import_services.import_create(
         account=request.account,
@@ -233,7 +238,7 @@ def import_contacts(request: AccountRequest, file: File[UploadedFile], mapping: 
     response={200: ImportJobOut, **errors(404)},
     summary="An import's progress",
 )
-def import_status(request: AccountRequest, jobId: RowId):
+def import_status(request: AccountRequest, jobId: RowId) -> dict[str, Any]:
     job = selectors.import_job_get(account=request.account, job_id=jobId)
     return import_services.import_job_json(job)
 
@@ -254,14 +259,14 @@ def import_status(request: AccountRequest, jobId: RowId):
 def export_contacts(
     request: AccountRequest,
     segment_id: int | None = Query(None, alias="segmentId", ge=1, le=MAX_ID),
-):
+) -> StreamingHttpResponse:
     return export_response(account=request.account, segment_id=segment_id)
 
 
 @router.get(
     "/contacts/{int:contactId}", response={200: ContactOut, **errors(404)}, summary="Get a contact"
 )
-def get_contact(request: AccountRequest, contactId: RowId):
+def get_contact(request: AccountRequest, contactId: RowId) -> dict[str, object]:
     return contact_out(selectors.contact_get(account=request.account, contact_id=contactId))
 
 
@@ -270,7 +275,9 @@ def get_contact(request: AccountRequest, contactId: RowId):
     response={200: ContactOut, **errors(403, 404, 413)},
     summary="Update a contact",
 )
-def update_contact(request: AccountRequest, contactId: RowId, payload: ContactIn):
+def update_contact(
+    request: AccountRequest, contactId: RowId, payload: ContactIn
+) -> dict[str, object]:
     require_permission(request, "edit")
     contact = selectors.contact_get(account=request.account, contact_id=contactId)
     contact = contact_services.contact_update(contact=contact, data=payload.as_data())
@@ -282,14 +289,16 @@ def update_contact(request: AccountRequest, contactId: RowId, payload: ContactIn
     response={204: None, **errors(403, 404)},
     summary="Delete a contact",
 )
-def delete_contact(request: AccountRequest, contactId: RowId):
+def delete_contact(request: AccountRequest, contactId: RowId) -> HttpResponse:
     require_permission(request, "edit")
     contact = selectors.contact_get(account=request.account, contact_id=contactId)
     contact_services.contact_delete(contact=contact)
     return HttpResponse(status=204)
 
 
-def export_response(*, account, segment_id=None) -> StreamingHttpResponse:
+def export_response(
+    *, account: Account, segment_id: int | str | None = None
+) -> StreamingHttpResponse:
     """The streamed CSV download, shared by this API and the contacts page."""
     queryset, name = None, "contacts"
     if segment_id is not None:
@@ -303,7 +312,7 @@ def export_response(*, account, segment_id=None) -> StreamingHttpResponse:
     first = next(rows)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
 
-    def stream():
+    def stream() -> Iterator[str]:
         yield first
         yield from rows
 

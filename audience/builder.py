@@ -2,15 +2,18 @@
 shows it: the segment editor and the campaign wizard's "Custom filters" audience render the
 same include (``audience/segments/_builder.html``) with this configuration."""
 
+from accounts.models import Account
 from audience import ports, selectors
 from audience.filters.grammar import MAX_DEPTH, field_catalog
-from audience.models import AttributeDefinition, Tag
+from audience.models import AttributeDefinition, Segment, Tag
 
 MAX_CAMPAIGNS = 200
 MAX_TAGS = 500
 
 
-def builder_config(*, account, exclude_segment=None) -> dict:
+def builder_config(
+    *, account: Account, exclude_segment: Segment | None = None
+) -> dict[str, object]:
     """The catalogue the builder draws from, all of ``account``; ``exclude_segment`` is the
     segment being edited, which may not refer to itself."""
     definitions = AttributeDefinition.objects.for_account(account).order_by("key")

@@ -2,11 +2,12 @@
 
 from django.db.models import Q, QuerySet
 
+from accounts.models import Account
 from audience.models import Contact, ImportJob
 from core.errors import NotFound
 
 
-def contact_get(*, account, contact_id) -> Contact:
+def contact_get(*, account: Account, contact_id: int | str) -> Contact:
     """The account's contact, or ``NotFound`` (also for another account's id)."""
     try:
         return Contact.objects.for_account(account).prefetch_related("tags").get(pk=int(contact_id))
@@ -16,7 +17,7 @@ def contact_get(*, account, contact_id) -> Contact:
 
 def contact_list(
     *,
-    account,
+    account: Account,
     q: str = "",
     tag: str = "",
     subscribed: bool | None = None,
@@ -46,12 +47,12 @@ def contact_list(
     return qs.order_by("-created_at", "-id")
 
 
-def import_job_get(*, account, job_id) -> ImportJob:
+def import_job_get(*, account: Account, job_id: int | str) -> ImportJob:
     try:
         return ImportJob.objects.for_account(account).get(pk=int(job_id))
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise NotFound("Import job not found.") from None
 
 
-def import_job_list(*, account) -> QuerySet[ImportJob]:
+def import_job_list(*, account: Account) -> QuerySet[ImportJob]:
     return ImportJob.objects.for_account(account).order_by("-created_at", "-id")

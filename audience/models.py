@@ -150,11 +150,11 @@ class SuppressionEntry(TimeStampedModel):
         return self.phone or self.email or ""
 
 
-def import_file_name(instance, filename: str) -> str:
+def import_file_name(instance: "ImportJob", filename: str) -> str:
     return random_name("imports", "csv")
 
 
-def import_errors_name(instance, filename: str) -> str:
+def import_errors_name(instance: "ImportJob", filename: str) -> str:
     return random_name("imports/errors", "csv")
 
 

@@ -14,7 +14,7 @@ from phonenumbers.phonenumberutil import (
     _is_number_matching_desc,
     national_significant_number,
 )
-from phonenumbers.timezone import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
+from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
 
 from audience.error_codes import AudienceErrorCode
 from core.errors import ValidationFailed
@@ -22,7 +22,7 @@ from core.errors import ValidationFailed
 _UNKNOWN_ZONE = "Etc/Unknown"
 MAX_RAW_LENGTH = 40
 _INTERNATIONAL = re.compile(r"^\+?[\d\s().-]+$")
-_prefix_patterns: dict[int, re.Pattern | None] = {}
+_prefix_patterns: dict[int, re.Pattern[str] | None] = {}
 
 
 class InvalidPhone(ValidationFailed):
@@ -52,7 +52,7 @@ def _zone_for(e164: str, country_code: int, geographical: bool) -> str:
     return ""
 
 
-def _national_prefix(country_code: int) -> re.Pattern | None:
+def _national_prefix(country_code: int) -> re.Pattern[str] | None:
     if country_code not in _prefix_patterns:
         region = phonenumbers.region_code_for_country_code(country_code)
         metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
@@ -108,7 +108,7 @@ def _region_and_type(number: PhoneNumber) -> tuple[str | None, int]:
         region = _nanp_regions[area]
     else:
         region = phonenumbers.region_code_for_number(number)
-    if region is None:
+    if region is None or number.country_code is None:  # (a parsed number has a country code)
         return None, PhoneNumberType.UNKNOWN
     metadata = PhoneMetadata.metadata_for_region_or_calling_code(number.country_code, region)
     if metadata is None or not _is_number_matching_desc(national, metadata.general_desc):
@@ -124,7 +124,7 @@ def _region_and_type(number: PhoneNumber) -> tuple[str | None, int]:
     return region, phonenumbers.number_type(number)
 
 
-def phone_parse(raw, *, region: str | None) -> ParsedPhone:
+def phone_parse(raw: object, *, region: str | None) -> ParsedPhone:
     """Read ``raw`` (any common notation) as a valid number; raise ``InvalidPhone`` if not.
 
     ``region`` is the ISO country used for numbers written without ``+<country code>``.
@@ -146,7 +146,8 @@ def phone_parse(raw, *, region: str | None) -> ParsedPhone:
     except phonenumbers.NumberParseException:
         raise InvalidPhone(f"“{text}” is not a phone number{hint}.") from None
     country, number_type = _region_and_type(number)
-    if number_type == PhoneNumberType.UNKNOWN:
+    # A known type always comes with a region and a country code; the type checker is told.
+    if number_type == PhoneNumberType.UNKNOWN or country is None or number.country_code is None:
         raise InvalidPhone(f"“{text}” is not a valid phone number{hint}.")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     geographical = phonenumbers.is_number_type_geographical(number_type, number.country_code)
@@ -154,7 +155,7 @@ def phone_parse(raw, *, region: str | None) -> ParsedPhone:
     return ParsedPhone(e164, "" if country == "001" else country, zone)
 
 
-def phone_normalise(raw, *, region: str | None) -> str:
+def phone_normalise(raw: object, *, region: str | None) -> str:
     """``raw`` as E.164 (``+33612345678``); ``InvalidPhone`` (a 422) when it is not valid."""
     return phone_parse(raw, region=region).e164
 
@@ -180,7 +181,7 @@ _WA_ID_FORMS = (
 )
 
 
-def wa_id_candidates(wa_id) -> tuple[str, ...]:
+def wa_id_candidates(wa_id: object) -> tuple[str, ...]:
     """The E.164 numbers a WhatsApp ``wa_id`` can stand for: its own digits first, then the
     other form of a Brazilian or Mexican mobile number when that form is a valid number.
 

@@ -12,7 +12,7 @@ and the tree stays a single query however it nests.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.db import NotSupportedError, connection
 from django.db.models import (
@@ -46,6 +46,12 @@ from audience import ports
 from audience.filters import grammar as g
 from audience.filters.validate import Condition, FilterContext, Group, filters_parse
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from accounts.models import Account
+
 ENGAGEMENT_EVENT_TYPES = {
     "received": ("sent", "delivered", "read"),
     "clicked": ("clicked",),
@@ -57,9 +63,9 @@ FALSE = Q(pk__in=[])
 
 
 def filters_compile(
-    tree,
+    tree: Any,
     *,
-    account,
+    account: Account,
     now: datetime | None = None,
     path: str = "filters",
     segment_id: int | None = None,
@@ -182,10 +188,20 @@ class AttributeValue(Func):
         self.key = key
         self.kind = kind
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> NoReturn:
         raise NotSupportedError(f"Attribute filters are not supported on {connection.vendor}.")
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[str | int, ...]]:
         col, params = compiler.compile(self.source_expressions[0])
         key = self.key
         if self.kind == g.TEXT:
@@ -209,7 +225,9 @@ class AttributeValue(Func):
         sql = f"(CASE WHEN jsonb_typeof({col} -> %s) = 'boolean' THEN ({col} ->> %s)::boolean END)"
         return sql, (*params, key, *params, key)
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[str | int, ...]]:
         col, params = compiler.compile(self.source_expressions[0])
         path = '$."{}"'.format(self.key.replace('"', '\\"'))
         if self.kind == g.TEXT:

@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audience import ports
 from audience.filters import grammar as g
+
+if TYPE_CHECKING:
+    from accounts.models import Account
 
 MAX_LISTED = 10  # values of a list shown before "and N more"
 
@@ -31,7 +34,7 @@ class FilterNames:
     campaigns: dict[int, str] = field(default_factory=dict)
 
 
-def filter_names(*, account, trees: Iterable) -> FilterNames:
+def filter_names(*, account: Account, trees: Iterable[Any]) -> FilterNames:
     """The names the ``trees`` refer to within ``account``: three small queries at most."""
     from audience.models import AttributeDefinition, Segment
 
@@ -61,7 +64,9 @@ def filter_names(*, account, trees: Iterable) -> FilterNames:
     return names
 
 
-def filters_describe(tree, *, names: FilterNames | None = None, account=None) -> str:
+def filters_describe(
+    tree: Any, *, names: FilterNames | None = None, account: Account | None = None
+) -> str:
     """The whole tree as one sentence, capitalised. Give ``names`` (or the ``account`` to
     load them from); without either, attributes and segments are named by key and id."""
     if names is None:

@@ -4,7 +4,14 @@ Kept apart from the validator and compiler so the builder page can render the sa
 the server enforces.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from audience.models import AttributeDefinition
 
 # A tree deeper than this is rejected: the builder never needs it and the SQL would balloon.
 MAX_DEPTH = 8
@@ -126,9 +133,9 @@ def operators_for(spec: FieldSpec) -> tuple[str, ...]:
     return ops
 
 
-def field_catalog(definitions) -> list[dict]:
+def field_catalog(definitions: Iterable[AttributeDefinition]) -> list[dict[str, object]]:
     """Every field the builder may offer, with its type and operators, in display order."""
-    fields = [
+    fields: list[dict[str, object]] = [
         {
             "name": spec.name,
             "label": spec.label,
@@ -152,6 +159,6 @@ def field_catalog(definitions) -> list[dict]:
     return fields
 
 
-def attribute_spec(definition) -> FieldSpec:
+def attribute_spec(definition: AttributeDefinition) -> FieldSpec:
     label = definition.label or definition.key
     return FieldSpec(ATTRIBUTE_PREFIX + definition.key, label, definition.type)

@@ -1,19 +1,24 @@
 """Contact pages: list, detail/edit, CSV import (upload → optional mapping → live progress),
 export. Views only parse, call one service or selector, and render."""
 
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
+from accounts.request import AccountRequest, MemberRequest
 from audience import contacts_selectors as selectors
 from audience.api_contacts import export_response
-from audience.models import ImportJob, Tag
+from audience.models import AttributeDefinition, Contact, ImportJob, Tag
 from audience.services import contacts as contact_services
 from audience.services import email_consent
 from audience.services import imports as import_services
@@ -35,9 +40,13 @@ FIELD_CHOICES = [
 ]
 
 
-def _or_404(getter, **kwargs):
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _or_404(getter: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
     try:
-        return getter(**kwargs)
+        return getter(*args, **kwargs)
     except NotFound as exc:
         raise Http404(exc.message) from None
 
@@ -56,7 +65,12 @@ class ContactForm(StorableTextMixin, forms.Form):
     tags = forms.CharField(required=False, label="Tags", help_text="Separated by commas.")
     subscribed = forms.BooleanField(required=False, initial=True, label="Subscribed")
 
-    def __init__(self, *args, definitions=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        definitions: dict[str, AttributeDefinition] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.definitions = definitions or {}
         for key, definition in self.definitions.items():
@@ -66,7 +80,7 @@ class ContactForm(StorableTextMixin, forms.Form):
                 help_text="YYYY-MM-DD" if definition.type == "date" else "",
             )
 
-    def as_data(self) -> dict:
+    def as_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("attr_")}
         data["tags"] = [t.strip() for t in data["tags"].split(",") if t.strip()]
         data["attributes"] = {
@@ -74,7 +88,7 @@ class ContactForm(StorableTextMixin, forms.Form):
         }
         return data
 
-    def show_problems(self, problems: list[dict]) -> None:
+    def show_problems(self, problems: list[dict[str, str]]) -> None:
         names = {"firstName": "first_name", "lastName": "last_name"}
         for problem in problems:
             name = names.get(problem["field"], problem["field"])
@@ -83,8 +97,8 @@ class ContactForm(StorableTextMixin, forms.Form):
             self.add_error(name if name in self.fields else None, problem["message"])
 
 
-def _contact_initial(contact) -> dict:
-    initial = {
+def _contact_initial(contact: Contact) -> dict[str, object]:
+    initial: dict[str, object] = {
         "phone": contact.phone or "",
         "email": contact.email,
         "first_name": contact.first_name,
@@ -101,7 +115,7 @@ def _contact_initial(contact) -> dict:
 
 
 @member_required
-def contact_list_view(request):
+def contact_list_view(request: AccountRequest) -> HttpResponse:
     account = request.account
     subscribed = {"yes": True, "no": False}.get(request.GET.get("subscribed", ""))
     filters = {
@@ -128,7 +142,7 @@ def contact_list_view(request):
     return render(request, "audience/contacts/list.html", context)
 
 
-def _contact_form_page(request, *, contact=None):
+def _contact_form_page(request: AccountRequest, *, contact: Contact | None = None) -> HttpResponse:
     definitions = attribute_definitions(account=request.account)
     initial = _contact_initial(contact) if contact else None
     form = ContactForm(request.POST or None, initial=initial, definitions=definitions)
@@ -156,19 +170,19 @@ def _contact_form_page(request, *, contact=None):
 
 
 @member_required(permission="edit")
-def contact_create_view(request):
+def contact_create_view(request: AccountRequest) -> HttpResponse:
     return _contact_form_page(request)
 
 
 @member_required(permission="edit", writes_only=True)
-def contact_detail_view(request, contact_id: int):
+def contact_detail_view(request: AccountRequest, contact_id: int) -> HttpResponse:
     contact = _or_404(selectors.contact_get, account=request.account, contact_id=contact_id)
     return _contact_form_page(request, contact=contact)
 
 
 @require_POST
 @member_required(permission="edit")
-def contact_delete_view(request, contact_id: int):
+def contact_delete_view(request: AccountRequest, contact_id: int) -> HttpResponse:
     contact = _or_404(selectors.contact_get, account=request.account, contact_id=contact_id)
     contact_services.contact_delete(contact=contact)
     messages.success(request, f"{contact} deleted.")
@@ -177,7 +191,7 @@ def contact_delete_view(request, contact_id: int):
 
 @require_POST
 @member_required(permission="edit")
-def contact_email_bounce_clear_view(request, contact_id: int):
+def contact_email_bounce_clear_view(request: AccountRequest, contact_id: int) -> HttpResponse:
     contact = _or_404(selectors.contact_get, account=request.account, contact_id=contact_id)
     email_consent.contact_email_bounce_clear(contact=contact)
     messages.success(request, f"Bounce cleared: e-mails will try {contact.email} again.")
@@ -185,7 +199,7 @@ def contact_email_bounce_clear_view(request, contact_id: int):
 
 
 @member_required
-def contact_export_view(request):
+def contact_export_view(request: AccountRequest) -> HttpResponseBase:
     segment_id = request.GET.get("segment") or None
     try:
         return export_response(account=request.account, segment_id=segment_id)
@@ -202,7 +216,7 @@ class ImportForm(StorableTextMixin, forms.Form):
         required=False, initial=True, label="Review the columns before importing"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
             "First row: column names. UTF-8 or Excel CSV, up to "
@@ -211,7 +225,7 @@ class ImportForm(StorableTextMixin, forms.Form):
 
 
 @member_required(permission="edit")
-def import_upload_view(request):
+def import_upload_view(request: MemberRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -236,7 +250,7 @@ def import_upload_view(request):
 
 
 @member_required(permission="edit")
-def import_mapping_view(request, job_id: int):
+def import_mapping_view(request: AccountRequest, job_id: int) -> HttpResponse:
     job = _or_404(selectors.import_job_get, account=request.account, job_id=job_id)
     if job.queued_at is not None:
         return redirect("audience:import_job", job_id=job.pk)
@@ -272,7 +286,7 @@ def import_mapping_view(request, job_id: int):
     return render(request, "audience/contacts/mapping.html", context, status=status)
 
 
-def _job_context(job: ImportJob) -> dict:
+def _job_context(job: ImportJob) -> dict[str, object]:
     return {
         "nav": "audience",
         "job": job,
@@ -282,7 +296,7 @@ def _job_context(job: ImportJob) -> dict:
 
 
 @member_required
-def import_job_view(request, job_id: int):
+def import_job_view(request: AccountRequest, job_id: int) -> HttpResponse:
     job = _or_404(selectors.import_job_get, account=request.account, job_id=job_id)
     context = _job_context(job)
     context["new_attributes"] = job.new_attributes
@@ -290,12 +304,12 @@ def import_job_view(request, job_id: int):
 
 
 @member_required
-def import_progress_view(request, job_id: int):
+def import_progress_view(request: AccountRequest, job_id: int) -> HttpResponse:
     job = _or_404(selectors.import_job_get, account=request.account, job_id=job_id)
     return render(request, "audience/contacts/_progress.html", _job_context(job))
 
 
-def _private_download(file, *, filename: str) -> FileResponse:
+def _private_download(file: FieldFile, *, filename: str) -> FileResponse:
     """A private file as an attachment that no cache keeps."""
     response = FileResponse(
         file.open("rb"), as_attachment=True, filename=filename, content_type="text/csv"
@@ -308,13 +322,13 @@ def _private_download(file, *, filename: str) -> FileResponse:
 # roles that may import ("edit"); a viewer follows the job's progress and counts. Another
 # account's job is a 404 (the selector), a signed-out visitor is sent to the login page.
 @member_required(permission="edit")
-def import_file_view(request, job_id: int):
+def import_file_view(request: AccountRequest, job_id: int) -> FileResponse:
     job = _or_404(selectors.import_job_get, account=request.account, job_id=job_id)
     return _private_download(job.file, filename=job.original_name or f"import-{job.pk}.csv")
 
 
 @member_required(permission="edit")
-def import_errors_view(request, job_id: int):
+def import_errors_view(request: AccountRequest, job_id: int) -> FileResponse:
     job = _or_404(selectors.import_job_get, account=request.account, job_id=job_id)
     if not job.error_file:
         raise Http404("This import has no rejected rows.")

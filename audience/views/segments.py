@@ -6,16 +6,18 @@ inline with the name the builder shows ("Rule 2.1").
 """
 
 import json
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
+from accounts.request import AccountRequest, MemberRequest
 from audience import selectors
 from audience.builder import builder_config
 from audience.models import Segment
@@ -36,11 +38,11 @@ class SegmentForm(StorableTextMixin, forms.Form):
     )
     filters = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
-    def clean_filters(self):
+    def clean_filters(self) -> dict[str, Any]:
         return _read_tree(self.cleaned_data.get("filters", ""))
 
 
-def _read_tree(raw: str):
+def _read_tree(raw: str) -> dict[str, Any]:
     raw = (raw or "").strip()
     if not raw:
         return {"op": "and", "rules": []}
@@ -55,7 +57,7 @@ def _read_tree(raw: str):
     return tree
 
 
-def _segment(request, segment_id) -> Segment:
+def _segment(request: AccountRequest, segment_id: int | str) -> Segment:
     try:
         return selectors.segment_get(account=request.account, segment_id=segment_id)
     except NotFound as exc:
@@ -63,12 +65,12 @@ def _segment(request, segment_id) -> Segment:
 
 
 @member_required
-def segment_list_view(request):
+def segment_list_view(request: AccountRequest) -> HttpResponse:
     segments = selectors.segment_list(account=request.account)
     return render(request, "audience/segments/list.html", {"nav": "audience", "segments": segments})
 
 
-def _editor(request, *, segment=None):
+def _editor(request: AccountRequest, *, segment: Segment | None = None) -> HttpResponse:
     initial = {}
     if segment is not None:
         initial = {
@@ -77,7 +79,7 @@ def _editor(request, *, segment=None):
             "filters": json.dumps(segment.filters or {"op": "and", "rules": []}),
         }
     form = SegmentForm(request.POST or None, initial=initial)
-    problems = []
+    problems: list[dict[str, str]] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -119,21 +121,21 @@ def _editor(request, *, segment=None):
 
 
 @member_required(permission="edit", writes_only=True)
-def segment_create_view(request):
+def segment_create_view(request: MemberRequest) -> HttpResponse:
     if request.method == "GET" and not request.membership.can("edit"):
         return redirect("audience:segments")
     return _editor(request)
 
 
 @member_required(permission="edit", writes_only=True)
-def segment_edit_view(request, segment_id: int):
+def segment_edit_view(request: AccountRequest, segment_id: int) -> HttpResponse:
     segment = _segment(request, segment_id)
     return _editor(request, segment=segment)
 
 
 @require_POST
 @member_required(permission="edit")
-def segment_delete_view(request, segment_id: int):
+def segment_delete_view(request: AccountRequest, segment_id: int) -> HttpResponse:
     segment = _segment(request, segment_id)
     try:
         services.segment_delete(segment=segment)
@@ -146,7 +148,7 @@ def segment_delete_view(request, segment_id: int):
 
 @require_POST
 @member_required(permission="edit")
-def segment_recount_view(request, segment_id: int):
+def segment_recount_view(request: AccountRequest, segment_id: int) -> HttpResponse:
     segment = _segment(request, segment_id)
     try:
         services.segment_recount(segment=segment)
@@ -157,14 +159,15 @@ def segment_recount_view(request, segment_id: int):
 
 @require_POST
 @member_required
-def segment_count_view(request):
+def segment_count_view(request: AccountRequest) -> HttpResponse:
     """The builder's live count and sample for the posted tree (an htmx fragment)."""
     problems, count, sample = [], None, []
-    segment_id = request.POST.get("segment_id") or None
+    posted_segment_id = request.POST.get("segment_id") or None
+    segment_id: int | None = None
     try:
         tree = _read_tree(request.POST.get("filters", ""))
-        if segment_id is not None:
-            segment_id = _segment(request, segment_id).pk
+        if posted_segment_id is not None:
+            segment_id = _segment(request, posted_segment_id).pk
         contacts = selectors.contacts_matching(
             account=request.account, filters=tree, segment_id=segment_id
         )

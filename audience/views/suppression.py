@@ -3,12 +3,13 @@
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
+from accounts.request import AccountRequest
 from audience import selectors
 from audience.services import suppression as services
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -24,7 +25,7 @@ class SuppressionForm(StorableTextMixin, forms.Form):
 
 
 @member_required(permission="edit", writes_only=True)
-def suppression_view(request):
+def suppression_view(request: AccountRequest) -> HttpResponse:
     form = SuppressionForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -58,7 +59,7 @@ def suppression_view(request):
 
 @require_POST
 @member_required(permission="edit")
-def suppression_delete_view(request, entry_id: int):
+def suppression_delete_view(request: AccountRequest, entry_id: int) -> HttpResponse:
     try:
         entry = selectors.suppression_get(account=request.account, entry_id=entry_id)
     except NotFound as exc:
