@@ -10,6 +10,8 @@ back to pending, as the editor does.
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from accounts.models import Membership
 from core import urlguard
@@ -26,17 +28,22 @@ class TemplateReviewInline(admin.TabularInline):
     fields = ("decision", "actor_name", "note", "created_at")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: MessageTemplate | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: MessageTemplate | None = None
+    ) -> bool:
         return False
 
 
-def _may_review(request, template: MessageTemplate) -> bool:
-    if request.user.is_superuser:
+def _may_review(request: HttpRequest, template: MessageTemplate) -> bool:
+    user = request.user
+    if not user.is_authenticated:  # never in the admin (staff only); said for the type checker
+        return False
+    if user.is_superuser:
         return True
-    membership = Membership.objects.filter(user=request.user, account=template.account_id).first()
+    membership = Membership.objects.filter(user=user, account=template.account_id).first()
     return membership is not None and membership.can("approve")
 
 
@@ -68,7 +75,9 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         ("History", {"fields": ("created_at", "updated_at")}),
     )
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: MessageTemplate, form: forms.ModelForm, change: bool
+    ) -> None:
         if change:
             status = content_edit_status(template=obj, changed_fields=form.changed_data)
             if status != obj.status:
@@ -80,7 +89,10 @@ class MessageTemplateAdmin(admin.ModelAdmin):
                 )
         super().save_model(request, obj, form, change)
 
-    def _review(self, request, queryset, decision: str) -> None:
+    def _review(
+        self, request: HttpRequest, queryset: QuerySet[MessageTemplate], decision: str
+    ) -> None:
+        user = request.user if request.user.is_authenticated else None  # staff, signed in
         done, refused = 0, []
         for template in queryset.select_related("account"):
             if not _may_review(request, template):
@@ -93,7 +105,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
                 template_review(
                     template=template,
                     decision=decision,
-                    actor=request.user,
+                    actor=user,
                     actor_name=f"{request.user.get_username()} (admin)",
                 )
             except ApplicationError as exc:
@@ -106,9 +118,9 @@ class MessageTemplateAdmin(admin.ModelAdmin):
             self.message_user(request, f"Not changed: {reason}", level=messages.ERROR)
 
     @admin.action(description="Approve selected templates")
-    def approve(self, request, queryset):
+    def approve(self, request: HttpRequest, queryset: QuerySet[MessageTemplate]) -> None:
         self._review(request, queryset, TemplateReview.Decision.APPROVED)
 
     @admin.action(description="Reject selected templates")
-    def reject(self, request, queryset):
+    def reject(self, request: HttpRequest, queryset: QuerySet[MessageTemplate]) -> None:
         self._review(request, queryset, TemplateReview.Decision.REJECTED)

@@ -1,5 +1,7 @@
 """``/api/campaign-templates``: the message templates that ``message.templateId`` points to."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from ninja import Path, Query, Router, Status
@@ -31,7 +33,7 @@ def list_templates(
     q: str = "",
     status: str = "",
     category: str = "",
-):
+) -> dict[str, object]:
     qs = selectors.template_list(account=request.account, q=q, status=status, category=category)
     paginator = Paginator(qs, page_size)
     items = paginator.page(page).object_list if page <= paginator.num_pages else []
@@ -39,14 +41,14 @@ def list_templates(
 
 
 @router.post("", response={201: TemplateOut, **errors(403, 413)}, summary="Create a template")
-def create_template(request: AccountRequest, payload: TemplateIn):
+def create_template(request: AccountRequest, payload: TemplateIn) -> Status[dict[str, Any]]:
     require_permission(request, "edit")
     template = services.template_create(account=request.account, data=payload.as_data())
     return Status(201, template_out(template))
 
 
 @router.get("/{templateId}", response={200: TemplateOut, **errors(404)}, summary="Get a template")
-def get_template(request: AccountRequest, template_id: int = TemplateId):
+def get_template(request: AccountRequest, template_id: int = TemplateId) -> dict[str, Any]:
     return template_out(selectors.template_get(account=request.account, template_id=template_id))
 
 
@@ -55,7 +57,9 @@ def get_template(request: AccountRequest, template_id: int = TemplateId):
     response={200: TemplateOut, **errors(403, 404, 413)},
     summary="Update a template",
 )
-def update_template(request: AccountRequest, payload: TemplateIn, template_id: int = TemplateId):
+def update_template(
+    request: AccountRequest, payload: TemplateIn, template_id: int = TemplateId
+) -> dict[str, Any]:
     require_permission(request, "edit")
     template = selectors.template_get(account=request.account, template_id=template_id)
     template = services.template_update(template=template, data=payload.as_data())
@@ -65,14 +69,16 @@ def update_template(request: AccountRequest, payload: TemplateIn, template_id: i
 @router.delete(
     "/{templateId}", response={204: None, **errors(403, 404, 409)}, summary="Delete a template"
 )
-def delete_template(request: AccountRequest, template_id: int = TemplateId):
+def delete_template(request: AccountRequest, template_id: int = TemplateId) -> Status[None]:
     require_permission(request, "edit")
     template = selectors.template_get(account=request.account, template_id=template_id)
     services.template_delete(template=template)
     return Status(204, None)
 
 
-def _review(request: AccountRequest, template_id: int, decision: str, payload: ReviewIn | None):
+def _review(
+    request: AccountRequest, template_id: int, decision: str, payload: ReviewIn | None
+) -> dict[str, Any]:
     require_permission(request, "approve")
     template = selectors.template_get(account=request.account, template_id=template_id)
     key = getattr(request, "api_key", None)
@@ -93,7 +99,7 @@ def _review(request: AccountRequest, template_id: int, decision: str, payload: R
 )
 def approve_template(
     request: AccountRequest, payload: ReviewIn | None = None, template_id: int = TemplateId
-):
+) -> dict[str, Any]:
     """Marks the template approved and records who approved it; a marketer gets 403."""
     return _review(request, template_id, TemplateReview.Decision.APPROVED, payload)
 
@@ -105,6 +111,6 @@ def approve_template(
 )
 def reject_template(
     request: AccountRequest, payload: ReviewIn | None = None, template_id: int = TemplateId
-):
+) -> dict[str, Any]:
     """Marks the template rejected and records who rejected it and why (``note``)."""
     return _review(request, template_id, TemplateReview.Decision.REJECTED, payload)

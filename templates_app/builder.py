@@ -18,6 +18,7 @@ WhatsApp would refuse.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 from urllib.parse import quote
 
 from core.errors import ValidationFailed
@@ -28,7 +29,7 @@ from templates_app.personalization import (
     variable_context,
     variable_fallbacks,
 )
-from templates_app.rendering import template_compile
+from templates_app.rendering import CompiledTemplate, MessageContact, template_compile
 from templates_app.structure import (
     MEDIA_HEADERS,
     URL_VARIABLE_RE,
@@ -61,6 +62,30 @@ class MessageSource:
     personalization: dict = field(default_factory=dict)
 
 
+class Preview(TypedDict):
+    """A message as a phone shows it (``MessageBuilder.preview``)."""
+
+    header: str
+    body: str
+    footer: str
+    headerType: str
+    mediaUrl: str
+    buttons: list[dict]
+    message: OutboundMessage
+
+
+class _Addressing(TypedDict):
+    """What every message of one contact carries, whatever its kind."""
+
+    recipient_id: int
+    callback_data: str
+    to_phone: str
+    to_email: str
+    contact_id: int | None
+    type: str
+    subject: str
+
+
 def parameter_value(text: str) -> str:
     """A parameter as WhatsApp accepts it: no line breaks, tabs or runs of spaces."""
     return " ".join(text.split())
@@ -81,7 +106,7 @@ class MessageBuilder:
             return
         t = self.template
         # Each parameter as a one-placeholder template, so its fallback applies like in text.
-        self.parameters: list[tuple[TemplateParameter, object]] = [
+        self.parameters: list[tuple[TemplateParameter, CompiledTemplate]] = [
             (p, template_compile(f"{{{{{p.name}}}}}")) for p in t.parameters
         ]
         # The template's texts, rendered against the parameters' final values.
@@ -90,13 +115,15 @@ class MessageBuilder:
 
     # -- per contact ----------------------------------------------------------------------
 
-    def build(self, contact, *, recipient_id: int = 0, callback_data: str = "") -> OutboundMessage:
+    def build(
+        self, contact: MessageContact | None, *, recipient_id: int = 0, callback_data: str = ""
+    ) -> OutboundMessage:
         """The message for ``contact``; ``ParameterMissing`` when a template parameter is empty.
 
         ``contact`` None builds without one (a template's own preview, from its examples).
         """
         context = variable_context(personalization=self.personalization, contact=contact)
-        common = {
+        common: _Addressing = {
             "recipient_id": recipient_id,
             "callback_data": callback_data,
             "to_phone": getattr(contact, "phone", "") or "",
@@ -112,35 +139,41 @@ class MessageBuilder:
                 media_urls=tuple(self.source.media_urls),
                 buttons=tuple(self.source.buttons),
             )
-        values = self._values(context)
-        payload = self._template_payload(values)
+        values = self._values(self.template, context)
+        payload = self._template_payload(self.template, values)
         return OutboundMessage(
             **common,
-            text="\n\n".join(p for p in self._template_parts(values) if p.strip()),
+            text="\n\n".join(p for p in self._template_parts(self.template, values) if p.strip()),
             template=payload,
             media_urls=(payload["header"]["link"],) if "link" in (payload["header"] or {}) else (),
         )
 
-    def preview(self, contact) -> dict:
+    def preview(self, contact: MessageContact | None) -> Preview:
         """What a phone shows for ``contact``, part by part, from the message ``build`` makes
         (and its ``ValidationFailed``)."""
         message = self.build(contact)
-        parts = {"header": "", "body": message.text, "footer": ""}
+        header, body, footer = "", message.text, ""
         if self.template is not None:
             context = variable_context(personalization=self.personalization, contact=contact)
-            parts = dict(zip(parts, self._template_parts(self._values(context)), strict=True))
+            values = self._values(self.template, context)
+            header, body, footer = self._template_parts(self.template, values)
         shows_media = self.template is not None or self.kind in ("media", "interactive")
         return {
-            **parts,
+            "header": header,
+            "body": body,
+            "footer": footer,
             "headerType": self.template.header_type if self.template else "none",
             "mediaUrl": message.media_urls[0] if shows_media and message.media_urls else "",
             "buttons": self.buttons_shown(message),
             "message": message,
         }
 
-    def _values(self, context: dict) -> dict:
+    # -- a template message: these take its structure -----------------------------------
+
+    def _values(self, t: TemplateStructure, context: dict) -> dict[str, str]:
         """Each template parameter's value; ``ParameterMissing`` names the empty ones."""
-        values, missing = {}, []
+        values: dict[str, str] = {}
+        missing: list[TemplateParameter] = []
         for parameter, compiled in self.parameters:
             value = parameter_value(compiled.render(context, self.fallbacks, False))
             values.setdefault(parameter.name, value)
@@ -149,7 +182,7 @@ class MessageBuilder:
         if missing:
             labels = ", ".join(dict.fromkeys(p.label for p in missing))
             raise ParameterMissing(
-                f"No value for {labels} of the template “{self.template.name}”, and no "
+                f"No value for {labels} of the template “{t.name}”, and no "
                 "fallback: WhatsApp refuses a template parameter left empty.",
                 extra={
                     "problems": [
@@ -160,8 +193,7 @@ class MessageBuilder:
             )
         return values
 
-    def _header(self, values: dict) -> dict | None:
-        t = self.template
+    def _header(self, t: TemplateStructure, values: dict[str, str]) -> dict | None:
         if t.header_type == "text":
             names = [p.name for p, _ in self.parameters if p.part == "header"]
             if not names:
@@ -177,9 +209,8 @@ class MessageBuilder:
             return {"type": t.header_type, "link": link}
         return None
 
-    def _template_payload(self, values: dict) -> dict:
-        t = self.template
-        buttons = []
+    def _template_payload(self, t: TemplateStructure, values: dict[str, str]) -> dict:
+        buttons: list[dict[str, object]] = []
         for i, button in enumerate(t.buttons):
             if button.get("type") == "quickreply":
                 # The payload comes back in the reply: the button's value, else its label.
@@ -187,15 +218,14 @@ class MessageBuilder:
                 buttons.append({"index": i, "sub_type": "quick_reply", "payload": payload})
             elif i in t.dynamic_url_buttons:
                 # The tail starts with its variable; anything written after it stays.
-                written = t.url_parts(i)[1]
-                after = written[URL_VARIABLE_RE.match(written).end() :]
+                after = URL_VARIABLE_RE.sub("", t.url_parts(i)[1], count=1)
                 tail = values[url_parameter_name(i)] + after
                 buttons.append({"index": i, "sub_type": "url", "text": quote(tail, _URL_SAFE)})
         return {
             "name": t.name,
             "language": t.language,
             "parameter_format": "named" if t.named else "positional",
-            "header": self._header(values),
+            "header": self._header(t, values),
             "body": [
                 {"name": p.name, "text": values[p.name]}
                 for p, _ in self.parameters
@@ -204,13 +234,13 @@ class MessageBuilder:
             "buttons": buttons,
         }
 
-    def _template_parts(self, values: dict) -> tuple[str, str, str]:
+    def _template_parts(self, t: TemplateStructure, values: dict[str, str]) -> tuple[str, str, str]:
         """Header, body and footer as the contact reads them: the approved texts with this
         contact's parameters."""
         return (
             self.header_text.render(values, None, False),
             self.body.render(values, None, False),
-            self.template.footer,
+            t.footer,
         )
 
     def buttons_shown(self, message: OutboundMessage | None) -> list[dict]:

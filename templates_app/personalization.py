@@ -10,7 +10,7 @@ text never reaches another template engine.
 
 import json
 
-from templates_app.rendering import CONTACT_FIELDS, contact_context
+from templates_app.rendering import CONTACT_FIELDS, MessageContact, contact_context
 
 _OPERATORS = {"eq": "==", "neq": "!="}
 
@@ -64,7 +64,7 @@ def variable_fallbacks(personalization: dict | None) -> dict[str, str]:
     return fallbacks
 
 
-def variable_context(*, personalization: dict | None, contact) -> dict:
+def variable_context(*, personalization: dict | None, contact: MessageContact | None) -> dict:
     """The renderer's context for ``contact`` (None: no contact, as in a template's own
     preview): its fields, attributes and mapped variables."""
     context = contact_context(contact) if contact is not None else {"attributes": {}}

@@ -6,6 +6,7 @@ after a save and after a rejected POST. A variable without an example stays visi
 """
 
 import re
+from collections.abc import Mapping
 
 from core.errors import ValidationFailed
 from templates_app.builder import MessageBuilder, MessageSource
@@ -49,7 +50,7 @@ def template_preview(data: dict) -> dict:
     source = MessageSource(type="template", template=structure, personalization=personalization)
     buttons = [b for b in data.get("buttons") or [] if isinstance(b, dict)]
     try:
-        shown = MessageBuilder(source).preview(None)
+        shown: Mapping[str, object] = MessageBuilder(source).preview(None)
     except ValidationFailed:  # text that cannot be parsed, or a media header without its URL
         shown = {
             "header": structure.header_text,

@@ -33,6 +33,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 from core.errors import ValidationFailed
 from templates_app.error_codes import TemplateErrorCode
@@ -524,7 +525,27 @@ def template_render(
     return template_compile(text or "").render(context, fallbacks, strict)
 
 
-def contact_context(contact) -> dict:
+class MessageContact(Protocol):
+    """What message text may read of a contact: ``audience.models.Contact``, which this app
+    cannot import (the siblings are independent), is one."""
+
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def attributes(self) -> object: ...
+
+
+def contact_context(contact: MessageContact) -> dict:
     """The variables a contact offers to message text; custom attributes under ``attributes``."""
     attributes = contact.attributes if isinstance(contact.attributes, dict) else {}
     return {

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
+from accounts.request import AccountRequest, MemberRequest
 from core.errors import Conflict, NotFound, ValidationFailed
 from templates_app import selectors, services
 from templates_app.forms import editor_data_from_post, errors_by_field
@@ -18,18 +19,18 @@ from templates_app.rendering import CONTACT_FIELDS
 PAGE_SIZE = 20
 
 
-def _get_or_404(request, pk) -> MessageTemplate:
+def _get_or_404(request: AccountRequest, pk: int) -> MessageTemplate:
     try:
         return selectors.template_get(account=request.account, template_id=pk)
     except NotFound:
         raise Http404("Template not found.") from None
 
 
-def _can_edit(request) -> bool:
+def _can_edit(request: AccountRequest) -> bool:
     return bool(request.membership and request.membership.can("edit"))
 
 
-def _status_choices(template) -> list[tuple[str, str]]:
+def _status_choices(template: MessageTemplate | None) -> list[tuple[str, str]]:
     """Draft and pending, plus a reviewed template's own status so an edit can keep it."""
     choices = [(s.value, s.label) for s in services.EDITABLE_STATUSES]
     if template is not None and template.status in services.REVIEWED_STATUSES:
@@ -38,7 +39,7 @@ def _status_choices(template) -> list[tuple[str, str]]:
 
 
 @member_required
-def template_list_view(request):
+def template_list_view(request: AccountRequest) -> HttpResponse:
     filters = {
         "q": request.GET.get("q", "").strip()[:200],
         "status": request.GET.get("status", ""),
@@ -64,7 +65,14 @@ def template_list_view(request):
     )
 
 
-def _editor(request, *, data: dict, problems=None, template=None, status=200):
+def _editor(
+    request: AccountRequest,
+    *,
+    data: dict,
+    problems: list[dict] | None = None,
+    template: MessageTemplate | None = None,
+    status: int = 200,
+) -> HttpResponse:
     errors = errors_by_field(problems or [])
     examples = {v.get("name"): v.get("example", "") for v in data.get("variables") or []}
     variable_rows = [
@@ -143,7 +151,7 @@ NEW_TEMPLATE = {
 
 
 @member_required(permission="edit")
-def template_create_view(request):
+def template_create_view(request: AccountRequest) -> HttpResponse:
     if request.method != "POST":
         return _editor(request, data=NEW_TEMPLATE)
     data = editor_data_from_post(request.POST)
@@ -156,7 +164,7 @@ def template_create_view(request):
 
 
 @member_required(permission="edit", writes_only=True)
-def template_edit_view(request, pk):
+def template_edit_view(request: AccountRequest, pk: int) -> HttpResponse:
     template = _get_or_404(request, pk)
     if request.method != "POST":
         return _editor(request, data=services.template_data(template), template=template)
@@ -177,7 +185,7 @@ def template_edit_view(request, pk):
 
 @require_POST
 @member_required(permission="edit")
-def template_delete_view(request, pk):
+def template_delete_view(request: AccountRequest, pk: int) -> HttpResponse:
     template = _get_or_404(request, pk)
     name = template.name
     try:
@@ -197,7 +205,7 @@ REVIEW_DECISIONS = {
 
 @require_POST
 @member_required(permission="approve")
-def template_review_view(request, pk):
+def template_review_view(request: MemberRequest, pk: int) -> HttpResponse:
     """An owner's or manager's Approve / Reject button; recorded with their name and note."""
     template = _get_or_404(request, pk)
     decision = REVIEW_DECISIONS.get(request.POST.get("decision", ""))
