@@ -4,14 +4,21 @@ A secret is typed into an empty password box; leaving it empty keeps the stored 
 "clear" box removes it. Neither the list nor the form ever puts a stored secret into the page.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from .limits import tier_label
 from .models import SECRET_FIELDS, RateBucket, SandboxMessage, Sender
 from .services.limits import sender_limits_read_quietly
 from .services.senders import api_base_url_problem
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec  # django-stubs: a fieldsets value
 
 MAIN_FIELDS = ("account", "name", "channel", "is_active")
 IDENTITY_FIELDS = (
@@ -59,7 +66,7 @@ def _secret_form_fields() -> dict[str, forms.Field]:
     return fields
 
 
-def _https_urls(field, **kwargs):
+def _https_urls(field: models.Field, **kwargs: Any) -> forms.Field | None:
     if isinstance(field, models.URLField):
         kwargs["assume_scheme"] = "https"
     return field.formfield(**kwargs)
@@ -71,7 +78,7 @@ class _SenderAdminFormBase(forms.ModelForm):
         formfield_callback = _https_urls
         fields = (*MAIN_FIELDS, *IDENTITY_FIELDS, *OTHER_FIELDS, *SECRET_FIELDS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in SECRET_FIELDS:
             stored = bool(getattr(self.instance, name, ""))
@@ -79,7 +86,7 @@ class _SenderAdminFormBase(forms.ModelForm):
                 "Stored; leave empty to keep it." if stored else "Not set."
             )
 
-    def clean_api_base_url(self):
+    def clean_api_base_url(self) -> str:
         url = self.cleaned_data.get("api_base_url") or ""
         channel = self.cleaned_data.get("channel") or self.instance.channel
         problem = api_base_url_problem(channel=channel, url=url) if url else None
@@ -87,8 +94,10 @@ class _SenderAdminFormBase(forms.ModelForm):
             raise forms.ValidationError(problem)
         return url
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if cleaned is None:  # a clean() that returns nothing keeps cleaned_data (Django's rule)
+            cleaned = self.cleaned_data
         for name in SECRET_FIELDS:
             if cleaned.get(f"clear_{name}"):
                 cleaned[name] = ""
@@ -122,7 +131,7 @@ class SenderAdmin(admin.ModelAdmin):
     readonly_fields = (*LIMITS_READ_FIELDS, "created_at", "updated_at")
     actions = ("read_limits",)
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: Sender | None = None) -> "_FieldsetSpec":
         secrets = []
         for name in SECRET_FIELDS:
             secrets += [name, f"clear_{name}"]
@@ -141,7 +150,7 @@ class SenderAdmin(admin.ModelAdmin):
         return ", ".join(names) or "-"
 
     @admin.action(description="Read tier and quality from WhatsApp")
-    def read_limits(self, request, queryset) -> None:
+    def read_limits(self, request: HttpRequest, queryset: QuerySet[Sender]) -> None:
         """Ask the Cloud API now for each selected WhatsApp sender; others are skipped."""
         read, failed, skipped = [], [], 0
         for sender in queryset.order_by("pk"):
@@ -166,10 +175,10 @@ class SenderAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 

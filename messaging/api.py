@@ -2,13 +2,16 @@
 
 from decimal import Decimal
 
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
 
+from accounts.request import AccountRequest
 from core.api import errors, require_permission
 from core.schemas import RowId
 from messaging import selectors
 from messaging.limits import messaging_limit
+from messaging.models import Sender
 from messaging.providers.sms import status_callback_url
 from messaging.schemas import SenderIn, SenderOut
 from messaging.services.senders import sender_create, sender_delete, sender_update
@@ -21,7 +24,7 @@ def _plain(amount: Decimal | None) -> str | None:
     return None if amount is None else f"{amount.normalize():f}"
 
 
-def _out(request, sender) -> dict:
+def _out(request: HttpRequest, sender: Sender) -> dict[str, object]:
     if sender.channel == "whatsapp":
         webhook = request.build_absolute_uri(reverse("webhooks:whatsapp"))
     elif sender.channel == "sms":
@@ -65,21 +68,21 @@ def _out(request, sender) -> dict:
 
 
 @router.get("/senders", response={200: list[SenderOut], **errors()}, by_alias=True)
-def list_senders(request, channel: str = ""):
+def list_senders(request: AccountRequest, channel: str = "") -> list[dict[str, object]]:
     return [
         _out(request, s) for s in selectors.sender_list(account=request.account, channel=channel)
     ]
 
 
 @router.post("/senders", response={201: SenderOut, **errors(403, 409, 413)}, by_alias=True)
-def create_sender(request, payload: SenderIn):
+def create_sender(request: AccountRequest, payload: SenderIn) -> Status[dict[str, object]]:
     require_permission(request, "manage")
     sender = sender_create(account=request.account, data=payload.dict(exclude_unset=True))
     return Status(201, _out(request, sender))
 
 
 @router.get("/senders/{sender_id}", response={200: SenderOut, **errors(404)}, by_alias=True)
-def get_sender(request, sender_id: RowId):
+def get_sender(request: AccountRequest, sender_id: RowId) -> dict[str, object]:
     return _out(request, selectors.sender_get(account=request.account, sender_id=sender_id))
 
 
@@ -88,7 +91,9 @@ def get_sender(request, sender_id: RowId):
     response={200: SenderOut, **errors(403, 404, 409, 413)},
     by_alias=True,
 )
-def update_sender(request, sender_id: RowId, payload: SenderIn):
+def update_sender(
+    request: AccountRequest, sender_id: RowId, payload: SenderIn
+) -> dict[str, object]:
     require_permission(request, "manage")
     sender = selectors.sender_get(account=request.account, sender_id=sender_id)
     sender = sender_update(sender=sender, data=payload.dict(exclude_unset=True))
@@ -96,7 +101,7 @@ def update_sender(request, sender_id: RowId, payload: SenderIn):
 
 
 @router.delete("/senders/{sender_id}", response={204: None, **errors(403, 404, 409)})
-def delete_sender(request, sender_id: RowId):
+def delete_sender(request: AccountRequest, sender_id: RowId) -> Status[None]:
     require_permission(request, "manage")
     sender_delete(sender=selectors.sender_get(account=request.account, sender_id=sender_id))
     return Status(204, None)

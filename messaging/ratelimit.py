@@ -51,7 +51,7 @@ def _safety() -> float:
     return 1.0 + float(getattr(settings, "RATE_LIMIT_SAFETY", 0.05))
 
 
-def _key(sender_id) -> str:
+def _key(sender_id: int) -> str:
     return f"sender:{sender_id}"
 
 
@@ -69,7 +69,7 @@ def _redis_script():
         return _redis_state["script"]
 
 
-def _redis_call(sender_id, mode: str, amount: float) -> tuple[float, float]:
+def _redis_call(sender_id: int, mode: str, amount: float) -> tuple[float, float]:
     prefix = getattr(settings, "RATE_LIMIT_REDIS_PREFIX", "campaigns:ratelimit:")
     sent = time.time()
     wait = float(_redis_script()(keys=[prefix + _key(sender_id)], args=[mode, f"{amount:.6f}"]))
@@ -77,7 +77,7 @@ def _redis_call(sender_id, mode: str, amount: float) -> tuple[float, float]:
     return wait, (sent + time.time()) / 2 + wait
 
 
-def _db_call(sender_id, mode: str, amount: float) -> tuple[float, float]:
+def _db_call(sender_id: int, mode: str, amount: float) -> tuple[float, float]:
     from messaging.models import RateBucket
 
     key = _key(sender_id)
@@ -109,14 +109,14 @@ def _db_call(sender_id, mode: str, amount: float) -> tuple[float, float]:
     raise RuntimeError(f"Could not lock the rate bucket {key}.")
 
 
-def _call(sender_id, mode: str, amount: float) -> tuple[float, float]:
+def _call(sender_id: int, mode: str, amount: float) -> tuple[float, float]:
     """(seconds the store made us wait, the local Unix time our slot starts)."""
     if getattr(settings, "REDIS_URL", ""):
         return _redis_call(sender_id, mode, amount)
     return _db_call(sender_id, mode, amount)
 
 
-def try_acquire(sender_id, rate: float, n: int = 1) -> float:
+def try_acquire(sender_id: int, rate: float, n: int = 1) -> float:
     """Take ``n`` tokens if they are free now (→ 0.0), else take nothing and answer how many
     seconds to wait before asking again. ``rate`` ≤ 0 means no limit."""
     if not rate or rate <= 0:
@@ -125,7 +125,7 @@ def try_acquire(sender_id, rate: float, n: int = 1) -> float:
     return 0.0 if wait <= 0 else max(due - time.time(), 0.001)
 
 
-def reserve(sender_id, rate: float, n: int = 1) -> float:
+def reserve(sender_id: int, rate: float, n: int = 1) -> float:
     """Reserve the next ``n`` tokens and answer how long to wait before using them."""
     if not rate or rate <= 0:
         return 0.0
@@ -133,13 +133,13 @@ def reserve(sender_id, rate: float, n: int = 1) -> float:
     return max(0.0, due - time.time())
 
 
-def pause_remaining(sender_id) -> float:
+def pause_remaining(sender_id: int) -> float:
     """Seconds left of a throttling pause (``penalise``) on the sender, read without a lock."""
     wait, _ = _call(sender_id, "peek", 0.0)
     return wait
 
 
-def acquire(sender_id, rate: float, n: int = 1) -> None:
+def acquire(sender_id: int, rate: float, n: int = 1) -> None:
     """Block until ``n`` tokens are ours. With ``n`` > 1 they are used as one burst, so pace
     one request per token (``n=1``) where every second counts. Without a rate it still waits
     out a throttling pause.
@@ -164,7 +164,7 @@ def acquire(sender_id, rate: float, n: int = 1) -> None:
             return
 
 
-def penalise(sender_id, seconds: float) -> None:
+def penalise(sender_id: int, seconds: float) -> None:
     """Hold every token of the sender for ``seconds`` (the provider throttled us)."""
     if seconds and seconds > 0:
         _call(sender_id, "penalise", float(seconds))

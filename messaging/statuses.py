@@ -53,9 +53,12 @@ def callback_recipient_id(callback_data: str | None) -> int | None:
         return None
 
 
-def as_utc(value) -> dt.datetime:
+def as_utc(value: dt.datetime | int | str | None) -> dt.datetime:
+    """A ``StatusUpdate``'s timestamp as an aware datetime; now when it has none or a bad one."""
     if isinstance(value, dt.datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+    if value is None:
+        return timezone.now()
     try:
         return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
     except (TypeError, ValueError, OverflowError, OSError):

@@ -1,11 +1,15 @@
 """The senders page: every member sees the list; managers create, edit and delete."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import member_required
+from accounts.request import AccountRequest, MemberRequest
 from core.errors import ApplicationError, NotFound
 from messaging import selectors
 from messaging.forms import SenderForm
@@ -15,7 +19,7 @@ from messaging.services.limits import sender_limits_read
 from messaging.services.senders import sender_create, sender_delete, sender_update
 
 
-def _sender_or_404(request, sender_id):
+def _sender_or_404(request: AccountRequest, sender_id: int) -> Sender:
     try:
         return selectors.sender_get(account=request.account, sender_id=sender_id)
     except NotFound:
@@ -24,10 +28,10 @@ def _sender_or_404(request, sender_id):
 
 @member_required
 @require_http_methods(["GET"])
-def sender_list(request):
+def sender_list(request: MemberRequest) -> HttpResponse:
     senders = list(selectors.sender_list(account=request.account))
     for sender in senders:
-        sender.limits = limits_summary(sender)
+        sender.limits = limits_summary(sender)  # type: ignore[attr-defined]  # for the page
     return render(
         request,
         "messaging/senders/list.html",
@@ -39,7 +43,9 @@ def sender_list(request):
     )
 
 
-def _save(request, form: SenderForm, save):
+def _save(
+    request: AccountRequest, form: SenderForm, save: Callable[[dict[str, Any]], Sender]
+) -> Sender | None:
     """Run ``save(data)``; a service error goes back onto the form. The saved sender or None."""
     if not form.is_valid():
         return None
@@ -56,7 +62,7 @@ def _save(request, form: SenderForm, save):
 
 @member_required(permission="manage")
 @require_http_methods(["GET", "POST"])
-def sender_create_view(request):
+def sender_create_view(request: AccountRequest) -> HttpResponse:
     form = SenderForm(request.POST or None)
     if request.method == "POST":
         sender = _save(
@@ -72,7 +78,7 @@ def sender_create_view(request):
 
 @member_required(permission="manage")
 @require_http_methods(["GET", "POST"])
-def sender_edit_view(request, sender_id: int):
+def sender_edit_view(request: AccountRequest, sender_id: int) -> HttpResponse:
     sender = _sender_or_404(request, sender_id)
     form = SenderForm(request.POST or None, sender=sender)
     if request.method == "POST":
@@ -90,7 +96,7 @@ def sender_edit_view(request, sender_id: int):
 
 @member_required(permission="manage")
 @require_POST
-def sender_limits_check_view(request, sender_id: int):
+def sender_limits_check_view(request: AccountRequest, sender_id: int) -> HttpResponse:
     """Ask WhatsApp for the number's tier and quality now, rather than at the next hour."""
     sender = _sender_or_404(request, sender_id)
     back = redirect("messaging:sender_edit", sender_id=sender.pk)
@@ -110,7 +116,7 @@ def sender_limits_check_view(request, sender_id: int):
 
 @member_required(permission="manage")
 @require_POST
-def sender_delete_view(request, sender_id: int):
+def sender_delete_view(request: AccountRequest, sender_id: int) -> HttpResponse:
     sender = _sender_or_404(request, sender_id)
     name = sender.name
     try:

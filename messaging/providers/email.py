@@ -54,7 +54,7 @@ class _PinnedSMTPSSL(smtplib.SMTP_SSL, _PinnedSMTP):
 
 class GuardedSMTPBackend(EmailBackend):
     @property
-    def connection_class(self):
+    def connection_class(self) -> type[smtplib.SMTP]:
         return _PinnedSMTPSSL if self.use_ssl else _PinnedSMTP
 
 

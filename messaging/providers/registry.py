@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+from messaging.models import Sender
+
 from .base import ProviderAdapter
 from .email import EmailAdapter
 from .sandbox import SandboxAdapter
@@ -16,7 +18,7 @@ ADAPTERS: dict[str, Callable[..., ProviderAdapter]] = {
 }
 
 
-def get_adapter(sender, *, rate_limited: bool = True) -> ProviderAdapter:
+def get_adapter(sender: Sender, *, rate_limited: bool = True) -> ProviderAdapter:
     """A new adapter for ``sender``; call ``close()`` when the batch is done.
 
     With ``rate_limited`` (the default) the adapter itself takes one token from the sender's

@@ -10,7 +10,7 @@ them read. Which message gets which outcome is a pure function of its id
 
 import hashlib
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -54,7 +54,7 @@ def _body(message: OutboundMessage) -> dict[str, Any]:
     return body
 
 
-def schedule_statuses(*, message_pks: list[int], now=None) -> None:
+def schedule_statuses(*, message_pks: list[int], now: datetime | None = None) -> None:
     from django_q.models import Schedule
 
     if not message_pks:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from core import urlguard
 from core.public import public_base_url
+from messaging.models import Sender
 from messaging.sms_segments import BODY_MAX_LENGTH, sms_count
 
 from .base import OutboundMessage, ProviderResult
@@ -64,7 +65,9 @@ ERROR_TITLES = {
 }
 
 
-def error_title(code) -> str:
+def error_title(code: int | str | None) -> str:
+    if code is None:
+        return ""
     try:
         return ERROR_TITLES.get(int(code), "")
     except (TypeError, ValueError):
@@ -79,7 +82,7 @@ TRANSIENT_CODES = frozenset({20500, 20503, 30001})
 BODY_TOO_LONG = "21617"
 
 
-def status_callback_url(sender) -> str:
+def status_callback_url(sender: Sender) -> str:
     """Our signed status webhook for this sender, when the public base URL is known."""
     base = public_base_url()
     if not base:
@@ -109,7 +112,7 @@ def callback_base_problem() -> str:
     return ""
 
 
-def map_error(status: int, body: dict, response=None) -> ProviderResult:
+def map_error(status: int, body: dict, response: requests.Response | None = None) -> ProviderResult:
     try:
         code = int(body["code"])
     except (KeyError, TypeError, ValueError):

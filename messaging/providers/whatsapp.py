@@ -251,7 +251,7 @@ def error_title(error: dict) -> str:
     return TITLE_PREFIX.sub("", title, count=1).strip()
 
 
-def map_error(status: int, body: dict, response=None) -> ProviderResult:
+def map_error(status: int, body: dict, response: requests.Response | None = None) -> ProviderResult:
     """A Graph API error answer (``{"error": {"message", "type", "code", "error_subcode",
     "error_data": {"details"}, "error_user_title", "error_user_msg", "is_transient"}}``)."""
     error = body.get("error")

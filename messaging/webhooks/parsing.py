@@ -42,7 +42,7 @@ def _dict(value, where: str) -> dict:
     return value
 
 
-def whatsapp_changes(payload) -> list[WhatsAppChange]:
+def whatsapp_changes(payload: object) -> list[WhatsAppChange]:
     payload = _dict(payload, "body")
     changes = []
     for i, entry in enumerate(_list(payload.get("entry"), "entry")):

@@ -11,7 +11,8 @@ import hmac
 import json
 import logging
 
-from django.http import HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -28,6 +29,7 @@ from messaging.statuses import StatusUpdate, statuses_apply
 from .parsing import (
     SMS_STATUS,
     PayloadError,
+    WhatsAppChange,
     whatsapp_changes,
     whatsapp_inbound_words,
     whatsapp_status_update,
@@ -43,19 +45,19 @@ def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"detail": message}, status=status)
 
 
-def _whatsapp_senders():
+def _whatsapp_senders() -> QuerySet[Sender]:
     return Sender.objects.filter(channel=Sender.Channel.WHATSAPP, is_active=True)
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def whatsapp(request):
+def whatsapp(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _whatsapp_verify(request)
     return _whatsapp_receive(request)
 
 
-def _whatsapp_verify(request):
+def _whatsapp_verify(request: HttpRequest) -> HttpResponse:
     mode = request.GET.get("hub.mode", "")
     token = request.GET.get("hub.verify_token", "")
     challenge = request.GET.get("hub.challenge", "")
@@ -68,7 +70,7 @@ def _whatsapp_verify(request):
     return HttpResponse(challenge, content_type="text/plain")
 
 
-def _whatsapp_receive(request):
+def _whatsapp_receive(request: HttpRequest) -> HttpResponse:
     raw = request.body
     header = request.headers.get(SIGNATURE_HEADER, "")
     if not header:
@@ -139,7 +141,7 @@ NOT_HERE = "no sender of this installation has it"
 DEACTIVATED = "its sender is deactivated"
 
 
-def _whatsapp_drop_foreign(changes, foreign: set[str]) -> int:
+def _whatsapp_drop_foreign(changes: list[WhatsAppChange], foreign: set[str]) -> int:
     """One log line for what is dropped, and why; answers how many statuses and messages."""
     if not foreign:
         return 0
@@ -174,7 +176,7 @@ TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 @csrf_exempt
 @require_http_methods(["POST"])
-def sms(request, sender_id: int):
+def sms(request: HttpRequest, sender_id: int) -> HttpResponse:
     sender = Sender.objects.filter(pk=sender_id, channel=Sender.Channel.SMS, is_active=True).first()
     if sender is None:
         # Not one of our numbers (any more): a refusal would only make the provider retry.
@@ -232,7 +234,7 @@ def _sms_unknown_reason(sender_id: int) -> str:
     return "the sender is deactivated"
 
 
-def _sms_drop(request, sender_id: int, why: str) -> HttpResponse:
+def _sms_drop(request: HttpRequest, sender_id: int, why: str) -> HttpResponse:
     logger.info(
         "SMS webhook: dropped %s %r for sender %s: %s",
         "inbound message" if request.POST.get("Body") is not None else "status",
