@@ -21,7 +21,7 @@ def message_source(campaign: Campaign, message: dict[str, Any] | None = None) ->
     kind = message.get("type") or campaign.message_type
     content = message.get("content", campaign.message_content) or ""
     template = None
-    if kind == Campaign.MessageType.TEMPLATE and campaign.template_id:
+    if kind == Campaign.MessageType.TEMPLATE and campaign.template is not None:
         template = TemplateStructure.from_model(campaign.template)
     media = message.get("mediaUrls", campaign.media_urls) or ()
     buttons = message.get("buttons", campaign.buttons) or ()

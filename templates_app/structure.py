@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from templates_app.rendering import NUMBERED_RE, TemplateSyntaxProblem, template_compile
+
+if TYPE_CHECKING:
+    from templates_app.models import MessageTemplate
 
 # WhatsApp's own vocabulary, shared by a template's editor (``templates_app.services``) and a
 # campaign's message rules (``campaigns.validation``): what can head a message, the kinds of
@@ -68,7 +72,7 @@ class TemplateStructure:
     buttons: tuple[dict, ...] = field(default=())
 
     @classmethod
-    def from_model(cls, template) -> TemplateStructure:
+    def from_model(cls, template: MessageTemplate) -> TemplateStructure:
         return cls(
             name=template.name,
             language=template.language,

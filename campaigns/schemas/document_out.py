@@ -282,7 +282,7 @@ def message_variables(campaign: Campaign) -> list[str]:
     stored = campaign.message_variables
     if isinstance(stored, list) and stored:
         return [str(v) for v in stored]
-    if campaign.message_type == Campaign.MessageType.TEMPLATE and campaign.template_id:
+    if campaign.message_type == Campaign.MessageType.TEMPLATE and campaign.template is not None:
         names = TemplateStructure.from_model(campaign.template).variable_names
     else:
         try:

@@ -34,7 +34,7 @@ def message_variables(draft: Campaign | None) -> list[str]:
     texts += [(v.message or {}).get("content", "") for v in draft.variants.all()]
     texts += [(s.message or {}).get("content", "") for s in draft.workflow.all()]
     names: list[str] = []
-    if draft.template_id:
+    if draft.template is not None:
         # Header, body and dynamic URL buttons: every parameter the template's send fills.
         names += TemplateStructure.from_model(draft.template).variable_names
     for text in texts:
