@@ -119,6 +119,22 @@ def _values(rows) -> str:
         )
 
 
+def _contact_defaults(given: set[str]) -> dict[str, object]:
+    """The contact's other NOT NULL columns and the value each gets from its model default.
+
+    Django keeps field defaults in Python, not in the table, so the raw INSERT below has to
+    name every NOT NULL column; one added to Contact later gets its default here instead of
+    failing the bench on its constraint (as ``email_bounce_reason`` did).
+    """
+    from audience.models import Contact
+
+    return {
+        field.column: field.get_default()
+        for field in Contact._meta.concrete_fields
+        if not (field.null or field.primary_key or field.column in given)
+    }
+
+
 def generate(account, count: int) -> None:
     from django.db import connection
 
@@ -141,12 +157,14 @@ def generate(account, count: int) -> None:
             [account.pk],
         )
         cursor.execute("DELETE FROM audience_contact WHERE account_id = %s", [account.pk])
+        columns = ["account_id", "phone", "email", "first_name", "last_name", "timezone"]
+        columns += ["country", "attributes", "subscribed", "created_at", "updated_at"]
+        defaults = _contact_defaults(set(columns))
         # h: a cheap per-row hash, so attributes do not line up with the country bands.
         cursor.execute(
             f"""
             WITH bands(i, country, code, zone, lo, hi, cities) AS (VALUES {_values(bands)})
-            INSERT INTO audience_contact (account_id, phone, email, first_name, last_name,
-                timezone, country, attributes, subscribed, created_at, updated_at)
+            INSERT INTO audience_contact ({", ".join(columns + list(defaults))})
             SELECT %(account)s,
                 '+' || b.code || lpad(g::text, 10, '0'),
                 'user' || g || '@example.com',
@@ -166,11 +184,16 @@ def generate(account, count: int) -> None:
                 (h / 17) %% 25 <> 0,
                 now() - ((h / 19) %% 1000) * interval '1 day',
                 now()
+                {"".join(f", %(default_{column})s" for column in defaults)}
             FROM generate_series(1, %(count)s) AS g
             CROSS JOIN LATERAL (SELECT (g::bigint * 2654435761) %% 4294967296 AS h) AS hashed
             JOIN bands b ON (g %% 100) >= b.lo AND (g %% 100) < b.hi
             """,
-            {"account": account.pk, "count": count},
+            {
+                "account": account.pk,
+                "count": count,
+                **{f"default_{column}": value for column, value in defaults.items()},
+            },
         )
         tag_rates = _values(TAGS)
         cursor.execute(
