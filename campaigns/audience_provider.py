@@ -10,15 +10,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from audience.services.segments import campaign_refresh_reach
 from campaigns.models import Campaign
+from campaigns.selectors import campaigns_using_segment
+from campaigns.services.reach import reach_after_segment_change
 
 if TYPE_CHECKING:
     from accounts.models import Account
     from audience.models import Segment
-
-# Only a campaign that can still be sent is worth a recount.
-OPEN_STATES = (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED, Campaign.Status.PAUSED)
 
 
 def campaign_exists(*, account: Account, campaign_id: int) -> bool:
@@ -37,20 +35,8 @@ def campaign_choices(*, account: Account, limit: int) -> list[tuple[int, str]]:
 
 
 def campaign_names_using(*, segment: Segment) -> list[str]:
-    campaigns = Campaign.objects.for_account(segment.account)
-    using = campaigns.filter(pk__in=segment.campaigns.values("pk")) | campaigns.filter(
-        pk__in=segment.excluded_from_campaigns.values("pk")
-    )
-    return sorted({c.name for c in using.alive()})
+    return sorted(set(campaigns_using_segment(segment=segment).values_list("name", flat=True)))
 
 
 def reach_refresh_on_segment_change(sender: Any, *, segment: Segment, **kwargs: Any) -> None:
-    """Recounts the reach of the open campaigns that include or exclude ``segment``."""
-    open_campaigns = (
-        Campaign.objects.for_account(segment.account).alive().filter(status__in=OPEN_STATES)
-    )
-    campaigns = open_campaigns.filter(
-        pk__in=segment.campaigns.values("pk")
-    ) | open_campaigns.filter(pk__in=segment.excluded_from_campaigns.values("pk"))
-    for campaign in campaigns.distinct():
-        campaign_refresh_reach(campaign=campaign)
+    reach_after_segment_change(segment=segment)

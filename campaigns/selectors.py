@@ -1,10 +1,15 @@
 """Reads of campaigns that pages, the API and admin share; every one is account-scoped."""
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Account
 from campaigns.models import Campaign
 from core.errors import NotFound
+
+if TYPE_CHECKING:
+    from audience.models import Segment
 
 SORTS = {
     "created": "created_at",
@@ -69,3 +74,11 @@ def campaign_status_counts(*, account: Account) -> dict[str, int]:
     counts.update(dict(rows))
     counts["deleted"] = Campaign.objects.for_account(account).deleted().count()
     return counts
+
+
+def campaigns_using_segment(*, segment: "Segment") -> QuerySet[Campaign]:
+    """The segment's account's live campaigns that include or exclude it."""
+    using = Q(pk__in=segment.campaigns.values("pk")) | Q(
+        pk__in=segment.excluded_from_campaigns.values("pk")
+    )
+    return Campaign.objects.for_account(segment.account).alive().filter(using)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import F, Q
@@ -20,6 +21,10 @@ from django.utils import timezone
 from accounts.models import Account
 from audience.services.segments import campaign_refresh_reach, segments_recount_due
 from campaigns.models import Campaign
+from campaigns.selectors import campaigns_using_segment
+
+if TYPE_CHECKING:
+    from audience.models import Segment
 
 # The changes after which the audience, hence the reach, may differ: the crud service's keys
 # and the admin form's field names (segments, exclude_segments).
@@ -52,6 +57,18 @@ def reach_after_edit(
 ) -> None:
     """Recount the campaign when an edit touched its audience (or created it)."""
     if creating or AUDIENCE_FIELDS.intersection(changed):
+        campaign_refresh_reach(campaign=campaign)
+
+
+# A segment's new filters recount only the campaigns still being set up or waiting to start;
+# a running one keeps the audience it was materialised from.
+SEGMENT_EDIT_STATES = (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED, Campaign.Status.PAUSED)
+
+
+def reach_after_segment_change(*, segment: Segment) -> None:
+    """Recount the reach of the waiting campaigns that include or exclude ``segment``."""
+    campaigns = campaigns_using_segment(segment=segment).filter(status__in=SEGMENT_EDIT_STATES)
+    for campaign in campaigns:
         campaign_refresh_reach(campaign=campaign)
 
 
