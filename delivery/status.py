@@ -37,6 +37,20 @@ from messaging.statuses import (
 ErrorCount = tuple[int, str, dt.datetime]
 
 
+# What applying a status may change on a recipient: read locked, written back in bulk.
+WRITTEN = (
+    "status",
+    "provider_message_id",
+    "sent_at",
+    "delivered_at",
+    "read_at",
+    "failed_at",
+    "error_code",
+    "error_title",
+    "error_message",
+)
+
+
 def _load(updates: list[StatusUpdate]) -> dict[int, Recipient]:
     """The recipients the updates name, locked, keyed by id; scoped to each update's sender."""
     by_sender: dict[int | None, tuple[set[str], set[int]]] = defaultdict(lambda: (set(), set()))
@@ -47,21 +61,7 @@ def _load(updates: list[StatusUpdate]) -> dict[int, Recipient]:
         if u.recipient_id:
             recipients.add(u.recipient_id)
     found: dict[int, Recipient] = {}
-    fields = (
-        "id",
-        "account_id",
-        "campaign_id",
-        "contact_id",
-        "status",
-        "provider_message_id",
-        "sent_at",
-        "delivered_at",
-        "read_at",
-        "failed_at",
-        "error_code",
-        "error_title",
-        "error_message",
-    )
+    fields = ("id", "account_id", "campaign_id", "contact_id", *WRITTEN)
     for sender_id, (ids, recipient_ids) in by_sender.items():
         base = Recipient.objects.select_for_update(of=("self",)).only(*fields).order_by("id")
         if sender_id is not None:
@@ -158,17 +158,7 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
         values_update(
             Recipient,
             list(changed.values()),
-            [
-                "status",
-                "provider_message_id",
-                "sent_at",
-                "delivered_at",
-                "read_at",
-                "failed_at",
-                "error_code",
-                "error_title",
-                "error_message",
-            ],
+            list(WRITTEN),
         )
         events_record(events)
         _bump_counters(counters)
