@@ -5,6 +5,7 @@ or a page whose offset is past it answered a 500 (``page=99999999999999999999``)
 the schema, they are a 422 with the field's name, and the OpenAPI document says the range.
 """
 
+import functools
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypedDict, TypeVar
 
@@ -82,8 +83,14 @@ def free_text(max_length: int | None = None, **kwargs: Any) -> Any:
     return Field(max_length=max_length or settings.TEXT_MAX_LENGTH, **kwargs)
 
 
+@functools.cache
+def _codes_by_value() -> dict[str, ErrorCode]:
+    """Found once: the apps' enums are fixed once Django has started."""
+    return {code.value: code for code in error_codes_all()}
+
+
 def _error_code(value: object) -> ErrorCode:
-    codes = {code.value: code for code in error_codes_all()}
+    codes = _codes_by_value()
     if isinstance(value, str) and value in codes:
         return codes[value]
     raise ValueError(f"“{value}” is not an error code.")
@@ -108,7 +115,7 @@ class _EveryErrorCode:
             "type": "string",
             "title": "ErrorCode",
             "description": "What went wrong, for programs; `detail` says it for a person.",
-            "enum": sorted(code.value for code in error_codes_all()),
+            "enum": sorted(_codes_by_value()),
         }
 
 
