@@ -8,18 +8,7 @@ test is what makes sure delivery never calls back into those pages.
 
 import grimp
 
-APPS = (
-    "config",
-    "core",
-    "accounts",
-    "audience",
-    "templates_app",
-    "messaging",
-    "campaigns",
-    "delivery",
-    "analytics",
-    "integrations",
-)
+from tests.structure import APPS
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:

@@ -8,19 +8,9 @@ with ``_`` annotates all its parameters (``self`` and ``cls`` aside) and its ret
 import ast
 from pathlib import Path
 
+from tests.structure import APPS
+
 ROOT = Path(__file__).resolve().parents[2]
-APPS = (
-    "config",
-    "core",
-    "accounts",
-    "audience",
-    "templates_app",
-    "messaging",
-    "campaigns",
-    "delivery",
-    "analytics",
-    "integrations",
-)
 
 
 def _unhinted(tree: ast.AST, where: str) -> list[str]:
