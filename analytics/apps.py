@@ -6,7 +6,8 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "Analytics"
 
     def ready(self) -> None:
-        from analytics import engagement
+        from accounts import ports as account_ports
+        from analytics import engagement, pricing
         from analytics.services import events_record
         from audience import ports
         from core import events
@@ -15,3 +16,5 @@ class AnalyticsConfig(AppConfig):
         events.sink.register(events_record)
         # Audience's engagement rules ask through its port (audience/ports.py).
         ports.engagement_condition.register(engagement.contacts_engaged)
+        # A new account starts with the default message prices.
+        account_ports.account_setup.register(pricing.prices_seed)
