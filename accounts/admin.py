@@ -60,7 +60,16 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "timezone", "currency", "default_phone_region", "created_at")
+    list_display = (
+        "name",
+        "slug",
+        "timezone",
+        "currency",
+        "default_phone_region",
+        "click_window_days",
+        "delivery_window_days",
+        "created_at",
+    )
     search_fields = ("name", "slug")
     list_filter = ("currency",)
     prepopulated_fields = {"slug": ("name",)}

@@ -14,6 +14,7 @@ from core.ports import Port
 if TYPE_CHECKING:
     from accounts.models import Account
 
-account_setup: Port[Callable[[Account], None]] = Port(
+# What the implementation answers (how many rows it added) is not read.
+account_setup: Port[Callable[[Account], object]] = Port(
     "the new account's defaults", owner="analytics"
 )

@@ -7,10 +7,11 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import ports as account_ports
-        from analytics import engagement, pricing
+        from analytics import engagement, money, pricing
         from analytics.services import events_record
         from audience import ports
         from core import events
+        from delivery import ports as delivery_ports
 
         # The event log's writer serves every app below through core's port.
         events.sink.register(events_record)
@@ -18,3 +19,5 @@ class AnalyticsConfig(AppConfig):
         ports.engagement_condition.register(engagement.contacts_engaged)
         # A new account starts with the default message prices.
         account_ports.account_setup.register(pricing.prices_seed)
+        # Delivery's stats answer the campaign's cost and revenue.
+        delivery_ports.campaign_money.register(money.campaign_money_figures)

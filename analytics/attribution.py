@@ -66,8 +66,9 @@ def attribution_pick(
     return None
 
 
-def _touch(row: tuple[dt.datetime, int, int, str | None]) -> Touch:
+def _touch(row: tuple[dt.datetime | None, int, int, str | None]) -> Touch:
     at, campaign_id, recipient_id, variant_key = row
+    assert at is not None  # the queries filter on the time's range
     return Touch(at, campaign_id, recipient_id, variant_key or "")
 
 
@@ -99,9 +100,7 @@ def contact_touches(
     recipients = Recipient.objects.filter(account=account, contact_id=contact_id)
     clicks += [
         _touch(row)
-        for row in recipients.filter(
-            clicked_at__gte=click_since, clicked_at__lte=occurred_at
-        )
+        for row in recipients.filter(clicked_at__gte=click_since, clicked_at__lte=occurred_at)
         .order_by("-clicked_at", "-id")
         .values_list("clicked_at", "campaign_id", "id", "variant__key")[:1]
     ]

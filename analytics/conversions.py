@@ -20,9 +20,9 @@ from accounts.models import Account
 from analytics.attribution import Attribution, attribution_find
 from analytics.error_codes import AnalyticsErrorCode
 from analytics.models import Conversion, Event
-from campaigns.models import Campaign
 from audience.models import Contact
 from audience.phones import phone_normalise
+from campaigns.models import Campaign
 from core.errors import NotFound, ValidationFailed
 from core.events import NewEvent, events_record
 from delivery.models import Recipient

@@ -71,6 +71,8 @@ class Rollup(models.Model):
         return (
             f"{self.campaign_id} {self.day} {self.dimension}={self.key} {self.kind}: {self.count}"
         )
+
+
 class Conversion(models.Model):
     """A purchase, sign-up or any named event a contact made, reported by the API, the
     website pixel or a store, with the campaign it is attributed to (none: account only)."""

@@ -14,8 +14,8 @@ import base64
 import datetime as dt
 import json
 import re
-from pathlib import Path
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict

@@ -47,7 +47,9 @@ def price_table(account: Account) -> PriceTable:
     )
     table = {(channel, category, country): price for channel, category, country, price in rows}
     if not table:
-        table = {(r.channel, r.category, r.country): r.price for r in default_prices(account.currency)}
+        table = {
+            (r.channel, r.category, r.country): r.price for r in default_prices(account.currency)
+        }
     return table
 
 
@@ -58,3 +60,16 @@ def price_for(table: PriceTable, *, channel: str, category: str, country: str) -
     if price is None:
         price = table.get((channel, category, ""))
     return price if price is not None else Decimal("0")
+
+
+@transaction.atomic
+def prices_update(
+    *, account: Account, changed: list[MessagePrice], deleted: list[MessagePrice]
+) -> None:
+    """Save the edited and new rows of the account's table and remove the deleted ones."""
+    MessagePrice.objects.for_account(account).filter(
+        pk__in=[row.pk for row in deleted if row.pk]
+    ).delete()
+    for row in changed:
+        row.account = account
+        row.save()

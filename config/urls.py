@@ -13,6 +13,7 @@ campaign_pages = campaigns_urls.urlpatterns + delivery_urls.urlpatterns
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="campaigns:list", permanent=False)),
+    path("accounts/settings/prices/", include("analytics.price_urls")),
     path("accounts/", include("accounts.urls")),
     path("dashboard/campaigns/", include((campaign_pages, "campaigns"))),
     path("dashboard/campaigns/templates/", include("templates_app.urls")),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("webhooks/", include("messaging.webhook_urls")),
     path("unsubscribe/", include("audience.unsubscribe_urls")),
     path("api/", api.urls),
+    # The website script and pixel: public, no session or CSRF (analytics/pixel.py).
+    path("t/", include("analytics.tracking_urls")),
     # Recipients, batches and the error log moved to the delivery app; old admin links follow.
     re_path(
         r"^admin/campaigns/(?P<model>recipient|sendbatch|campaignerror)/(?P<rest>.*)$",
