@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Router, Status
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from accounts.request import AccountRequest
 from analytics.conversions import ConversionIn, conversion_contact_id, conversion_record
@@ -25,6 +25,8 @@ PROPERTIES_MAX_CHARS = 10_000
 
 
 class ConversionBody(CamelSchema):
+    """The contact is named by exactly one of ``contactId``, ``phone`` or ``email``."""
+
     contact_id: Id | None = None
     phone: str | None = Field(default=None, min_length=1, max_length=40)
     email: str | None = Field(default=None, min_length=3, max_length=254)
@@ -42,13 +44,6 @@ class ConversionBody(CamelSchema):
     )
     order_id: str = Field(default="", max_length=128)
     properties: dict[str, Any] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _one_contact(self) -> ConversionBody:
-        given = [n for n in ("contact_id", "phone", "email") if getattr(self, n) is not None]
-        if len(given) != 1:
-            raise ValueError("Name the contact by exactly one of contactId, phone or email.")
-        return self
 
     @field_validator("occurred_at")
     @classmethod

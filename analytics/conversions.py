@@ -21,7 +21,7 @@ from analytics.attribution import Attribution, attribution_find
 from analytics.error_codes import AnalyticsErrorCode
 from analytics.models import Conversion, Event
 from audience.models import Contact
-from audience.phones import phone_normalise
+from audience.phones import InvalidPhone, phone_normalise
 from campaigns.models import Campaign
 from core.errors import NotFound, ValidationFailed
 from core.events import NewEvent, events_record
@@ -162,17 +162,25 @@ def conversion_contact_id(
     """The account's contact a conversion names, by exactly one of id, phone or e-mail.
 
     Another account's contact is not found, like one that does not exist."""
+    given = [name for name in (contact_id, phone, email) if name is not None]
+    if len(given) != 1:
+        message = "Name the contact by exactly one of contactId, phone or email."
+        raise ValidationFailed(
+            message, extra={"problems": [{"field": "contactId", "message": message}]}
+        )
     contacts = Contact.objects.for_account(account)
     if contact_id is not None:
         field_name, found = "contactId", contacts.filter(pk=contact_id)
     elif phone is not None:
-        e164 = phone_normalise(phone, region=account.default_phone_region)
+        try:
+            e164 = phone_normalise(phone, region=account.default_phone_region)
+        except InvalidPhone as exc:
+            exc.extra.setdefault("problems", [{"field": "phone", "message": exc.message}])
+            raise
         field_name, found = "phone", contacts.filter(phone=e164)
-    elif email is not None:
-        field_name, found = "email", contacts.filter(email__iexact=email.strip())
     else:
-        message = "Name the contact by one of contactId, phone or email."
-        raise ValidationFailed(message, extra={"problems": [{"field": "", "message": message}]})
+        assert email is not None  # exactly one was given
+        field_name, found = "email", contacts.filter(email__iexact=email.strip())
     ids = list(found.order_by("pk").values_list("pk", flat=True)[:2])
     if not ids:
         raise NotFound(
