@@ -42,11 +42,19 @@ class MessagePriceForm(StorableTextMixin, forms.ModelForm):
 
 
 class BasePriceFormSet(forms.BaseModelFormSet):
+    """The rows of one account (its ``queryset``): a posted id outside it is refused, since a
+    model formset's id field accepts any row of the model."""
+
     def clean(self) -> None:
         super().clean()
+        own = {row.pk for row in self.get_queryset()}
         seen: set[tuple[str, str, str]] = set()
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            chosen = form.cleaned_data.get("id")
+            if chosen is not None and chosen.pk not in own:
+                form.add_error(None, "This price is not in your table; reload the page.")
                 continue
             if form.cleaned_data.get("DELETE"):
                 continue

@@ -66,10 +66,15 @@ def price_for(table: PriceTable, *, channel: str, category: str, country: str) -
 def prices_update(
     *, account: Account, changed: list[MessagePrice], deleted: list[MessagePrice]
 ) -> None:
-    """Save the edited and new rows of the account's table and remove the deleted ones."""
-    MessagePrice.objects.for_account(account).filter(
-        pk__in=[row.pk for row in deleted if row.pk]
-    ).delete()
+    """Save the edited and new rows of the account's table and remove the deleted ones; a row
+    of another account is never touched."""
+    rows = MessagePrice.objects.for_account(account)
+    rows.filter(pk__in=[row.pk for row in deleted if row.pk]).delete()
     for row in changed:
-        row.account = account
-        row.save()
+        if row.pk is None:
+            row.account = account
+            row.save()
+        else:
+            rows.filter(pk=row.pk).update(
+                channel=row.channel, category=row.category, country=row.country, price=row.price
+            )
