@@ -91,8 +91,16 @@ def test_the_data_migration_seeds_existing_accounts(account, other_account):
 
 @pytest.fixture
 def manager_client(client, account, make_member):
+    """A manager's session, and a small table (the page edits whatever rows there are)."""
     client.force_login(make_member(account, Role.MANAGER))
-    prices_seed(account)
+    for channel, category, country, price in (
+        ("sms", "", "FR", "0.07770"),
+        ("sms", "", "DE", "0.08400"),
+        ("whatsapp", "marketing", "", "0.06040"),
+    ):
+        MessagePrice.objects.create(
+            account=account, channel=channel, category=category, country=country, price=price
+        )
     return client
 
 
@@ -174,8 +182,9 @@ def test_bad_rows_are_refused_on_the_page_and_change_nothing(
 
 
 def test_another_accounts_row_cannot_be_edited(manager_client, account, other_account):
-    prices_seed(other_account)
-    theirs = MessagePrice.objects.get(account=other_account, channel="sms", country="FR")
+    theirs = MessagePrice.objects.create(
+        account=other_account, channel="sms", country="FR", price="0.07770"
+    )
     data = _formset_data(manager_client)
     data["form-0-id"] = str(theirs.pk)
     data["form-0-price"] = "9.99"
