@@ -149,7 +149,8 @@ def test_another_currency_is_refused_with_a_clear_message(api, contact):
     assert response.status_code == 422
     answer = response.json()
     assert answer["code"] == "currency_mismatch"
-    assert "EUR" in answer["detail"] and "USD" in answer["detail"]
+    assert "EUR" in answer["detail"]
+    assert "USD" in answer["detail"]
     assert answer["errors"][0]["field"] == "currency"
     assert not Conversion.objects.exists()
 

@@ -199,7 +199,8 @@ def test_another_accounts_row_cannot_be_edited(manager_client, account, other_ac
 def test_the_page_says_where_the_figures_come_from(manager_client):
     page = manager_client.get(URL).content.decode()
     assert "estimates" in page
-    assert "Meta" in page and "Twilio" in page
+    assert "Meta" in page
+    assert "Twilio" in page
 
 
 # --- the settings page: attribution windows --------------------------------------------------
