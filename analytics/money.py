@@ -27,7 +27,7 @@ class Money:
     cost: Decimal
     revenue: Decimal
     roi: Decimal | None  # (revenue - cost) / cost; None while nothing cost anything
-    revenue_per_recipient: Decimal | None  # revenue / recipients sent to; None before a send
+    revenue_per_recipient: Decimal | None  # revenue / recipients; None without recipients
     sent: int
     currency: str
 
@@ -45,6 +45,19 @@ def campaign_channel(campaign: Campaign) -> tuple[str, str]:
     if campaign.message_type == Campaign.MessageType.TEMPLATE and campaign.template is not None:
         category = campaign.template.category
     return MessagePrice.Channel.WHATSAPP.value, category
+
+
+def recipients_in_scope(campaign: Campaign, *, variant: str | None = None) -> int:
+    """The campaign's recipients, or a variant's ("" : those without a variant), from the
+    counters kept at materialisation: no row is counted."""
+    if variant is None:
+        return campaign.total_recipients
+    if variant == "":
+        return campaign.total_recipients - sum(
+            campaign.variants.values_list("recipients_total", flat=True)
+        )
+    row = campaign.variants.filter(key=variant).values_list("recipients_total", flat=True)
+    return row.first() or 0
 
 
 def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -76,7 +89,9 @@ def campaign_money(
         cost=cost,
         revenue=revenue,
         roi=_ratio(revenue - cost, cost),
-        revenue_per_recipient=_ratio(revenue, Decimal(sent)),
+        revenue_per_recipient=_ratio(
+            revenue, Decimal(recipients_in_scope(campaign, variant=variant))
+        ),
         sent=sent,
         currency=campaign.account.currency,
     )

@@ -14,6 +14,7 @@ from analytics.models import MessagePrice
 from analytics.money import campaign_channel, campaign_money
 from analytics.price_defaults import default_prices
 from analytics.pricing import prices_seed
+from analytics.report import campaign_report
 from campaigns.models import Campaign
 from core.events import EventType, NewEvent, events_record
 from delivery.models import Recipient
@@ -68,11 +69,13 @@ def _sent(campaign, countries, *, variant=None, at=None):
         for r in recipients
         for kind in (EventType.SENT, EventType.DELIVERED)
     )
-    # The counters the status writer keeps beside its events.
+    # The counters materialisation and the status writer keep beside the rows and events.
     Campaign.objects.filter(pk=campaign.pk).update(
+        total_recipients=F("total_recipients") + len(recipients),
         total_sent=F("total_sent") + len(recipients),
         total_delivered=F("total_delivered") + len(recipients),
     )
+    campaign.refresh_from_db()
     return recipients
 
 
@@ -182,3 +185,19 @@ def test_the_details_page_shows_cost_revenue_and_roi(logged_in_client, whatsapp)
     assert "1,234.50 EUR" in page
     assert "0.03 EUR" in page  # the cost, to the cent
     assert "+4113528.8%" in page  # (1234.50 - 0.03001) / 0.03001
+
+
+def test_the_analytics_report_answers_the_same_money(whatsapp):
+    recipient = _sent(whatsapp, ["FR", "JP"])[0]
+    conversion_record(
+        account=whatsapp.account,
+        contact_id=recipient.contact_id,
+        data=ConversionIn(value=Decimal("7.00")),
+    )
+
+    report = campaign_report(campaign=whatsapp)
+
+    assert report["cost"] == Decimal("0.03771")  # 0.03001 (France) + 0.00770 (other)
+    assert report["revenue"] == Decimal("7.00")
+    assert report["roi"] == float(Decimal("184.6272"))  # (7.00 - 0.03771) / 0.03771
+    assert report["revenuePerRecipient"] == Decimal("3.5000")
