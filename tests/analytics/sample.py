@@ -22,7 +22,10 @@ DESKTOP = {"device": "desktop", "os": "Windows", "browser": "Chrome", "bot": Fal
 
 def _recipient(campaign, n, *, country, zone, variant):
     contact = ContactFactory(
-        account=campaign.account, phone=f"+1650555{n:04d}", country=country, timezone=zone
+        account=campaign.account,
+        phone=f"+1650555{(campaign.pk % 900) * 10 + n:04d}",
+        country=country,
+        timezone=zone,
     )
     return Recipient.objects.create(
         account=campaign.account,

@@ -54,10 +54,12 @@ def test_the_report_answers_every_part_with_the_recorded_figures(api, campaign):
         "converted": 2,
     }
     assert body["revenue"] == 65.5
-    assert body["cost"] is None and body["roi"] is None
+    assert body["cost"] is None
+    assert body["roi"] is None
     assert body["currency"] == campaign.account.currency
     countries = {r["country"]: r for r in body["byCountry"]}
-    assert countries["FR"]["iso3"] == "FRA" and countries["FR"]["revenue"] == 40.0
+    assert countries["FR"]["iso3"] == "FRA"
+    assert countries["FR"]["revenue"] == 40.0
     assert countries["US"]["clicked"] == 1
     assert body["byDevice"]["device"] == [
         {"name": "mobile", "clicks": 2},
@@ -67,7 +69,8 @@ def test_the_report_answers_every_part_with_the_recorded_figures(api, campaign):
     assert events["purchase"] == {"event": "purchase", "count": 2, "unique": 2, "value": 65.5}
     assert events["signup"]["count"] == 1
     variants = {r["variant"]: r for r in body["byVariant"]}
-    assert variants["A"]["recipients"] == 2 and variants["A"]["clickRate"] == 50.0
+    assert variants["A"]["recipients"] == 2
+    assert variants["A"]["clickRate"] == 50.0
     assert variants["B"]["clickRate"] == 100.0
     assert sum(map(sum, body["heatmap"]["read"])) == 3
     assert [d["day"] for d in body["timeseries"]["daily"]] == ["2026-03-02", "2026-03-03"]
