@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -41,7 +41,7 @@ class ReportFilterForm(PeriodForm):
         super().__init__(*args, **kwargs)
         choices = [("", "All variants")]
         choices += [(v.key, f"{v.key} · {v.name}") for v in campaign.variants.all()]
-        self.fields["variant"].choices = choices
+        cast(forms.ChoiceField, self.fields["variant"]).choices = choices
 
     def filters(self) -> Filters:
         """The report's filters from valid input; none where the input was refused."""

@@ -8,33 +8,49 @@ sets that ``collectstatic`` has no reason to copy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import builtins
+import importlib.util
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
-import plotly
 from django.contrib.staticfiles.finders import BaseFinder
+from django.core.checks import CheckMessage
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
 
-PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
 PREFIX = "vendor/plotly"
 NAME = "plotly.min.js"
+
+
+def plotly_dir() -> Path:
+    """The installed plotly package's ``package_data`` folder (found without importing it)."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or spec.origin is None:
+        raise ImproperlyConfigured("The python package plotly (a dependency) is not installed.")
+    return Path(spec.origin).resolve().parent / "package_data"
 
 
 class PlotlyFinder(BaseFinder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.storage = FileSystemStorage(location=PLOTLY_DIR)
+        self.storage = FileSystemStorage(location=plotly_dir())
         self.storage.prefix = PREFIX  # type: ignore[attr-defined]  # read by collectstatic
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
-        found = str(PLOTLY_DIR / NAME) if path == f"{PREFIX}/{NAME}" else ""
-        if kwargs.get("all", find_all):
+    @overload
+    def find(self, path: str, find_all: Literal[False] = False) -> str | None: ...
+    @overload
+    def find(self, path: str, find_all: Literal[True]) -> builtins.list[str]: ...
+    def find(
+        self, path: str, find_all: bool = False, **kwargs: Any
+    ) -> str | builtins.list[str] | None:
+        found = str(plotly_dir() / NAME) if path == f"{PREFIX}/{NAME}" else None
+        if kwargs.get("all", find_all):  # Django 5.2 still passes the old name ``all``
             return [found] if found else []
         return found
 
-    def list(self, ignore_patterns: list[str] | None) -> Iterator[tuple[str, FileSystemStorage]]:
+    def list(self, ignore_patterns: Iterable[str] | None) -> Iterator[tuple[str, Any]]:
         yield NAME, self.storage
 
-    def check(self, **kwargs: Any) -> list:
+    def check(self, **kwargs: Any) -> builtins.list[CheckMessage]:
         return []
