@@ -7,6 +7,7 @@ a chart shows is decided here, beside the tables that carry the same numbers.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +38,7 @@ LABELS = {
     "converted": "Converted",
 }
 SERIES = ("sent", "delivered", "read", "clicks", "converted")
+MAX_FILLED_HOURS = 24 * 92  # a quarter of hours drawn one by one
 
 
 def _layout(**extra: Any) -> dict[str, Any]:
@@ -73,19 +75,38 @@ def funnel(report: Report) -> Figure:
     }
 
 
+def _hours(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hourly rows with the quiet hours between them as zeros, so a line never slopes
+    across hours that had nothing; a very long span keeps only its active hours."""
+    if not rows:
+        return []
+    first = rows[0]["at"]
+    start, end = first.astimezone(dt.UTC), rows[-1]["at"].astimezone(dt.UTC)  # real hours
+    span = int((end - start).total_seconds() // 3600) + 1
+    if span > MAX_FILLED_HOURS:
+        return rows
+    zone = first.tzinfo
+    by_hour = {row["at"].astimezone(dt.UTC): row for row in rows}
+    empty = dict.fromkeys(SERIES, 0)
+    filled = []
+    for n in range(span):
+        at = start + dt.timedelta(hours=n)
+        filled.append(by_hour.get(at) or {"at": at.astimezone(zone), **empty})
+    return filled
+
+
 def hourly(report: Report) -> Figure:
-    rows = report["timeseries"]["hourly"]
+    rows = _hours(report["timeseries"]["hourly"])
     x = [row["at"].strftime("%Y-%m-%d %H:%M") for row in rows]
     return {
         "data": [
             {
                 "type": "scatter",
-                "mode": "lines+markers",
+                "mode": "lines",
                 "name": LABELS[key],
                 "x": x,
                 "y": [row[key] for row in rows],
-                "line": {"color": COLORS[key], "width": 2},
-                "marker": {"size": 4},
+                "line": {"color": COLORS[key], "width": 2, "shape": "hvh"},
             }
             for key in SERIES
         ],
