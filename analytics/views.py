@@ -4,6 +4,8 @@ campaigns compared over a period. Both read the rollups only (``analytics.report
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
@@ -14,7 +16,7 @@ from accounts.decorators import member_required
 from accounts.request import AccountRequest
 from analytics import charts, dashboard
 from analytics.forms import PeriodForm, ReportFilterForm
-from analytics.report import campaign_report
+from analytics.report import Report, campaign_report
 from campaigns.models import Campaign
 from campaigns.views.access import with_campaign
 
@@ -30,12 +32,9 @@ def _exports_template() -> str | None:
     return EXPORTS_TEMPLATE
 
 
-@member_required
-@with_campaign
-def campaign_analytics(request: AccountRequest, campaign: Campaign) -> HttpResponse:
-    form = ReportFilterForm(request.GET or None, campaign=campaign)
-    filters = form.filters()
-    report = campaign_report(campaign=campaign, filters=filters)
+def report_context(report: Report) -> dict[str, Any]:
+    """What the page draws from a report: its figures, the heatmaps' and devices' rows, the
+    links and the money; apart from the view so it can be shown any report."""
     topojson_url = static("vendor/topojson/world_110m.json").rsplit("/", 1)[0] + "/"
     figures = charts.figures(report, topojson_url=topojson_url)
     grid = report["heatmap"]
@@ -64,11 +63,7 @@ def campaign_analytics(request: AccountRequest, campaign: Campaign) -> HttpRespo
         )
     ]
     roi = report["roi"]
-    context = {
-        "nav": "campaigns",
-        "campaign": campaign,
-        "form": form,
-        "filters": filters,
+    return {
         "report": report,
         "figures": figures,
         "heatmaps": heatmaps,
@@ -76,6 +71,21 @@ def campaign_analytics(request: AccountRequest, campaign: Campaign) -> HttpRespo
         "roi_percent": float(roi) * 100 if roi is not None else None,
         "links": charts.link_rows(report),
         "has_variants": any(row["variant"] for row in report["byVariant"]),
+    }
+
+
+@member_required
+@with_campaign
+def campaign_analytics(request: AccountRequest, campaign: Campaign) -> HttpResponse:
+    form = ReportFilterForm(request.GET or None, campaign=campaign)
+    filters = form.filters()
+    report = campaign_report(campaign=campaign, filters=filters)
+    context = {
+        "nav": "campaigns",
+        "campaign": campaign,
+        "form": form,
+        "filters": filters,
+        **report_context(report),
         "exports_template": _exports_template(),
     }
     return render(request, "analytics/campaign.html", context)

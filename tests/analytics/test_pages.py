@@ -5,11 +5,13 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from analytics.charts import link_rows
 from analytics.dashboard import campaigns_compare
+from analytics.forms import ReportFilterForm
 from analytics.report import Filters, campaign_report
+from analytics.views import report_context
 from tests.analytics.sample import campaign_with_activity
 from tests.factories import CampaignFactory
 
@@ -130,8 +132,8 @@ def test_an_empty_campaign_renders_with_its_empty_states(logged_in_client, accou
         assert f'data-empty="{part}"' in html
 
 
-def test_links_show_their_clicks_and_ctr_when_tracking_gives_them(campaign):
-    # given the report as click tracking fills it (snake_case rows)
+def test_links_cost_and_roi_show_when_tracking_and_prices_give_them(rf, user, campaign):
+    # given the report as click tracking (snake_case link rows) and prices fill it
     report = campaign_report(campaign=campaign, filters=Filters())
     report["links"] = [
         {
@@ -143,18 +145,29 @@ def test_links_show_their_clicks_and_ctr_when_tracking_gives_them(campaign):
             "ctr": 66.67,
         }
     ]
+    report["cost"] = Decimal("0.42")
+    report["roi"] = 154.9524
+    form = ReportFilterForm(campaign=campaign)
 
-    # then
-    assert link_rows(report) == [
-        {
-            "id": 1,
-            "url": "https://shop.example/sale",
-            "label": "https://shop.example/sale",
-            "clicks": 3,
-            "unique": 2,
-            "ctr": 66.67,
-        }
+    # when the page's template shows it
+    request = rf.get("/")
+    request.user = user
+    request.membership = user.memberships.get()  # what the account middleware sets
+    html = render_to_string(
+        "analytics/campaign.html",
+        {"campaign": campaign, "form": form, **report_context(report)},
+        request=request,
+    )
+
+    # then the link has its row and its chart, and the money its tiles
+    assert _table(html, "links") == [
+        ["https://shop.example/sale", "3", "2", "66.7%"],
     ]
+    assert 'data-chart="chart-links"' in html
+    assert '<script id="chart-links" type="application/json">' in html
+    assert "No tracked links yet" not in html
+    assert 'data-money="cost">0.42 EUR' in html
+    assert 'data-money="roi">15495.2%' in html
 
 
 def test_another_account_s_campaign_is_a_404(logged_in_client, other_account):
