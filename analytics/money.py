@@ -9,11 +9,15 @@ table's five decimals; the ROI and the revenue per recipient are rounded to four
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from analytics.models import MessagePrice
-from analytics.pricing import price_for, price_table
+from django.db.models import Sum
+
+from accounts.models import Account
+from analytics.models import MessagePrice, Rollup
+from analytics.pricing import PriceTable, price_for, price_table
 from analytics.rollups import Dim, Kind, rollup_by, rollup_values
 from campaigns.models import Campaign
 from delivery.ports import MoneyFigures
@@ -32,19 +36,73 @@ class Money:
     currency: str
 
 
-def campaign_channel(campaign: Campaign) -> tuple[str, str]:
-    """The (channel, category) the campaign's messages are priced at.
+def pricing_key(
+    *, sender_channel: str | None, message_type: str, template_category: str | None
+) -> tuple[str, str]:
+    """The (channel, category) a campaign's messages are priced at.
 
     WhatsApp bills a business-initiated message by its template's category; a campaign of
     free-form messages is priced as marketing (a campaign is not a reply in an open service
     window). The sandbox stands in for WhatsApp, so the demo shows what a real send costs."""
-    channel = campaign.sender.channel if campaign.sender_id and campaign.sender else "whatsapp"
+    channel = sender_channel or MessagePrice.Channel.WHATSAPP.value
     if channel in (MessagePrice.Channel.SMS, MessagePrice.Channel.EMAIL):
         return channel, ""
     category = MessagePrice.Category.MARKETING.value
-    if campaign.message_type == Campaign.MessageType.TEMPLATE and campaign.template is not None:
-        category = campaign.template.category
+    if message_type == Campaign.MessageType.TEMPLATE and template_category:
+        category = template_category
     return MessagePrice.Channel.WHATSAPP.value, category
+
+
+def campaign_channel(campaign: Campaign) -> tuple[str, str]:
+    return pricing_key(
+        sender_channel=campaign.sender.channel if campaign.sender else None,
+        message_type=campaign.message_type,
+        template_category=campaign.template.category if campaign.template else None,
+    )
+
+
+def campaigns_cost(
+    *,
+    account: Account,
+    campaign_ids: Collection[int],
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> dict[int, Decimal]:
+    """Each campaign's cost over the period, for a list of the account's campaigns: two
+    queries whatever their number (their sends by country with their pricing keys, and the
+    price table)."""
+    cells = Rollup.objects.filter(
+        campaign__account=account,
+        campaign_id__in=campaign_ids,
+        dimension=Dim.COUNTRY,
+        kind=Kind.SENT,
+    )
+    if since is not None:
+        cells = cells.filter(day__gte=since)
+    if until is not None:
+        cells = cells.filter(day__lte=until)
+    rows = (
+        cells.order_by()
+        .values_list(
+            "campaign_id",
+            "campaign__sender__channel",
+            "campaign__message_type",
+            "campaign__template__category",
+            "key",
+        )
+        .annotate(n=Sum("count"))
+    )
+    cost = dict.fromkeys(campaign_ids, ZERO)
+    table: PriceTable | None = None
+    for pk, sender_channel, message_type, template_category, country, n in rows:
+        table = table if table is not None else price_table(account)
+        channel, category = pricing_key(
+            sender_channel=sender_channel,
+            message_type=message_type,
+            template_category=template_category,
+        )
+        cost[pk] += int(n) * price_for(table, channel=channel, category=category, country=country)
+    return cost
 
 
 def recipients_in_scope(campaign: Campaign, *, variant: str | None = None) -> int:

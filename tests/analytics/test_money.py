@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from analytics.conversions import ConversionIn, conversion_record
 from analytics.models import MessagePrice
-from analytics.money import campaign_channel, campaign_money
+from analytics.money import campaign_channel, campaign_money, campaigns_cost
 from analytics.price_defaults import default_prices
 from analytics.pricing import prices_seed
 from analytics.report import campaign_report
@@ -201,3 +201,19 @@ def test_the_analytics_report_answers_the_same_money(whatsapp):
     assert report["revenue"] == Decimal("7.00")
     assert report["roi"] == float(Decimal("184.6272"))  # (7.00 - 0.03771) / 0.03771
     assert report["revenuePerRecipient"] == Decimal("3.5000")
+
+
+def test_the_dashboards_costs_equal_each_campaigns_money(account, whatsapp):
+    sms = CampaignFactory(account=account, sender=SenderFactory(account=account, channel="sms"))
+    _sent(whatsapp, ["FR", "JP"])
+    _sent(sms, ["FR"])
+    idle = CampaignFactory(account=account)
+
+    costs = campaigns_cost(account=account, campaign_ids=[whatsapp.pk, sms.pk, idle.pk])
+
+    assert costs == {
+        whatsapp.pk: campaign_money(whatsapp).cost,
+        sms.pk: campaign_money(sms).cost,
+        idle.pk: Decimal("0"),
+    }
+    assert costs[whatsapp.pk] == Decimal("0.03771")
