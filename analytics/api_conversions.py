@@ -61,7 +61,7 @@ class ConversionBody(CamelSchema):
         return value
 
 
-class ConversionOut(CamelSchema):
+class ConversionRecordOut(CamelSchema):
     id: int
     contact_id: int | None
     campaign_id: int | None
@@ -76,8 +76,8 @@ class ConversionOut(CamelSchema):
     created_at: dt.datetime
 
 
-def conversion_out(conversion: Conversion) -> ConversionOut:
-    return ConversionOut(
+def conversion_out(conversion: Conversion) -> ConversionRecordOut:
+    return ConversionRecordOut(
         id=conversion.pk,
         contact_id=conversion.contact_id,
         campaign_id=conversion.campaign_id,
@@ -95,10 +95,10 @@ def conversion_out(conversion: Conversion) -> ConversionOut:
 
 @router.post(
     "/conversions",
-    response={200: ConversionOut, 201: ConversionOut, **errors(403, 404, 413)},
+    response={200: ConversionRecordOut, 201: ConversionRecordOut, **errors(403, 404, 413)},
     by_alias=True,
 )
-def create_conversion(request: AccountRequest, payload: ConversionBody) -> Status[ConversionOut]:
+def create_conversion(request: AccountRequest, payload: ConversionBody) -> Status[ConversionRecordOut]:
     """Record a conversion, attributed by the account's rule (last click within the click
     window, else last delivery within the delivery window). The same ``orderId`` again answers
     200 with the stored conversion."""
