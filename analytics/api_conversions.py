@@ -98,7 +98,9 @@ def conversion_out(conversion: Conversion) -> ConversionRecordOut:
     response={200: ConversionRecordOut, 201: ConversionRecordOut, **errors(403, 404, 413)},
     by_alias=True,
 )
-def create_conversion(request: AccountRequest, payload: ConversionBody) -> Status[ConversionRecordOut]:
+def create_conversion(
+    request: AccountRequest, payload: ConversionBody
+) -> Status[ConversionRecordOut]:
     """Record a conversion, attributed by the account's rule (last click within the click
     window, else last delivery within the delivery window). The same ``orderId`` again answers
     200 with the stored conversion."""
