@@ -3,13 +3,16 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from analytics.exports import urls as analytics_exports_urls
 from campaigns import urls as campaigns_urls
 from config.api import api
 from delivery import urls as delivery_urls
 
 # One namespace for a campaign's pages, whichever app serves them: the names (campaigns:queue…)
 # and paths stayed when the delivery pages moved to their own app.
-campaign_pages = campaigns_urls.urlpatterns + delivery_urls.urlpatterns
+campaign_pages = (
+    campaigns_urls.urlpatterns + delivery_urls.urlpatterns + analytics_exports_urls.urlpatterns
+)
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="campaigns:list", permanent=False)),
