@@ -30,6 +30,7 @@ from campaigns.views.access import with_campaign
 from core.errors import NotFound, ValidationFailed
 
 POLL_SECONDS = 2
+DEVICE_TITLES = {"device": "Device type", "os": "Operating system", "browser": "Browser"}
 UNITS: dict[str, str] = {
     Export.Kind.RECIPIENTS_CSV: "recipients",
     Export.Kind.EVENTS_CSV: "events",
@@ -175,7 +176,10 @@ def report_print(request: AccountRequest, campaign: Campaign) -> HttpResponse:
             for kind, title in (("read", "Reads"), ("clicked", "Clicks"))
         ],
         "hours": heatmap["hours"],
-        "devices": [(name, rows) for name, rows in report["byDevice"].items()],
+        "devices": [
+            (name, DEVICE_TITLES.get(name, name.capitalize()), rows)
+            for name, rows in report["byDevice"].items()
+        ],
         "link_columns": list(dict.fromkeys(k for row in report["links"] for k in row)),
     }
     return render(request, "analytics/print.html", context)
