@@ -170,6 +170,14 @@ def export_get(
         raise NotFound("Export not found.") from None
 
 
+def export_stalled(export: Export) -> bool:
+    """Running, but not updated for ``STALE_AFTER``: its worker stopped (the next run of the
+    task may take it over; starting a new export is always possible)."""
+    return (
+        export.status == Export.Status.RUNNING and export.updated_at < timezone.now() - STALE_AFTER
+    )
+
+
 def export_progress(export: Export) -> int:
     """Percent done (100 only once the file is stored)."""
     if export.status == Export.Status.DONE:

@@ -63,9 +63,11 @@ def box_context(
     filters = _filters_or_all(request, campaign)
     query = filters_query(filters)
     recent = list(services.exports_recent(account=request.account, campaign=campaign))
+    stalled = {e.pk for e in recent if services.export_stalled(e)}
     exports = [
         {
             "export": export,
+            "stalled": export.pk in stalled,
             "progress": services.export_progress(export),
             "unit": UNITS.get(export.kind, "rows"),
             "filters": filters_describe(filters_load(export.filters)),
@@ -83,7 +85,10 @@ def box_context(
         "box_url": f"{box_url}?{urlencode({**query, 'next': next_url})}",
         "print_url": reverse("campaigns:analytics_print", args=[campaign.pk])
         + (f"?{urlencode(query)}" if query else ""),
-        "poll": any(e.status in (Export.Status.QUEUED, Export.Status.RUNNING) for e in recent),
+        "poll": any(
+            e.status in (Export.Status.QUEUED, Export.Status.RUNNING) and e.pk not in stalled
+            for e in recent
+        ),
         "poll_seconds": POLL_SECONDS,
         "error": error,
     }

@@ -2,11 +2,13 @@
 another account's campaign or export is a 404, bad input a 422 that starts nothing."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from analytics.models import Export
@@ -173,10 +175,13 @@ def test_the_box_polls_while_an_export_runs_and_links_the_done_ones(world, logge
     # the buttons export the page's filters
     assert '<input type="hidden" name="variant" value="B">' in html
 
-    # and once nothing runs, it stops polling
-    running.status = Export.Status.DONE
-    running.save(update_fields=["status"])
-    assert "hx-trigger" not in logged_in_client.get(url).content.decode()
+    # and when the running one's worker has gone quiet, it says so and stops polling
+    Export.objects.filter(pk=running.pk).update(
+        updated_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+    html = logged_in_client.get(url).content.decode()
+    assert "its worker quit. Start the export again." in html
+    assert "hx-trigger" not in html
 
 
 def test_the_include_draws_the_box_within_a_page(world, rf, user):
