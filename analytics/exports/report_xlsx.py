@@ -42,6 +42,8 @@ FIGURES: list[Column] = [
     ("clicked", "Clicked (recipients)", ""),
     ("converted", "Converted (recipients)", ""),
 ]
+# Beside the recipients, the countries and variants count every human click and conversion.
+COUNTS: list[Column] = [("clicks", "Human clicks", ""), ("conversions", "Conversions", "")]
 SHEETS = (
     "Summary",
     "Funnel",
@@ -174,6 +176,7 @@ def report_xlsx_write(
                 ("country", "Country code", ""),
                 ("name", "Country", ""),
                 *FIGURES,
+                *COUNTS,
                 ("revenue", f"Revenue ({currency})", MONEY),
             ],
         ),
@@ -197,6 +200,7 @@ def report_xlsx_write(
                 ("name", "Name", ""),
                 ("recipients", "Recipients", ""),
                 *FIGURES,
+                *COUNTS,
                 ("deliveryRate", "Delivery rate (%)", PERCENT),
                 ("readRate", "Read rate (%)", PERCENT),
                 ("clickRate", "Click rate (%)", PERCENT),
