@@ -8,6 +8,7 @@ export is a 404; an export downloads only once its file is written.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -46,21 +47,27 @@ def _safe_next(request: AccountRequest, target: str) -> str:
     return ""
 
 
-def _filters_or_all(request: AccountRequest, campaign: Campaign) -> Filters:
+def _filters_or_all(data: Mapping[str, Any], campaign: Campaign) -> Filters:
     """The page's filters for the box's buttons; a malformed query exports everything (the
     page itself says what is wrong with its filters)."""
     try:
-        return filters_parse(request.GET, campaign=campaign)
+        return filters_parse(data, campaign=campaign)
     except ValidationFailed:
         return Filters()
 
 
 def box_context(
-    request: AccountRequest, campaign: Campaign, *, next_url: str, error: str = ""
+    request: AccountRequest,
+    campaign: Campaign,
+    *,
+    next_url: str,
+    filters_from: Mapping[str, Any] | None = None,
+    error: str = "",
 ) -> dict[str, Any]:
     """What ``analytics/exports/_box.html`` needs: the recent exports with their progress,
-    the page's filters as hidden fields, and where a plain form post returns."""
-    filters = _filters_or_all(request, campaign)
+    the page's filters (``filters_from``, default the query string) as hidden fields, and
+    where a plain form post returns."""
+    filters = _filters_or_all(request.GET if filters_from is None else filters_from, campaign)
     query = filters_query(filters)
     recent = list(services.exports_recent(account=request.account, campaign=campaign))
     stalled = {e.pk for e in recent if services.export_stalled(e)}
@@ -125,7 +132,7 @@ def export_start(request: AccountRequest, campaign: Campaign) -> HttpResponse:
         return render(
             request,
             "analytics/exports/_box.html",
-            box_context(request, campaign, next_url=next_url),
+            box_context(request, campaign, next_url=next_url, filters_from=request.POST),
         )
     messages.success(request, "The export started: it appears under Exports as it is written.")
     return redirect(next_url or reverse("campaigns:detail", args=[campaign.pk]))

@@ -224,3 +224,23 @@ def test_the_printable_report_refuses_bad_filters(world, logged_in_client):
 
     assert response.status_code == 422
     assert "until" in response.content.decode()
+
+
+def test_a_start_from_the_box_answers_the_box_with_the_same_filters(world, logged_in_client):
+    # when the box's form is posted by htmx with the page's filters
+    response = logged_in_client.post(
+        _start_url(world.campaign),
+        {"kind": "events_csv", "variant": "B", "since": "2026-03-03", "next": "/somewhere/"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    # then the answer is the box, polling for the queued export, its buttons still on B
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="exports-box"' in html
+    assert "<html" not in html
+    assert 'hx-trigger="every 2s"' in html
+    assert '<input type="hidden" name="variant" value="B">' in html
+    assert '<input type="hidden" name="since" value="2026-03-03">' in html
+    assert '<input type="hidden" name="next" value="/somewhere/">' in html
+    assert Export.objects.get().filters["variant"] == "B"
