@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from analytics import urls as analytics_urls
+from analytics.exports import urls as analytics_exports_urls
 from campaigns import urls as campaigns_urls
 from config.api import api
 from delivery import urls as delivery_urls
@@ -11,7 +12,10 @@ from delivery import urls as delivery_urls
 # One namespace for a campaign's pages, whichever app serves them: the names (campaigns:queue…)
 # and paths stayed when the delivery pages moved to their own app.
 campaign_pages = (
-    campaigns_urls.urlpatterns + delivery_urls.urlpatterns + analytics_urls.campaign_urlpatterns
+    campaigns_urls.urlpatterns
+    + delivery_urls.urlpatterns
+    + analytics_urls.campaign_urlpatterns
+    + analytics_exports_urls.urlpatterns
 )
 
 urlpatterns = [

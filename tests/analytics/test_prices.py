@@ -76,8 +76,8 @@ def test_seeding_again_keeps_edited_rows(account):
 
 def test_the_data_migration_seeds_existing_accounts(account, other_account):
     executor = MigrationExecutor(connection)
-    state = executor.loader.project_state(("analytics", "0005_seed_message_prices"))
-    migration = executor.loader.get_migration("analytics", "0005_seed_message_prices")
+    state = executor.loader.project_state(("analytics", "0006_seed_message_prices"))
+    migration = executor.loader.get_migration("analytics", "0006_seed_message_prices")
     seed = migration.operations[0].code
 
     seed(state.apps, None)

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_account_attribution_windows'),
-        ('analytics', '0003_rollups'),
+        ('analytics', '0004_export'),
         ('audience', '0005_contact_email_opt_out_and_bounce'),
         ('campaigns', '0011_variant_recipients_total'),
         ('delivery', '0002_schedules_follow_tasks'),

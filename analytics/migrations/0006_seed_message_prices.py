@@ -31,7 +31,7 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_account_attribution_windows"),
-        ("analytics", "0004_conversions_and_prices"),
+        ("analytics", "0005_conversions_and_prices"),
     ]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
