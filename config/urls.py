@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from campaigns import urls as campaigns_urls
 from config.api import api
 from delivery import urls as delivery_urls
+from delivery.redirect import click_view
 
 # One namespace for a campaign's pages, whichever app serves them: the names (campaigns:queue…)
 # and paths stayed when the delivery pages moved to their own app.
@@ -20,6 +21,8 @@ urlpatterns = [
     path("dashboard/messaging/", include("messaging.urls")),
     path("webhooks/", include("messaging.webhook_urls")),
     path("unsubscribe/", include("audience.unsubscribe_urls")),
+    # Tracked links; ClickRedirectMiddleware answers them first (delivery.redirect).
+    path("r/<str:token>", click_view, name="click_redirect"),
     path("api/", api.urls),
     # Recipients, batches and the error log moved to the delivery app; old admin links follow.
     re_path(

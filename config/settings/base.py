@@ -41,6 +41,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Tracked links (/r/<token>) are answered here, before sessions, CSRF, users, the current
+    # account and the sign-in throttle: recipients have none of them, and it is the busiest URL.
+    "delivery.redirect.ClickRedirectMiddleware",
     # Before anything reads the request: refuses what cannot be stored, answers 413s.
     "core.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
