@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
+
 from analytics.models import Event
+from analytics.rollup_writer import rollups_add
 from core.events import NewEvent
 
 BATCH_SIZE = 1000
 
 
 def events_record(events: Iterable[NewEvent]) -> int:
-    """Append ``events`` in as few INSERTs as the batch size allows; answers how many."""
+    """Append ``events`` in as few INSERTs as the batch size allows, and add them to their
+    campaigns' rollups in the same transaction; answers how many."""
+    events = list(events)
     rows = [
         Event(
             account_id=event.account_id,
@@ -26,9 +31,12 @@ def events_record(events: Iterable[NewEvent]) -> int:
             type=event.type,
             occurred_at=event.occurred_at,
             data=event.data,
+            revenue=event.revenue,
         )
         for event in events
     ]
     if rows:
-        Event.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        with transaction.atomic(savepoint=False):
+            Event.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            rollups_add(events)
     return len(rows)

@@ -9,6 +9,7 @@ commit or roll back with the change they describe.
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -41,6 +42,7 @@ class NewEvent:
     campaign_id: int | None = None
     recipient_id: int | None = None
     contact_id: int | None = None
+    revenue: Decimal | None = None  # a conversion's value, in the account's currency
 
 
 EventSink = Callable[[Iterable[NewEvent]], int]

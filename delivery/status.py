@@ -126,6 +126,7 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
             recipient.provider_message_id = update.provider_message_id
             by_message_id[update.provider_message_id] = recipient
         changed[recipient.id] = recipient
+        was_delivered = any(status == UNDELIVERED for status, _ in steps)
         for status, implied in steps:
             counters[recipient.campaign_id][status] += 1
             if status == UNDELIVERED:
@@ -133,6 +134,10 @@ def status_apply(*, updates: list[StatusUpdate]) -> ApplyResult:
             data: dict[str, Any] = {"provider_message_id": recipient.provider_message_id}
             if implied:
                 data["implied"] = True
+            if status == FAILED and was_delivered:
+                # The rollups take the message back out of the delivered count, as the
+                # campaign's counter does.
+                data["was_delivered"] = True
             if status == FAILED:
                 data["error"] = {
                     "code": update.error_code,
