@@ -17,6 +17,7 @@ import hashlib
 import logging
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
+from django.db.models import QuerySet
 from django.utils.encoding import iri_to_uri
 
 from campaigns.models import Campaign
@@ -107,11 +108,16 @@ class CampaignLinkTracker:
             return destination
         return f"{self.redirect_prefix}{token_make(link_id, recipient_id)}"
 
+    def _shape(self) -> QuerySet[TrackedLink]:
+        """This message shape's links (a NULL variant is matched with ``isnull``)."""
+        links = TrackedLink.objects.filter(campaign_id=self.campaign.pk)
+        if self.variant_id is None:
+            return links.filter(variant__isnull=True)
+        return links.filter(variant_id=self.variant_id)
+
     def _known(self) -> dict[str, int]:
         if self._links is None:
-            rows = TrackedLink.objects.filter(
-                campaign_id=self.campaign.pk, variant_id=self.variant_id
-            ).values_list("url_hash", "pk")
+            rows = self._shape().values_list("url_hash", "pk")
             self._links = dict(rows)
         return self._links
 
@@ -145,13 +151,7 @@ class CampaignLinkTracker:
             ],
             ignore_conflicts=True,
         )
-        link_id = (
-            TrackedLink.objects.filter(
-                campaign_id=self.campaign.pk, variant_id=self.variant_id, url_hash=key
-            )
-            .values_list("pk", flat=True)
-            .first()
-        )
+        link_id = self._shape().filter(url_hash=key).values_list("pk", flat=True).first()
         if link_id is not None:
             known[key] = link_id
         return link_id
