@@ -64,18 +64,6 @@ def campaign_utm(campaign: Campaign) -> dict[str, str]:
     return {name: value.strip() for name, value in values.items() if value and value.strip()}
 
 
-def tracking_off_reason(campaign: Campaign) -> str:
-    """Why this campaign's links will go out as written, or "" when they are tracked."""
-    if not campaign.track_links:
-        return "Link tracking is off for this campaign."
-    if not public_base_url():
-        return (
-            "Links are not tracked: this install has no public address (PUBLIC_BASE_URL), "
-            "so a tracked link would lead nowhere."
-        )
-    return ""
-
-
 class CampaignLinkTracker:
     """Tracked URLs of one campaign's message shape (``variant_id`` None: the campaign's own)."""
 
