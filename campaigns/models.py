@@ -241,6 +241,9 @@ class Variant(TimeStampedModel):
     message = models.JSONField(default=dict, blank=True)
     split_percentage = models.PositiveSmallIntegerField(default=50)
     is_winner = models.BooleanField(default=False)
+    # Recipients given this variant, over every run: counted by the split that assigns them,
+    # so the analytics funnel of one variant starts without counting a million rows.
+    recipients_total = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["campaign", "key"]

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import DateTimeField, IntegerField, QuerySet, Value
+from django.db.models import DateTimeField, F, IntegerField, QuerySet, Value
 from django.db.models.functions import Mod
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils import timezone
 from audience.models import Contact
 from audience.selectors import audience_queryset, without_jit
 from campaigns import lifecycle
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Variant
 from campaigns.services import transitions
 from campaigns.timing import recipient_send_at, zone_of
 from campaigns.validation import type_problem
@@ -142,9 +142,12 @@ def variants_assign(*, campaign: Campaign) -> None:
     low = 0
     for i, variant in enumerate(variants):
         high = 100 if i == len(variants) - 1 else low + int(variant.split_percentage)
-        pending.filter(
+        assigned = pending.filter(
             GreaterThanOrEqual(Mod("id", 100), low), LessThan(Mod("id", 100), high)
         ).update(variant=variant)
+        Variant.objects.filter(pk=variant.pk).update(
+            recipients_total=F("recipients_total") + assigned
+        )
         low = high
 
 

@@ -149,6 +149,7 @@ def campaign_duplicate(*, campaign: Campaign, actor: Actor = None) -> Campaign:
             row.campaign = copy
             if related == "variants":
                 row.is_winner = False
+                row.recipients_total = 0
         if rows:
             type(rows[0]).objects.bulk_create(rows)
     record(campaign=copy, actor=actor, action="duplicate", source=source.pk)

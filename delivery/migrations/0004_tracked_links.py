@@ -32,7 +32,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0010_delivery_models_moved'),
-        ('delivery', '0002_schedules_follow_tasks'),
+        ('delivery', '0003_recipient_status_counts'),
+        ('django_q', '0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more'),
     ]
 
     operations = [

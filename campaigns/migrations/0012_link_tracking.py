@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0010_delivery_models_moved'),
+        ('campaigns', '0011_variant_recipients_total'),
     ]
 
     operations = [
