@@ -223,3 +223,22 @@ def test_hits_buffered_in_redis_are_applied_once(client, sale, settings):
     assert campaign.total_clicked == 2
     assert hits_move_from_redis() == 0
     redirect.redis_client.cache_clear()
+
+
+def test_the_drain_is_an_every_minute_schedule_and_a_task(client, sale, settings):
+    from django_q.models import Schedule
+
+    from delivery import schedules, tasks
+
+    schedules.schedules_ensure()
+    row = Schedule.objects.get(name="campaigns-clicks-drain")
+    assert (row.func, row.schedule_type, row.minutes) == (
+        "delivery.tasks.clicks_drain",
+        Schedule.MINUTES,
+        1,
+    )
+    _campaign, (ada, _bob, _cy), (home, _shoes) = sale
+    _click(client, home, ada, seconds=100, agent="iphone")
+    settings.CAMPAIGNS_TASKS_SYNC = True  # inline: no follow-up task is enqueued
+    assert tasks.clicks_drain() == 1
+    assert tasks.clicks_drain() == 0
