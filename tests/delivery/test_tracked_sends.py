@@ -248,3 +248,20 @@ def test_a_test_send_keeps_the_links_as_written(account, public_base):
 
     assert "https://shop.example.com/x" in str(SandboxMessage.objects.get().body)
     assert not TrackedLink.objects.exists()
+
+
+def test_staff_see_the_tracked_links_read_only(admin_client, account, public_base):
+    sender = SenderFactory(account=account, rate_limit_per_second=0)
+    campaign = _running(
+        account, sender, [ContactFactory(account=account)], message_content="https://a.example/x"
+    )
+    drain(campaign)
+    tracked = TrackedLink.objects.get(campaign=campaign)
+
+    listing = admin_client.get("/admin/delivery/trackedlink/")
+    page = admin_client.get(f"/admin/delivery/trackedlink/{tracked.pk}/change/")
+
+    assert listing.status_code == 200
+    assert b"https://a.example/x" in listing.content
+    assert page.status_code == 200
+    assert admin_client.get("/admin/delivery/trackedlink/add/").status_code == 403
