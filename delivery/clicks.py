@@ -53,7 +53,10 @@ def clicks_drain(*, max_chunks: int | None = None) -> DrainResult:
     """Apply every buffered hit (``max_chunks`` chunks at most); answers what was counted."""
     total = DrainResult()
     if settings.REDIS_URL:
-        hits_move_from_redis()
+        try:
+            hits_move_from_redis()
+        except Exception:  # Redis down: what it holds waits; the table's hits are counted
+            logger.exception("click drain: the hits in Redis could not be read")
     chunks = 0
     while max_chunks is None or chunks < max_chunks:
         part = _chunk_apply(int(settings.CLICK_DRAIN_CHUNK))
