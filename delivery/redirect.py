@@ -6,9 +6,11 @@ The request path does no slow work: the token is checked and decoded without the
 ``REDIS_URL`` is set, else one INSERT of a ``ClickHit`` row. Parsing the user agent, spotting
 bots, uniqueness, counters and events are the drain's (``delivery.clicks``).
 
-``ClickRedirectMiddleware`` serves the path before sessions, CSRF, authentication, the current
-account and the sign-in throttle ever look at the request: a recipient has no session here,
-and each of them costs time on the busiest URL of a send. The URL pattern (``delivery.urls``)
+``ClickRedirectMiddleware`` serves the path right after ``SecurityMiddleware`` (HTTPS redirect,
+HSTS), before sessions, CSRF, authentication, the current account, the sign-in throttle and
+the Content-Security-Policy header (which alone cost as much as the rest of the redirect; the
+friendly page carries the same policy, built once): a recipient has no session here, and each
+of them costs time on the busiest URL of a send. The URL pattern (``delivery.urls``)
 serves the same view for ``reverse`` and for installs without the middleware.
 """
 
@@ -150,9 +152,20 @@ def _gone_page(state: str) -> str:
     return render_to_string("delivery/link_gone.html", {"state": state})
 
 
+@cache
+def _policy() -> str:
+    """The install's Content-Security-Policy, built once: the middleware that adds it to other
+    pages runs after this one, and costs as much as the rest of the redirect."""
+    from csp.utils import build_policy
+
+    return str(build_policy())
+
+
 def link_gone(state: str) -> HttpResponse:
     """The friendly page for a link that leads nowhere: 404, never an error."""
     response = HttpResponse(_gone_page(state), status=404)
+    response["Content-Security-Policy"] = _policy()
+    response["X-Frame-Options"] = "DENY"
     response["Cache-Control"] = "no-store"
     return response
 

@@ -40,10 +40,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Tracked links (/r/<token>) are answered here, before sessions, CSRF, users, the current
-    # account and the sign-in throttle: recipients have none of them, and it is the busiest URL.
+    # account, the sign-in throttle and the CSP header: a recipient has none of them, and it is
+    # the busiest URL of a send (its friendly page adds the same policy itself).
     "delivery.redirect.ClickRedirectMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Before anything reads the request: refuses what cannot be stored, answers 413s.
     "core.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -91,6 +91,14 @@ def test_a_signed_in_marketer_clicking_skips_the_session_and_account_work(logged
     assert not any("session" in q["sql"] for q in queries.captured_queries)
 
 
+def test_the_friendly_page_has_the_sites_security_headers(client):
+    page = client.get("/r/nope")
+    login = client.get("/accounts/login/")
+    assert page["Content-Security-Policy"] == login["Content-Security-Policy"]
+    assert page["X-Frame-Options"] == "DENY"
+    assert page["X-Content-Type-Options"] == "nosniff"
+
+
 def _gone(response, state: str) -> None:
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
