@@ -265,3 +265,26 @@ def test_staff_see_the_tracked_links_read_only(admin_client, account, public_bas
     assert b"https://a.example/x" in listing.content
     assert page.status_code == 200
     assert admin_client.get("/admin/delivery/trackedlink/add/").status_code == 403
+
+
+def test_a_template_with_a_tracked_button_needs_tracking_on(account, public_base):
+    from campaigns.validation import validate_campaign
+
+    template = MessageTemplateFactory(
+        account=account,
+        body="Hi",
+        buttons=[{"type": "url", "text": "Shop", "value": f"{BASE}/r/{{{{1}}}}"}],
+    )
+    campaign = CampaignFactory(
+        account=account,
+        message_type=T.TEMPLATE,
+        template=template,
+        message_content="Hi",
+        track_links=False,
+    )
+    problems = {p.field: p.message for p in validate_campaign(campaign=campaign).problems}
+    assert "turn link tracking on" in problems["trackLinks"]
+
+    campaign.track_links = True
+    problems = {p.field for p in validate_campaign(campaign=campaign).problems}
+    assert "trackLinks" not in problems
