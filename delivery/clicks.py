@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import logging
 import re
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,15 @@ from delivery.user_agents import agent_describe
 logger = logging.getLogger(__name__)
 
 LOCK_KEY = "campaigns:click-hits:lock"
+LOCK_SECONDS = 60
+_TRIM_IF_OWNER = (
+    "if redis.call('get', KEYS[2]) == ARGV[1] then "
+    "redis.call('ltrim', KEYS[1], ARGV[2], -1); "
+    f"redis.call('expire', KEYS[2], {LOCK_SECONDS}); return 1 end return 0"
+)
+_RELEASE_IF_OWNER = (
+    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+)
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 # Codes proxies use for "unknown", "Tor", "anonymous proxy": no country.
 _NOT_COUNTRIES = {"XX", "T1", "A1", "A2", "O1", "ZZ"}
@@ -73,10 +83,12 @@ def hits_move_from_redis(*, limit: int = 50_000) -> int:
 
     Copy first, trim after the rows are committed: a drain stopped in between copies the same
     hits again next time, and their unique ``hit_id`` keeps one row each. One mover at a time
-    (a lock with an expiry), so two drains never trim each other's hits.
+    (a lock with an expiry, checked by the trim itself), so two drains never trim each other's
+    hits.
     """
     client = redis_client()
-    if not client.set(LOCK_KEY, "1", nx=True, ex=60):
+    owner = uuid.uuid4().hex
+    if not client.set(LOCK_KEY, owner, nx=True, ex=LOCK_SECONDS):
         return 0
     moved = 0
     try:
@@ -87,10 +99,14 @@ def hits_move_from_redis(*, limit: int = 50_000) -> int:
                 break
             rows = [row for row in (_hit_row(item) for item in items) if row is not None]
             ClickHit.objects.bulk_create(rows, ignore_conflicts=True)
-            client.ltrim(REDIS_KEY, len(items), -1)
+            # Trim only while the lock is still ours (and keep it): a mover whose lock expired
+            # must not trim hits another mover has read but not yet copied.
+            if not client.eval(_TRIM_IF_OWNER, 2, REDIS_KEY, LOCK_KEY, owner, len(items)):
+                logger.warning("click drain: lost the Redis lock; another drain moves the rest")
+                return moved
             moved += len(items)
     finally:
-        client.delete(LOCK_KEY)
+        client.eval(_RELEASE_IF_OWNER, 1, LOCK_KEY, owner)
     return moved
 
 

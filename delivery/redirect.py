@@ -10,8 +10,8 @@ bots, uniqueness, counters and events are the drain's (``delivery.clicks``).
 HSTS), before sessions, CSRF, authentication, the current account, the sign-in throttle and
 the Content-Security-Policy header (which alone cost as much as the rest of the redirect; the
 friendly page carries the same policy, built once): a recipient has no session here, and each
-of them costs time on the busiest URL of a send. The URL pattern (``delivery.urls``)
-serves the same view for ``reverse`` and for installs without the middleware.
+of them costs time on the busiest URL of a send. The URL pattern (``config/urls.py``) serves
+the same answer for ``reverse`` and for a middleware list without it.
 """
 
 from __future__ import annotations

@@ -242,3 +242,24 @@ def test_the_drain_is_an_every_minute_schedule_and_a_task(client, sale, settings
     settings.CAMPAIGNS_TASKS_SYNC = True  # inline: no follow-up task is enqueued
     assert tasks.clicks_drain() == 1
     assert tasks.clicks_drain() == 0
+
+
+@pytest.mark.redis
+def test_a_second_mover_leaves_redis_alone_while_the_first_holds_the_lock(settings):
+    if not REDIS_URL:
+        pytest.skip("REDIS_URL is not set (the SQLite leg runs without Redis)")
+    from delivery.clicks import LOCK_KEY
+
+    settings.REDIS_URL = REDIS_URL
+    redirect.redis_client.cache_clear()
+    client_redis = redirect.redis_client()
+    client_redis.delete(redirect.REDIS_KEY)
+    client_redis.rpush(redirect.REDIS_KEY, b"{}")
+    client_redis.set(LOCK_KEY, "another drain", ex=60)
+    try:
+        assert hits_move_from_redis() == 0
+        assert client_redis.llen(redirect.REDIS_KEY) == 1
+        assert client_redis.get(LOCK_KEY) == b"another drain"  # not released by us
+    finally:
+        client_redis.delete(LOCK_KEY, redirect.REDIS_KEY)
+        redirect.redis_client.cache_clear()
