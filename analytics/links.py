@@ -22,7 +22,7 @@ class LinkFigures(TypedDict):
     variant: str  # the variant's key, "" for the campaign's own message
     clicks: int  # human clicks, every one
     unique_clicks: int  # recipients who clicked this link (first click each)
-    ctr: float  # unique clicks / delivered messages, 0..1
+    ctr: float  # unique clicks of delivered messages, in percent (as the report's rates)
 
 
 def campaign_links(
@@ -51,7 +51,7 @@ def campaign_links(
                 "variant": link.variant.key if link.variant else "",
                 "clicks": int(figures.get(Kind.CLICKED, 0)),
                 "unique_clicks": unique,
-                "ctr": round(unique / delivered, 4) if delivered > 0 else 0.0,
+                "ctr": round(100.0 * unique / delivered, 2) if delivered > 0 else 0.0,
             }
         )
     return rows
