@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pycountry
 
+from analytics.links import campaign_links
 from analytics.money import campaign_money, recipients_in_scope
 from analytics.rollups import (
     Dim,
@@ -261,7 +262,12 @@ def campaign_report(*, campaign: Campaign, filters: Filters | None = None) -> Re
         "heatmap": heatmap(campaign, filters),
         "byCountry": by_country(campaign, filters),
         "byDevice": by_device(campaign, filters),
-        "links": [],
+        "links": [
+            dict(row)
+            for row in campaign_links(
+                campaign, since=filters.since, until=filters.until, variant=filters.variant
+            )
+        ],
         "conversions": conversions(campaign, filters),
         "byVariant": by_variant(campaign, filters),
         "cost": money.cost,

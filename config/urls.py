@@ -8,6 +8,7 @@ from analytics.exports import urls as analytics_exports_urls
 from campaigns import urls as campaigns_urls
 from config.api import api
 from delivery import urls as delivery_urls
+from delivery.redirect import click_view
 
 # One namespace for a campaign's pages, whichever app serves them: the names (campaigns:queue…)
 # and paths stayed when the delivery pages moved to their own app.
@@ -29,6 +30,8 @@ urlpatterns = [
     path("dashboard/messaging/", include("messaging.urls")),
     path("webhooks/", include("messaging.webhook_urls")),
     path("unsubscribe/", include("audience.unsubscribe_urls")),
+    # Tracked links; ClickRedirectMiddleware answers them first (delivery.redirect).
+    path("r/<str:token>", click_view, name="click_redirect"),
     path("api/", api.urls),
     # The website script and pixel: public, no session or CSRF (analytics/pixel.py).
     path("t/", include("analytics.tracking_urls")),
