@@ -7,9 +7,9 @@ answers with a fixed number of grouped queries whatever the audience size.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypedDict
+from typing import TypedDict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
@@ -233,51 +233,3 @@ def recipients_page(
     total = qs.count()
     start = (page - 1) * page_size
     return total, list(qs.order_by("id")[start : start + page_size])
-
-
-class RecipientBreakdowns(TypedDict):
-    """Rows are ``values()`` rows keyed by the figures' names (``sent``, ``delivered``, …)
-    beside the variant or country."""
-
-    byVariant: list[dict[str, Any]]
-    byCountry: list[dict[str, Any]]
-    byStatus: dict[str, int]
-
-
-def recipient_breakdowns(*, campaign: Campaign) -> RecipientBreakdowns:
-    """The campaign's recipients counted by variant, by country and by status."""
-    recipients = Recipient.objects.filter(campaign=campaign).order_by()
-    breakdown = {
-        "sent": Count("id", filter=Q(status__in=SENT_LIKE)),
-        "delivered": Count("id", filter=Q(status__in=(S.DELIVERED, S.READ))),
-        "read": Count("id", filter=Q(status=S.READ)),
-        "failed": Count("id", filter=Q(status=S.FAILED)),
-        "clicked": Count("id", filter=Q(clicked_at__isnull=False)),
-        "converted": Count("id", filter=Q(converted_at__isnull=False)),
-        "total": Count("id"),
-    }
-    by_variant = []
-    for variant_values in (
-        recipients.values("variant__key", "variant__name")
-        .annotate(**breakdown)
-        .order_by("variant__key")
-    ):
-        row: dict[str, Any] = dict(variant_values)
-        by_variant.append(
-            {
-                "variant": row.pop("variant__key") or "",
-                "name": row.pop("variant__name") or "",
-                **row,
-            }
-        )
-    by_country = []
-    for country_values in (
-        recipients.values("contact__country").annotate(**breakdown).order_by("contact__country")
-    ):
-        row = dict(country_values)
-        by_country.append({"country": row.pop("contact__country") or "", **row})
-    return {
-        "byVariant": by_variant,
-        "byCountry": by_country,
-        "byStatus": status_counts(campaign),
-    }

@@ -174,11 +174,12 @@ def test_stats_recipients_events_and_analytics_after_a_send(api, account, wa_sen
     assert events["items"][0]["type"] == "sent"
 
     analytics = api.get(url(campaign, "analytics")).json()
-    assert sum(h["sent"] for h in analytics["hourly"]) == 5
-    assert sum(h["failed"] for h in analytics["hourly"]) == 1
-    assert analytics["byStatus"]["sent"] == 5
+    assert sum(h["sent"] for h in analytics["timeseries"]["hourly"]) == 5
+    assert sum(h["failed"] for h in analytics["timeseries"]["hourly"]) == 1
+    funnel = {stage["stage"]: stage["count"] for stage in analytics["funnel"]}
+    assert (funnel["recipients"], funnel["sent"]) == (6, 5)
     assert analytics["byCountry"][0]["country"] == "FR"
-    assert analytics["byCountry"][0]["total"] == 6
+    assert (analytics["byCountry"][0]["sent"], analytics["byCountry"][0]["failed"]) == (5, 1)
 
 
 def test_bad_query_parameters_are_422(api, account):
