@@ -123,3 +123,27 @@ class CampaignError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.error_type} ×{self.count}"
+
+
+class RecipientStatusCount(models.Model):
+    """How many of a campaign's recipients are in each status, kept by database triggers on
+    the recipients' table (``delivery/migrations/0003``).
+
+    Why triggers: a recipient's status is written by set-based UPDATEs all over the pipeline
+    (claims, results, provider statuses, the sweeper, resets); a trigger sees every one of
+    them, so the queue and stats of a million-recipient campaign read a dozen rows instead of
+    counting a million. On PostgreSQL it is one statement-level trigger per statement (with
+    transition tables); on SQLite, row-level.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=Recipient.Status.choices)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "status"], name="recipient_count_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.status}: {self.n}"

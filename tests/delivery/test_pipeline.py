@@ -72,7 +72,7 @@ def test_the_hot_loop_does_not_query_per_recipient(account, wa_sender, provider,
     queries_to_send(1)
     small, large = queries_to_send(6), queries_to_send(60)
     assert small == large
-    assert large <= 25
+    assert large <= 27  # 25, and 2 for the analytics rollups (who the events are of; upsert)
 
 
 def test_transient_errors_are_retried_with_backoff_then_sent(
