@@ -228,10 +228,14 @@ def _campaign(account, sender, name: str, recipients: int):
     return campaign
 
 
-def _recipients(account, campaign, count: int, *, status_sql: str, message_prefix: str) -> None:
+def _recipients(
+    account, campaign, count: int, *, status_sql: str, message_prefix: str, history: bool
+) -> None:
     """``count`` recipients of ``campaign``, one per contact of the account (in id order),
     variants A and B alternating, and the plan the events are made from (``bench_plan``,
-    a temporary table: one row per recipient with its hash, fate and times)."""
+    a temporary table: one row per recipient with its hash, fate and times). With
+    ``history``, each recipient is written with the times of its plan (delivered, read,
+    clicked, converted, failed) in the same INSERT."""
     from django.db import connection
 
     from delivery.models import Recipient
@@ -255,20 +259,27 @@ def _recipients(account, campaign, count: int, *, status_sql: str, message_prefi
             """,
             {"t0": T0, "count": count, "account": account.pk},
         )
-        sql, params = _insert_sql(
-            Recipient,
-            {
-                "account_id": "%(account)s",
-                "campaign_id": "%(campaign)s",
-                "contact_id": "p.contact_id",
-                "variant_id": "CASE WHEN p.n %% 2 = 0 THEN %(a)s ELSE %(b)s END",
-                "status": status_sql,
-                "provider_message_id": f"'{message_prefix}' || p.n",
-                "sent_at": "p.sent_at",
-                "created_at": "%(t0)s",
-            },
-            "FROM bench_plan p ORDER BY p.n",
-        )
+        cursor.execute(PLAN_TIMES)
+        columns = {
+            "account_id": "%(account)s",
+            "campaign_id": "%(campaign)s",
+            "contact_id": "p.contact_id",
+            "variant_id": "CASE WHEN p.n %% 2 = 0 THEN %(a)s ELSE %(b)s END",
+            "status": status_sql,
+            "provider_message_id": f"'{message_prefix}' || p.n",
+            "sent_at": "p.sent_at",
+            "created_at": "%(t0)s",
+        }
+        if history:
+            columns |= {
+                "delivered_at": "p.delivered_at",
+                "read_at": "p.read_at",
+                "clicked_at": "p.clicked_at",
+                "converted_at": "p.converted_at",
+                "failed_at": "CASE WHEN p.fate < 20 THEN p.sent_at + interval '5 seconds' END",
+                "error_code": "CASE WHEN p.fate < 20 THEN '131026' ELSE '' END",
+            }
+        sql, params = _insert_sql(Recipient, columns, "FROM bench_plan p ORDER BY p.n")
         cursor.execute(
             sql,
             {
@@ -391,8 +402,6 @@ def _events(account, campaign, link_ids: list[int]) -> int:
 
     from analytics.models import Event
 
-    with connection.cursor() as cursor:
-        cursor.execute(PLAN_TIMES)
     total = 0
     for kind, at, data, revenue, where in EVENTS:
         sql, params = _insert_sql(
@@ -441,15 +450,6 @@ def _links(campaign) -> list[int]:
         ids.append(link.pk)
     return ids
 
-
-RECIPIENT_TIMES = """
-    UPDATE campaigns_recipient r SET
-        delivered_at = p.delivered_at, read_at = p.read_at, clicked_at = p.clicked_at,
-        converted_at = p.converted_at,
-        failed_at = CASE WHEN p.fate < 20 THEN p.sent_at + interval '5 seconds' END,
-        error_code = CASE WHEN p.fate < 20 THEN '131026' ELSE '' END
-    FROM bench_plan p WHERE r.id = p.recipient_id
-"""
 
 COUNTERS = """
     UPDATE campaigns_campaign c SET
@@ -513,12 +513,13 @@ def generate(account, sender, recipients: int, *, force: bool = False):
     campaign = _campaign(account, sender, CAMPAIGN_NAME, recipients)
     link_ids = _links(campaign)
     # The recipients keep their triggers (the status counts are kept by one).
-    _recipients(account, campaign, recipients, status_sql=status, message_prefix="wamid.b")
+    _recipients(
+        account, campaign, recipients, status_sql=status, message_prefix="wamid.b", history=True
+    )
     made = time.perf_counter()
     with _without_foreign_key_checks():
         events = _events(account, campaign, link_ids)
     with connection.cursor() as cursor:
-        cursor.execute(RECIPIENT_TIMES)
         cursor.execute(COUNTERS.format(campaign=int(campaign.pk)))
     print(
         f"generate: {recipients:,} contacts and recipients in {made - started:.0f} s, "
@@ -909,7 +910,9 @@ def aux_campaign(account, sender, recipients: int):
         Campaign.objects.filter(pk__in=old).delete()
     campaign = _campaign(account, sender, AUX_NAME, recipients)
     links = _links(campaign)
-    _recipients(account, campaign, recipients, status_sql="'sent'", message_prefix="wamid.w")
+    _recipients(
+        account, campaign, recipients, status_sql="'sent'", message_prefix="wamid.w", history=False
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE campaigns_campaign SET status = 'running', total_sent = %s WHERE id = %s",
