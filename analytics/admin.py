@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Event
+from .models import Event, Export
 
 
 @admin.register(Event)
@@ -24,4 +24,39 @@ class EventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Event | None = None) -> bool:
+        return False
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """Exports are started from the analytics page or the API; staff follow them, read-only.
+    The files are private (no URL): shown by their stored name, never as links."""
+
+    list_display = (
+        "id",
+        "kind",
+        "status",
+        "campaign",
+        "account",
+        "rows_done",
+        "rows_total",
+        "created_by",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("kind", "status")
+    search_fields = ("=campaign__name", "account__name")
+    list_select_related = ("account", "campaign", "created_by")
+    raw_id_fields = ("account", "campaign", "created_by")
+    exclude = ("file",)
+    readonly_fields = ("stored_file",)
+
+    @admin.display(description="file (private)")
+    def stored_file(self, obj: Export) -> str:
+        return obj.file.name or "-"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Export | None = None) -> bool:
         return False

@@ -1,5 +1,6 @@
 """``/api/campaigns/{campaignId}/events`` and ``…/analytics``: the spec's Analytics endpoints,
-read from the event log. Any role may read; another account's campaign is a 404."""
+the event log and the report read from the rollups. Any role may read; another account's
+campaign is a 404."""
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -10,11 +11,13 @@ from pydantic.alias_generators import to_camel
 from accounts.request import AccountRequest
 from analytics import selectors
 from analytics.models import Event
+from analytics.report import Filters, campaign_report
+from analytics.schemas import CampaignReportOut, ReportQuery
 from campaigns.schemas import CamelSchema
 from campaigns.selectors import campaign_get
 from core.api import errors
 from core.schemas import PageQuery
-from delivery.api import CampaignId, api_enum
+from delivery.api import CampaignId
 
 router = Router(tags=["campaign execution"])
 
@@ -62,13 +65,6 @@ class DeliveryEventPageOut(CamelSchema):
     count: int
 
 
-class DeliveryAnalyticsOut(CamelSchema):
-    hourly: list[dict[str, Any]]
-    by_variant: list[dict[str, Any]]
-    by_country: list[dict[str, Any]]
-    by_status: dict[str, int]
-
-
 @router.get(
     "/{campaignId}/events", response={200: DeliveryEventPageOut, **errors(404)}, by_alias=True
 )
@@ -96,13 +92,15 @@ def campaign_events(
 
 
 @router.get(
-    "/{campaignId}/analytics", response={200: DeliveryAnalyticsOut, **errors(404)}, by_alias=True
+    "/{campaignId}/analytics", response={200: CampaignReportOut, **errors(404)}, by_alias=True
 )
 def campaign_analytics(
-    request: AccountRequest, campaign_id: CampaignId
-) -> selectors.CampaignAnalytics:
-    """Per-hour sent / delivered / read / failed, and breakdowns by variant, country, status."""
+    request: AccountRequest, campaign_id: CampaignId, query: Query[ReportQuery]
+) -> CampaignReportOut:
+    """The campaign's analytics report, the figures of its analytics page: funnel, hourly and
+    daily series (account time zone), heatmap (recipients' local time), countries, devices,
+    links, conversions, variants, cost, revenue and ROI. ``since``/``until`` are UTC days,
+    both included; ``variant`` keeps one variant's recipients."""
     campaign = campaign_get(account=request.account, campaign_id=campaign_id)
-    answer = selectors.campaign_analytics(campaign=campaign)
-    answer["byStatus"] = {api_enum(status): n for status, n in answer["byStatus"].items()}
-    return answer
+    filters = Filters(since=query.since, until=query.until, variant=query.variant or None)
+    return CampaignReportOut.model_validate(campaign_report(campaign=campaign, filters=filters))

@@ -1,10 +1,12 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 
 from accounts.models import Account
 from core.events import EventType
-from core.models import AccountScopedManager
+from core.models import AccountScopedManager, TimeStampedModel
+from core.storage import private_storage, random_name
 
 
 class Event(models.Model):
@@ -71,3 +73,60 @@ class Rollup(models.Model):
         return (
             f"{self.campaign_id} {self.day} {self.dimension}={self.key} {self.kind}: {self.count}"
         )
+
+
+def export_file_name(instance: "Export", filename: str) -> str:
+    """A random private name: the file holds recipients' personal data."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return random_name("exports", extension)
+
+
+class Export(TimeStampedModel):
+    """One export of a campaign's figures, written by a task in chunks; ``rows_done`` /
+    ``rows_total`` are its progress, which the page polls.
+
+    The file names recipients (phones, e-mails), so it lives in the private storage under a
+    random name and leaves it only through the download view, which checks the account.
+    """
+
+    class Kind(models.TextChoices):
+        RECIPIENTS_CSV = "recipients_csv", "Recipients (CSV)"
+        EVENTS_CSV = "events_csv", "Events (CSV)"
+        REPORT_XLSX = "report_xlsx", "Report (XLSX)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="exports"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # {"since": "YYYY-MM-DD" | null, "until": … , "variant": null (all) | "" (none) | key}
+    filters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.BigIntegerField(default=0)
+    rows_total = models.BigIntegerField(default=0)
+    file = models.FileField(
+        upload_to=export_file_name, storage=private_storage, blank=True, default=""
+    )
+    error = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["campaign", "created_at"], name="export_campaign_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} {self.kind} ({self.status})"

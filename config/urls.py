@@ -3,13 +3,20 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from analytics import urls as analytics_urls
+from analytics.exports import urls as analytics_exports_urls
 from campaigns import urls as campaigns_urls
 from config.api import api
 from delivery import urls as delivery_urls
 
 # One namespace for a campaign's pages, whichever app serves them: the names (campaigns:queue…)
 # and paths stayed when the delivery pages moved to their own app.
-campaign_pages = campaigns_urls.urlpatterns + delivery_urls.urlpatterns
+campaign_pages = (
+    campaigns_urls.urlpatterns
+    + delivery_urls.urlpatterns
+    + analytics_urls.campaign_urlpatterns
+    + analytics_exports_urls.urlpatterns
+)
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="campaigns:list", permanent=False)),
@@ -17,6 +24,7 @@ urlpatterns = [
     path("dashboard/campaigns/", include((campaign_pages, "campaigns"))),
     path("dashboard/campaigns/templates/", include("templates_app.urls")),
     path("dashboard/audience/", include("audience.urls")),
+    path("dashboard/analytics/", include("analytics.urls")),
     path("dashboard/messaging/", include("messaging.urls")),
     path("webhooks/", include("messaging.webhook_urls")),
     path("unsubscribe/", include("audience.unsubscribe_urls")),

@@ -132,6 +132,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# plotly.js comes from the installed python plotly package (config/staticfinders.py), not git.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "config.staticfinders.PlotlyFinder",
+]
 MEDIA_URL = "media/"
 # Where providers reach this install (media links, status callbacks); else the request's host.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", default="").rstrip("/")

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from accounts.models import ApiKey
 from accounts.services import api_key_create
-from analytics.models import Event
+from analytics.models import Event, Export
 from audience.models import ImportJob
 from campaigns.models import AutomationTrigger, Campaign, CampaignActivity, TestContact
 from delivery.models import CampaignError, Recipient, SendBatch
@@ -95,6 +95,9 @@ def admin_data(account, user):
     AttributeDefinitionFactory(account=account, key="city")
     SuppressionEntryFactory(account=account)
     ImportJob.objects.create(account=account, file="imports/x.csv", original_name="x.csv")
+    Export.objects.create(
+        account=account, campaign=campaign, kind=Export.Kind.EVENTS_CSV, file="exports/x.csv"
+    )
     batch = SendBatch.objects.create(campaign=campaign, size=1)
     Recipient.objects.filter(pk=recipient.pk).update(batch=batch)
     TestContact.objects.create(account=account, contact=contact)
