@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from .models import Account, ApiKey, Membership
-from .services import api_key_create, api_key_revoke
+from .services import account_setup, api_key_create, api_key_revoke
 
 
 class SameAccountForm(forms.ModelForm):
@@ -60,12 +60,26 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "timezone", "currency", "default_phone_region", "created_at")
+    list_display = (
+        "name",
+        "slug",
+        "timezone",
+        "currency",
+        "default_phone_region",
+        "click_window_days",
+        "delivery_window_days",
+        "created_at",
+    )
     search_fields = ("name", "slug")
     list_filter = ("currency",)
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
     inlines = (MembershipInline,)
+
+    def save_model(self, request: HttpRequest, obj: Account, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            account_setup(account=obj)
 
 
 @admin.register(Membership)

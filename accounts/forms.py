@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from core.forms import StorableTextMixin
 
-from .models import Role
+from .models import Account, Role
 
 
 class LoginForm(AuthenticationForm):
@@ -41,3 +41,15 @@ class ApiKeyCreateForm(StorableTextMixin, forms.Form):
 
 class AccountSwitchForm(StorableTextMixin, forms.Form):
     account = forms.IntegerField(min_value=1)
+
+
+class AccountSettingsForm(forms.ModelForm):
+    """The account's own settings a manager may change (attribution windows)."""
+
+    class Meta:
+        model = Account
+        fields = ("click_window_days", "delivery_window_days")
+        labels = {
+            "click_window_days": "Click window (days)",
+            "delivery_window_days": "Delivery window (days)",
+        }

@@ -3,6 +3,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from core.models import AccountScopedManager, TimeStampedModel
@@ -22,6 +23,19 @@ class Account(TimeStampedModel):
     currency = models.CharField(max_length=3, default="USD")
     default_phone_region = models.CharField(
         max_length=2, default="US", help_text="Region used for numbers without a country code."
+    )
+    # Attribution windows: a conversion goes to the last human click within the click window,
+    # else to the last message delivered within the delivery window (analytics/attribution.py).
+    click_window_days = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="A conversion within this many days after a tracked click goes to its campaign.",
+    )
+    delivery_window_days = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(30)],
+        help_text="Without a click, a conversion within this many days after a delivered "
+        "message goes to its campaign (0: only clicks count).",
     )
 
     class Meta:

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from . import ports
 from .models import Account, ApiKey, Membership, Role, hash_api_key
 
 KEY_PREFIX = "cmp_"
@@ -23,8 +24,26 @@ def account_create(
     account = Account(name=name, slug=slug, timezone=timezone_name, currency=currency)
     account.full_clean()
     account.save()
+    account_setup(account=account)
     if owner is not None:
         Membership.objects.create(user=owner, account=account, role=Role.OWNER)
+    return account
+
+
+def account_setup(*, account: Account) -> None:
+    """What a new account needs from the apps above accounts (its price table): every path
+    that creates an account calls this once, in the creating transaction."""
+    ports.account_setup.get()(account)
+
+
+@transaction.atomic
+def account_settings_update(
+    *, account: Account, click_window_days: int, delivery_window_days: int
+) -> Account:
+    account.click_window_days = click_window_days
+    account.delivery_window_days = delivery_window_days
+    account.full_clean()
+    account.save(update_fields=["click_window_days", "delivery_window_days", "updated_at"])
     return account
 
 

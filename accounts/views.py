@@ -1,4 +1,4 @@
-"""Sign-in, the account switcher and the API keys page."""
+"""Sign-in, the account switcher, the account settings and the API keys page."""
 
 import math
 
@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .decorators import member_required
-from .forms import AccountSwitchForm, ApiKeyCreateForm, LoginForm
+from .forms import AccountSettingsForm, AccountSwitchForm, ApiKeyCreateForm, LoginForm
 from .models import ApiKey
 from .request import AccountRequest, MemberRequest
 from .selectors import SESSION_ACCOUNT_KEY, memberships_for_user
-from .services import api_key_create, api_key_revoke
+from .services import account_settings_update, api_key_create, api_key_revoke
 
 
 class LoginView(auth_views.LoginView):
@@ -130,3 +130,22 @@ def api_key_revoke_view(request: AccountRequest, key_id: int) -> HttpResponse:
         api_key_revoke(key=key)
         messages.success(request, f"The key “{key.name}” is revoked; it no longer works.")
     return redirect("accounts:api_keys")
+
+
+@member_required(permission="manage", writes_only=True)
+def account_settings(request: MemberRequest) -> HttpResponse:
+    """Every member reads the account's settings; owners and managers change them."""
+    account = request.account
+    form = AccountSettingsForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        account_settings_update(
+            account=account,
+            click_window_days=form.cleaned_data["click_window_days"],
+            delivery_window_days=form.cleaned_data["delivery_window_days"],
+        )
+        messages.success(request, "Settings saved.")
+        return redirect("accounts:settings")
+    status = 422 if form.is_bound else 200
+    return render(
+        request, "accounts/settings.html", {"nav": "settings", "form": form}, status=status
+    )

@@ -1,9 +1,11 @@
-"""Events are append-only facts: staff can read and filter them, never add, edit or delete."""
+"""Events are append-only facts: staff can read and filter them, never add, edit or delete.
+Conversions likewise (their counts live in the campaign's counters and the rollups); the
+message price table is the accounts' own to edit, here as on its page."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Event, Export
+from .models import Conversion, Event, Export, MessagePrice
 
 
 @admin.register(Event)
@@ -60,3 +62,41 @@ class ExportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Export | None = None) -> bool:
         return False
+
+
+@admin.register(Conversion)
+class ConversionAdmin(admin.ModelAdmin):
+    list_display = (
+        "occurred_at",
+        "event",
+        "value",
+        "currency",
+        "attribution",
+        "campaign",
+        "account",
+    )
+    list_filter = ("attribution", "event")
+    search_fields = ("=order_id", "=campaign__name")
+    list_select_related = ("account", "campaign")
+    raw_id_fields = ("account", "campaign", "recipient", "contact")
+    show_full_result_count = False
+    ordering = ("-occurred_at", "-id")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Conversion | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Conversion | None = None) -> bool:
+        return False
+
+
+@admin.register(MessagePrice)
+class MessagePriceAdmin(admin.ModelAdmin):
+    list_display = ("account", "channel", "category", "country", "price")
+    list_filter = ("channel", "category")
+    list_editable = ("price",)
+    search_fields = ("=country", "account__name", "account__slug")
+    list_select_related = ("account",)
+    autocomplete_fields = ("account",)

@@ -14,6 +14,7 @@ from django.db.models import Sum
 
 from accounts.models import Account
 from analytics.models import Rollup
+from analytics.money import campaigns_cost
 from analytics.rollups import Dim, Kind
 
 ZERO = Decimal("0")
@@ -116,7 +117,7 @@ def campaigns_compare(
         figures.clicked = counts.get(Kind.CLICKED_UNIQUE, 0)
         figures.converted = counts.get(Kind.CONVERTED_UNIQUE, 0)
         figures.conversions = counts.get(Kind.CONVERTED, 0)
-    _add_costs(list(found.values()), since=since, until=until)
+    _add_costs(list(found.values()), account=account, since=since, until=until)
     column, descending = sort_key(sort)
     key = SORTS[column]
     known = [c for c in found.values() if key(c) is not None]
@@ -126,9 +127,16 @@ def campaigns_compare(
 
 
 def _add_costs(
-    campaigns: list[CampaignFigures], *, since: dt.date | None, until: dt.date | None
+    campaigns: list[CampaignFigures],
+    *,
+    account: Account,
+    since: dt.date | None,
+    until: dt.date | None,
 ) -> None:
-    """Where each campaign's cost comes from: the account's price table over the messages
-    it sent by country (conversions' ``analytics.money``), wired in when that lands; until
-    then cost stays unknown (None) and the page says how to get it."""
-    return None
+    """Each campaign's cost: the account's price table over the messages it sent by country
+    in the period (``analytics.money``), for every campaign of the list at once."""
+    costs = campaigns_cost(
+        account=account, campaign_ids=[c.id for c in campaigns], since=since, until=until
+    )
+    for figures in campaigns:
+        figures.cost = costs.get(figures.id)

@@ -130,3 +130,105 @@ class Export(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Export {self.pk} {self.kind} ({self.status})"
+
+
+class Conversion(models.Model):
+    """A purchase, sign-up or any named event a contact made, reported by the API, the
+    website pixel or a store, with the campaign it is attributed to (none: account only)."""
+
+    class Attribution(models.TextChoices):
+        CLICK = "click", "Last click"
+        DELIVERY = "delivery", "Last delivery"
+        NONE = "", "Unattributed"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="conversions")
+    contact = models.ForeignKey(
+        "audience.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversions",
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversions",
+    )
+    recipient = models.ForeignKey(
+        "delivery.Recipient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    variant_key = models.CharField(max_length=32, blank=True, default="")
+    # Journeys (issue 13) attribute to a step of a journey version: its id goes here.
+    journey_step = models.CharField(max_length=64, blank=True, default="")
+    event = models.CharField(max_length=64, default="purchase")
+    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3)
+    order_id = models.CharField(max_length=128, blank=True, default="")
+    occurred_at = models.DateTimeField()
+    properties = models.JSONField(default=dict, blank=True)
+    attribution = models.CharField(
+        max_length=16, choices=Attribution.choices, blank=True, default=Attribution.NONE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "order_id"],
+                condition=~models.Q(order_id=""),
+                name="conversion_unique_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["account", "occurred_at"], name="conversion_acct_time"),
+            models.Index(fields=["campaign", "occurred_at"], name="conversion_camp_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.value or ''} {self.currency} @ {self.occurred_at:%Y-%m-%d}"
+
+
+class MessagePrice(models.Model):
+    """What one message costs an account, by channel, WhatsApp category and country, in the
+    account's currency: the cost side of a campaign's ROI (``analytics.money``)."""
+
+    class Channel(models.TextChoices):
+        WHATSAPP = "whatsapp", "WhatsApp"
+        SMS = "sms", "SMS"
+        EMAIL = "email", "E-mail"
+
+    class Category(models.TextChoices):
+        MARKETING = "marketing", "Marketing"
+        UTILITY = "utility", "Utility"
+        AUTHENTICATION = "authentication", "Authentication"
+        SERVICE = "service", "Service"
+        NONE = "", "—"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="message_prices")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    category = models.CharField(max_length=16, choices=Category.choices, blank=True, default="")
+    country = models.CharField(
+        max_length=2, blank=True, default="", help_text="ISO 3166 alpha-2; empty: every other."
+    )
+    price = models.DecimalField(max_digits=10, decimal_places=5)
+
+    objects = AccountScopedManager()
+
+    class Meta:
+        ordering = ["channel", "category", "country"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "channel", "category", "country"], name="price_unique_key"
+            ),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        where = self.country or "other countries"
+        kind = f"{self.channel} {self.category}".strip()
+        return f"{kind}, {where}: {self.price}"

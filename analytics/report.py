@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pycountry
 
+from analytics.links import campaign_links
+from analytics.money import campaign_money, recipients_in_scope
 from analytics.rollups import (
     Dim,
     Kind,
@@ -24,7 +26,6 @@ from analytics.rollups import (
     rollup_by_variant,
     rollup_series,
     rollup_totals,
-    rollup_values,
 )
 from campaigns.models import Campaign
 from campaigns.timing import zone_of
@@ -93,14 +94,7 @@ def _figures(counts: dict[str, int]) -> dict[str, int]:
 
 
 def _recipients(campaign: Campaign, filters: Filters) -> int:
-    if filters.variant is None:
-        return campaign.total_recipients
-    if filters.variant == "":
-        return campaign.total_recipients - sum(
-            campaign.variants.values_list("recipients_total", flat=True)
-        )
-    variant = campaign.variants.filter(key=filters.variant).first()
-    return variant.recipients_total if variant is not None else 0
+    return recipients_in_scope(campaign, variant=filters.variant)
 
 
 def funnel(campaign: Campaign, filters: Filters) -> list[FunnelStage]:
@@ -251,10 +245,9 @@ def by_variant(campaign: Campaign, filters: Filters) -> list[dict[str, Any]]:
 def campaign_report(*, campaign: Campaign, filters: Filters | None = None) -> Report:
     filters = filters or Filters()
     zone = zone_of(campaign.account.timezone)
-    revenue = rollup_values(
+    money = campaign_money(
         campaign, since=filters.since, until=filters.until, variant=filters.variant
-    ).get(Kind.CONVERTED, Decimal("0"))
-    recipients = _recipients(campaign, filters)
+    )
     return {
         "campaignId": campaign.pk,
         "currency": campaign.account.currency,
@@ -269,13 +262,16 @@ def campaign_report(*, campaign: Campaign, filters: Filters | None = None) -> Re
         "heatmap": heatmap(campaign, filters),
         "byCountry": by_country(campaign, filters),
         "byDevice": by_device(campaign, filters),
-        "links": [],
+        "links": [
+            dict(row)
+            for row in campaign_links(
+                campaign, since=filters.since, until=filters.until, variant=filters.variant
+            )
+        ],
         "conversions": conversions(campaign, filters),
         "byVariant": by_variant(campaign, filters),
-        "cost": None,
-        "revenue": revenue,
-        "roi": None,
-        "revenuePerRecipient": (revenue / recipients).quantize(Decimal("0.0001"))
-        if recipients
-        else None,
+        "cost": money.cost,
+        "revenue": money.revenue,
+        "roi": float(money.roi) if money.roi is not None else None,
+        "revenuePerRecipient": money.revenue_per_recipient,
     }

@@ -133,7 +133,10 @@ class CampaignReportOut(CamelSchema):
     links: list[LinkOut]
     conversions: list[ConversionOut]
     by_variant: list[VariantOut]
-    cost: float | None = Field(description="None until the account's prices cover the sends.")
+    cost: float | None = Field(
+        description="The messages sent, by country, priced by the account's message price "
+        "table (its starting estimates until it is edited)."
+    )
     revenue: float
-    roi: float | None
+    roi: float | None = Field(description="(revenue - cost) / cost; null while cost is 0.")
     revenue_per_recipient: float | None

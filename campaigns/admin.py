@@ -250,7 +250,19 @@ class CampaignAdmin(admin.ModelAdmin):
         ("A/B test", {"fields": ("ab_enabled", "winner_criteria")}),
         ("Automation", {"fields": ("automation_enabled",)}),
         ("Stats", {"fields": STAT_FIELDS}),
-        ("Tracking", {"fields": ("tracking_url", "webhook_url")}),
+        (
+            "Tracking",
+            {
+                "fields": (
+                    "track_links",
+                    "utm_source",
+                    "utm_medium",
+                    "utm_campaign",
+                    "tracking_url",
+                    "webhook_url",
+                )
+            },
+        ),
         ("History", {"fields": ("deleted_at", "created_at", "updated_at")}),
     )
 

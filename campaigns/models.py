@@ -146,6 +146,12 @@ class Campaign(TimeStampedModel):
 
     # Tracking
     tracking_url = models.URLField(blank=True, default="")
+    # Links in the message become per-recipient /r/<token> URLs at send time (needs
+    # PUBLIC_BASE_URL); the UTM parameters are added to every destination, tracked or not.
+    track_links = models.BooleanField(default=True)
+    utm_source = models.CharField(max_length=100, blank=True, default="")
+    utm_medium = models.CharField(max_length=100, blank=True, default="")
+    utm_campaign = models.CharField(max_length=100, blank=True, default="")
     webhook_url = models.URLField(blank=True, default="")
 
     # Metadata

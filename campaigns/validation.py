@@ -37,6 +37,7 @@ from campaigns.message_source import message_source
 from campaigns.models import Campaign
 from core import urlguard
 from core.errors import ApplicationError, ValidationFailed
+from core.public import public_base_url
 from messaging.models import Sender
 from messaging.providers.email import unsubscribe_base_problem
 from messaging.providers.sms import callback_base_problem
@@ -539,6 +540,8 @@ def _message(campaign: Campaign, result: ValidationResult) -> None:
                 f"The template “{template.name}” is not approved yet ({template.status}).",
                 "message",
             )
+        elif problem := tracked_template_problem(campaign):
+            result.add("trackLinks", problem, "message")
     elif not campaign.message_content.strip() and kind != Campaign.MessageType.MEDIA:
         result.add("message.content", "Write the message text.", "message")
     if kind == Campaign.MessageType.MEDIA and not campaign.media_urls:
@@ -565,6 +568,22 @@ def _message(campaign: Campaign, result: ValidationResult) -> None:
     for key, link in (("trackingUrl", campaign.tracking_url), ("webhookUrl", campaign.webhook_url)):
         if link and (refusal := urlguard.url_problem(link)):
             result.add(key, refusal, "basics")
+
+
+def tracked_template_problem(campaign: Campaign) -> str:
+    """A template approved with a URL button through our redirect (``<base>/r/{{1}}``) sends
+    the recipient's token as that parameter: with tracking off, the button would lead nowhere."""
+    base = public_base_url()
+    if campaign.track_links or not base or campaign.template is None:
+        return ""
+    redirect = f"{base}/r/"
+    for button in campaign.template.buttons or []:
+        if isinstance(button, dict) and str(button.get("value") or "").startswith(redirect):
+            return (
+                f"The template “{campaign.template.name}” has a button that opens a tracked "
+                "link: turn link tracking on, or it would lead nowhere."
+            )
+    return ""
 
 
 def _sms(campaign: Campaign, result: ValidationResult) -> None:

@@ -74,9 +74,11 @@ api.add_router("/campaign-templates", templates_router)
 api.add_router("/", audience_router)
 api.add_router("/", messaging_router)
 from analytics.api import router as analytics_router  # noqa: E402
+from analytics.api_conversions import router as conversions_router  # noqa: E402
 from analytics.exports.api import router as exports_router  # noqa: E402
 from delivery.api import router as execution_router  # noqa: E402
 
 api.add_router("/campaigns", execution_router)
 api.add_router("/campaigns", analytics_router)
+api.add_router("/", conversions_router)
 api.add_router("/", exports_router)

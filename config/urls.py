@@ -8,6 +8,7 @@ from analytics.exports import urls as analytics_exports_urls
 from campaigns import urls as campaigns_urls
 from config.api import api
 from delivery import urls as delivery_urls
+from delivery.redirect import click_view
 
 # One namespace for a campaign's pages, whichever app serves them: the names (campaigns:queue…)
 # and paths stayed when the delivery pages moved to their own app.
@@ -20,6 +21,7 @@ campaign_pages = (
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="campaigns:list", permanent=False)),
+    path("accounts/settings/prices/", include("analytics.price_urls")),
     path("accounts/", include("accounts.urls")),
     path("dashboard/campaigns/", include((campaign_pages, "campaigns"))),
     path("dashboard/campaigns/templates/", include("templates_app.urls")),
@@ -28,7 +30,11 @@ urlpatterns = [
     path("dashboard/messaging/", include("messaging.urls")),
     path("webhooks/", include("messaging.webhook_urls")),
     path("unsubscribe/", include("audience.unsubscribe_urls")),
+    # Tracked links; ClickRedirectMiddleware answers them first (delivery.redirect).
+    path("r/<str:token>", click_view, name="click_redirect"),
     path("api/", api.urls),
+    # The website script and pixel: public, no session or CSRF (analytics/pixel.py).
+    path("t/", include("analytics.tracking_urls")),
     # Recipients, batches and the error log moved to the delivery app; old admin links follow.
     re_path(
         r"^admin/campaigns/(?P<model>recipient|sendbatch|campaignerror)/(?P<rest>.*)$",

@@ -1,4 +1,5 @@
-"""Staff admin for what the send pipeline owns: recipients, batches and the error log.
+"""Staff admin for what the send pipeline owns: recipients, batches, the error log and the
+tracked links.
 
 All three are written by the pipeline alone; staff read them (a stuck batch, a recipient's
 provider error), they do not edit them.
@@ -10,7 +11,7 @@ from django.http import HttpRequest
 
 from accounts.admin import SameAccountForm
 
-from .models import CampaignError, Recipient, SendBatch
+from .models import CampaignError, Recipient, SendBatch, TrackedLink
 
 
 @admin.register(Recipient)
@@ -101,4 +102,22 @@ class SendBatchAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: SendBatch | None = None) -> bool:
+        return False
+
+
+@admin.register(TrackedLink)
+class TrackedLinkAdmin(admin.ModelAdmin):
+    """The destinations a send made trackable: read-only, since every token sent names one."""
+
+    list_display = ("id", "campaign", "variant", "position", "label", "url", "created_at")
+    search_fields = ("=campaign__id", "url")
+    list_select_related = ("campaign", "variant")
+    raw_id_fields = ("campaign", "variant")
+    show_full_result_count = False
+    ordering = ("-id",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TrackedLink | None = None) -> bool:
         return False

@@ -52,8 +52,14 @@ class DeliveryStateOut(CamelSchema):
 
 
 class DeliveryStatsOut(CampaignStatsOut):
-    """The Campaign document's ``stats`` plus where the delivery stands."""
+    """The Campaign document's ``stats`` plus its cost, revenue and ROI (in ``currency``) and
+    where the delivery stands."""
 
+    cost: float
+    revenue: float
+    roi: float | None
+    revenue_per_recipient: float | None
+    currency: str
     status: str
     status_reason: str
     queue: dict[str, int]

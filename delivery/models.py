@@ -147,3 +147,84 @@ class RecipientStatusCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.status}: {self.n}"
+
+
+class TrackedLink(models.Model):
+    """One destination of one campaign's (or variant's) message, made at send time: the link id
+    a tracked URL's token carries, so the redirect needs the token and one primary-key read.
+
+    ``url`` is the destination as the recipient lands on it (UTM parameters added); the unique
+    key is its hash, since a URL may be longer than an index entry allows.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tracked_links")
+    variant = models.ForeignKey(
+        Variant, null=True, blank=True, on_delete=models.CASCADE, related_name="tracked_links"
+    )
+    url = models.TextField()
+    url_hash = models.CharField(max_length=64)
+    # Where the link first appears in the message (0, 1, …) and how it is labelled there (a
+    # button's text, or the part of the message it sits in), for the per-link table.
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "variant", "position", "id"]
+        constraints = [
+            # Two partial keys: NULL variants are never equal to each other in a plain key.
+            models.UniqueConstraint(
+                fields=["campaign", "url_hash"],
+                condition=models.Q(variant__isnull=True),
+                name="tracked_link_unique_url",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "variant", "url_hash"],
+                condition=models.Q(variant__isnull=False),
+                name="tracked_link_unique_variant_url",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class ClickHit(models.Model):
+    """A hit on ``/r/<token>`` waiting for the drain (``delivery.clicks``): written by the
+    redirect with one INSERT when there is no Redis, or moved here from Redis by the drain.
+
+    ``hit_id`` is unique, so a hit moved twice from Redis (a drain stopped between the copy and
+    the trim) is kept once; rows are deleted in the transaction that counts them.
+    """
+
+    hit_id = models.CharField(max_length=32, unique=True)
+    link_id = models.BigIntegerField()
+    recipient_id = models.BigIntegerField()
+    token = models.CharField(max_length=64, default="")
+    at = models.DateTimeField()
+    method = models.CharField(max_length=8, default="GET")
+    user_agent = models.CharField(max_length=512, blank=True, default="")
+    country = models.CharField(max_length=2, blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"hit {self.hit_id} on link {self.link_id}"
+
+
+class LinkClick(models.Model):
+    """A recipient's first human click on one link: its presence makes later clicks on the
+    link not unique (the per-link unique count)."""
+
+    link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="first_clicks")
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="+")
+    clicked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "recipient"], name="link_click_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} on {self.link_id}"

@@ -16,6 +16,7 @@ TICK_SCHEDULE = "campaigns-tick"
 SWEEP_SCHEDULE = "campaigns-sweep"
 REACH_SCHEDULE = "campaigns-reach-refresh"
 REACH_MINUTES = 1
+CLICKS_SCHEDULE = "campaigns-clicks-drain"
 
 
 def run_schedule_set(*, campaign: Campaign, at: dt.datetime) -> None:
@@ -46,14 +47,16 @@ def campaign_schedule(*, campaign: Campaign) -> None:
 
 
 def schedules_ensure() -> None:
-    """The periodic tasks, every minute: the dispatcher tick, the sweeper, and the refresh of
-    stale reach and segment counts (``reach.counts_refresh_due``, bounded per run)."""
+    """The periodic tasks, every minute: the dispatcher tick, the sweeper, the refresh of
+    stale reach and segment counts (``reach.counts_refresh_due``, bounded per run), and the
+    click drain (which follows itself up every few seconds while clicks come)."""
     from django_q.models import Schedule
 
     for name, func, minutes in (
         (TICK_SCHEDULE, "delivery.tasks.tick", 1),
         (SWEEP_SCHEDULE, "delivery.tasks.sweep", 1),
         (REACH_SCHEDULE, "campaigns.tasks.reach_refresh", REACH_MINUTES),
+        (CLICKS_SCHEDULE, "delivery.tasks.clicks_drain", 1),
     ):
         Schedule.objects.get_or_create(
             name=name,

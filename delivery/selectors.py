@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Account
 from analytics.models import Event
 from campaigns.models import Campaign
+from delivery import ports
 from delivery.models import CampaignError, Recipient, RecipientStatusCount, SendBatch
 from delivery.states import SENT_LIKE
 
@@ -73,6 +74,11 @@ class CampaignStats(TypedDict):
     clickRate: float
     conversionRate: float
     estimatedRevenue: float
+    cost: float
+    revenue: float
+    roi: float | None
+    revenuePerRecipient: float | None
+    currency: str
     status: str
     statusReason: str
     queue: dict[str, int]
@@ -195,6 +201,7 @@ def campaign_stats(*, campaign: Campaign) -> CampaignStats:
         "clickRate": campaign.click_rate,
         "conversionRate": campaign.conversion_rate,
         "estimatedRevenue": float(campaign.estimated_revenue),
+        **ports.campaign_money.get()(campaign),
         "status": campaign.status,
         "statusReason": campaign.status_reason,
         "queue": counts,

@@ -31,6 +31,7 @@ from core.bulk import values_update
 from core.events import EventType, NewEvent, events_record
 from delivery import pacing
 from delivery.errorlog import errors_record
+from delivery.links import link_tracker
 from delivery.models import Recipient, SendBatch
 from delivery.pause import campaign_pause
 from delivery.states import CLAIMABLE
@@ -100,7 +101,8 @@ def recipients_claim(*, batch_id: int, limit: int | None = None) -> list[Recipie
 
 class Renderer:
     """Builds each message shape (the campaign's, or a variant's) once per batch, then every
-    recipient against it: no query per recipient (their contacts come with the claim)."""
+    recipient against it: no query per recipient (their contacts come with the claim). Each
+    shape has its link tracker (``delivery.links``), which knows the shape's tracked links."""
 
     def __init__(self, campaign: Campaign) -> None:
         self.campaign = campaign
@@ -112,7 +114,8 @@ class Renderer:
             if variant_id is not None:
                 variant = Variant.objects.filter(pk=variant_id).first()
                 message = variant.message if variant and isinstance(variant.message, dict) else {}
-            self._builders[variant_id] = message_builder(self.campaign, message)
+            tracker = link_tracker(self.campaign, variant_id)
+            self._builders[variant_id] = message_builder(self.campaign, message, tracker=tracker)
         return self._builders[variant_id]
 
     def render(self, recipient: Recipient) -> OutboundMessage:

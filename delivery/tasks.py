@@ -1,6 +1,10 @@
 """django-q2 entry points of the send pipeline: thin, by id, safe to run twice."""
 
-from delivery import control, dispatch, prepare, send
+import time
+
+from django.conf import settings
+
+from delivery import clicks, control, dispatch, prepare, send
 from delivery.models import SendBatch
 
 
@@ -27,3 +31,20 @@ def tick() -> int:
 
 def sweep() -> dict[str, int]:
     return dispatch.sweep()
+
+
+def clicks_drain() -> int:
+    """Every minute (``schedules``): count the buffered clicks; follow up while they come."""
+    result = clicks.clicks_drain()
+    if result.hits:
+        clicks.drain_follow_up()
+    return result.hits
+
+
+def clicks_drain_follow() -> int:
+    """A follow-up drain: wait a moment so hits gather, then drain (and follow up again)."""
+    from django.core.cache import cache
+
+    cache.delete(clicks.FOLLOW_KEY)
+    time.sleep(float(settings.CLICK_DRAIN_PAUSE_SECONDS))
+    return clicks_drain()

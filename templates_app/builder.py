@@ -13,6 +13,11 @@ parameters (numbered or named), and one entry per button that takes a parameter 
 dynamic URL, the payload of a quick reply). Every parameter must have a value: a contact for
 whom one renders empty gets ``ParameterMissing`` and is not sent, instead of a request that
 WhatsApp would refuse.
+
+Click tracking happens here too, for the send path only: given a ``LinkTracker`` (delivery's)
+and a recipient, links in the text and URL buttons become tracked URLs, and a template whose URL
+button is ``<PUBLIC_BASE_URL>/r/{{1}}`` gets the token as that parameter. Media links are never
+touched; previews and test sends build without a recipient and keep the links as written.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from urllib.parse import quote
 from core.errors import ValidationFailed
 from core.messages import OutboundMessage
 from templates_app.error_codes import TemplateErrorCode
+from templates_app.links import LinkTracker, links_rewrite
 from templates_app.personalization import (
     personalization_text,
     variable_context,
@@ -86,14 +92,24 @@ class _Addressing(TypedDict):
     subject: str
 
 
+def _button_tracked(button: dict, tracker: LinkTracker, recipient_id: int) -> dict:
+    """A URL button pointing at its tracked URL; other buttons as they are."""
+    if button.get("type") != "url" or not button.get("value"):
+        return button
+    url = tracker.url_for(str(button["value"]), recipient_id, label=str(button.get("text") or ""))
+    return {**button, "value": url}
+
+
 def parameter_value(text: str) -> str:
     """A parameter as WhatsApp accepts it: no line breaks, tabs or runs of spaces."""
     return " ".join(text.split())
 
 
 class MessageBuilder:
-    def __init__(self, source: MessageSource) -> None:
+    def __init__(self, source: MessageSource, *, tracker: LinkTracker | None = None) -> None:
         self.source = source
+        # Rewrites links per recipient (the send path's); previews and test sends have none.
+        self.tracker = tracker
         personalization = source.personalization if isinstance(source.personalization, dict) else {}
         self.personalization = personalization
         self.fallbacks = variable_fallbacks(personalization)
@@ -132,15 +148,21 @@ class MessageBuilder:
             "type": self.kind,
             "subject": self.subject.render(context, self.fallbacks, False),
         }
+        tracker = self.tracker if recipient_id else None
         if self.template is None:
+            text = self.text.render(context, self.fallbacks, False)
+            buttons = tuple(self.source.buttons)
+            if tracker is not None:
+                text = links_rewrite(text, lambda url: tracker.url_for(url, recipient_id))
+                buttons = tuple(_button_tracked(b, tracker, recipient_id) for b in buttons)
             return OutboundMessage(
                 **common,
-                text=self.text.render(context, self.fallbacks, False),
+                text=text,
                 media_urls=tuple(self.source.media_urls),
-                buttons=tuple(self.source.buttons),
+                buttons=buttons,
             )
         values = self._values(self.template, context)
-        payload = self._template_payload(self.template, values)
+        payload = self._template_payload(self.template, values, tracker, recipient_id)
         return OutboundMessage(
             **common,
             text="\n\n".join(p for p in self._template_parts(self.template, values) if p.strip()),
@@ -209,7 +231,13 @@ class MessageBuilder:
             return {"type": t.header_type, "link": link}
         return None
 
-    def _template_payload(self, t: TemplateStructure, values: dict[str, str]) -> dict:
+    def _template_payload(
+        self,
+        t: TemplateStructure,
+        values: dict[str, str],
+        tracker: LinkTracker | None = None,
+        recipient_id: int = 0,
+    ) -> dict:
         buttons: list[dict[str, object]] = []
         for i, button in enumerate(t.buttons):
             if button.get("type") == "quickreply":
@@ -218,8 +246,17 @@ class MessageBuilder:
                 buttons.append({"index": i, "sub_type": "quick_reply", "payload": payload})
             elif i in t.dynamic_url_buttons:
                 # The tail starts with its variable; anything written after it stays.
-                after = URL_VARIABLE_RE.sub("", t.url_parts(i)[1], count=1)
-                tail = values[url_parameter_name(i)] + after
+                prefix, variable = t.url_parts(i)
+                after = URL_VARIABLE_RE.sub("", variable, count=1)
+                tail = values[url_parameter_name(i)]
+                if tracker is not None and tracker.redirect_prefix == prefix != "":
+                    # A template approved as <base>/r/{{1}}: its parameter is the destination,
+                    # sent as the recipient's token.
+                    label = str(button.get("text") or "")
+                    tracked = tracker.url_for(tail, recipient_id, label=label)
+                    if tracked.startswith(prefix):
+                        tail = tracked[len(prefix) :]
+                tail += after
                 buttons.append({"index": i, "sub_type": "url", "text": quote(tail, _URL_SAFE)})
         return {
             "name": t.name,

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 
 from accounts.models import Account, Membership, Role
+from accounts.services import account_setup
 from campaigns.demo.report import Report
 from messaging.models import Sender
 
@@ -27,6 +28,8 @@ def account_ensure(*, report: Report) -> Account:
             "default_phone_region": "GB",
         },
     )
+    if created:
+        account_setup(account=account)
     report.piece("account", "demo (Demo Store)", created)
     return account
 

@@ -293,6 +293,22 @@ class CampaignIn(CamelSchema):
     automation: CampaignAutomationIn = Field(default_factory=CampaignAutomationIn)
     tracking_url: Url = ""
     webhook_url: Url = ""
+    track_links: bool = Field(
+        default=True,
+        description="Links in the message become per-recipient tracked URLs "
+        "(<PUBLIC_BASE_URL>/r/<token>) when the install has a public address.",
+    )
+    utm_source: str = Field(default="", max_length=100, description="Added to every link.")
+    utm_medium: str = Field(default="", max_length=100, description="Added to every link.")
+    utm_campaign: str = Field(default="", max_length=100, description="Added to every link.")
+
+    @field_validator("utm_source", "utm_medium", "utm_campaign")
+    @classmethod
+    def _utm(cls, value: str) -> str:
+        value = value.strip()
+        if any(ch in value for ch in "\r\n\t"):
+            raise ValueError("A UTM parameter is one line.")
+        return value
 
     @field_validator("name")
     @classmethod
@@ -365,6 +381,10 @@ class CampaignIn(CamelSchema):
             ],
             "tracking_url": self.tracking_url,
             "webhook_url": self.webhook_url,
+            "track_links": self.track_links,
+            "utm_source": self.utm_source,
+            "utm_medium": self.utm_medium,
+            "utm_campaign": self.utm_campaign,
         }
         if scheduling.timezone:
             data["timezone"] = scheduling.timezone

@@ -153,6 +153,10 @@ class CampaignOut(CamelSchema):
     stats: CampaignStatsOut
     tracking_url: str
     webhook_url: str
+    track_links: bool
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
     created_by: str | None
     created_at: datetime
     updated_at: datetime
@@ -252,6 +256,10 @@ class CampaignOut(CamelSchema):
             ),
             tracking_url=c.tracking_url,
             webhook_url=c.webhook_url,
+            track_links=c.track_links,
+            utm_source=c.utm_source,
+            utm_medium=c.utm_medium,
+            utm_campaign=c.utm_campaign,
             created_by=c.created_by_api_key
             or (c.created_by.get_username() if c.created_by else None),
             created_at=c.created_at,

@@ -56,6 +56,10 @@ LABELS = {
     "workflow": "Steps",
     "tracking_url": "Tracking URL",
     "webhook_url": "Webhook URL",
+    "track_links": "Track links",
+    "utm_source": "UTM source",
+    "utm_medium": "UTM medium",
+    "utm_campaign": "UTM campaign",
 }
 RELATIONS = frozenset(
     {"sender", "template", "segment_ids", "exclude_segment_ids", "variants", "triggers", "workflow"}

@@ -15,6 +15,7 @@ from campaigns.models import Campaign
 from core.errors import ValidationFailed
 from messaging.providers.base import OutboundMessage, ProviderResult
 from templates_app.builder import MessageBuilder
+from templates_app.links import LinkTracker
 from templates_app.personalization import personalization_text
 
 __all__ = [
@@ -28,8 +29,14 @@ __all__ = [
 T = TypeVar("T")
 
 
-def message_builder(campaign: Campaign, message: dict[str, Any] | None = None) -> MessageBuilder:
-    return MessageBuilder(message_source(campaign, message))
+def message_builder(
+    campaign: Campaign,
+    message: dict[str, Any] | None = None,
+    *,
+    tracker: LinkTracker | None = None,
+) -> MessageBuilder:
+    """``tracker`` rewrites links per recipient: the send path's, never a preview's."""
+    return MessageBuilder(message_source(campaign, message), tracker=tracker)
 
 
 def message_render(*, campaign: Campaign, contact: Contact, content: str | None = None) -> str:

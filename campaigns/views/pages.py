@@ -12,6 +12,7 @@ from accounts.request import AccountRequest
 from campaigns.forms import CampaignFilterForm
 from campaigns.models import Campaign, CampaignActivity
 from campaigns.selectors import campaign_list, campaign_status_counts
+from campaigns.tracking import link_tracking_in_words
 from delivery import pacing
 from delivery.live import campaign_settled
 
@@ -71,7 +72,11 @@ def campaign_detail_view(request: AccountRequest, campaign: Campaign) -> HttpRes
         .get()
     )
     context = live_context(request, campaign)
-    context.update(nav="campaigns", history_limit=HISTORY_LIMIT)
+    context.update(
+        nav="campaigns",
+        history_limit=HISTORY_LIMIT,
+        link_tracking=link_tracking_in_words(campaign),
+    )
     return render(request, "campaigns/detail.html", context)
 
 

@@ -13,9 +13,11 @@ from audience.filters.describe import filters_describe
 from audience.models import AttributeDefinition, Contact, Segment
 from campaigns.models import Campaign
 from campaigns.services.personalization import message_builder
+from campaigns.tracking import link_tracking_in_words
 from campaigns.wizard.fields import CONTACT_FIELDS
 from campaigns.wizard.forms import BasicsForm, StepForm
 from core.errors import ValidationFailed
+from core.public import public_base_url
 from delivery import pacing
 from templates_app.builder import MessageBuilder
 from templates_app.models import MessageTemplate
@@ -209,6 +211,7 @@ def for_step(
         return {
             "templates_payload": _templates_payload(account),
             "variable_menu": _variable_menu(account),
+            "public_base_url": public_base_url(),
         }
     if step == "personalization":
         return {"previews": previews(draft)}
@@ -227,6 +230,7 @@ def for_step(
             ),
             "preview": sample[0] if sample else None,
             "schedule_words": schedule_in_words(draft),
+            "link_tracking": link_tracking_in_words(draft),
             "variants": list(draft.variants.order_by("key")),
             "workflow": list(draft.workflow.order_by("position")),
             "triggers": list(draft.triggers.all()),

@@ -44,6 +44,10 @@ def _message(c: Campaign) -> dict:
         "message_content": c.message_content,
         "subject": c.subject,
         "media_urls": "\n".join(c.media_urls or []),
+        "track_links": c.track_links,
+        "utm_source": c.utm_source,
+        "utm_medium": c.utm_medium,
+        "utm_campaign": c.utm_campaign,
     }
     for i, button in enumerate((c.buttons or [])[:3]):
         initial[f"button_{i}_type"] = button.get("type", "quickreply")

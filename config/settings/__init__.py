@@ -7,4 +7,5 @@ from .limits import *  # noqa: F403
 from .outbound import *  # noqa: F403
 from .public_url import *  # noqa: F403
 from .security import *  # noqa: F403
+from .tracking import *  # noqa: F403
 from .uploads import *  # noqa: F403

@@ -38,8 +38,16 @@ INSTALLED_APPS = [
     "integrations",
 ]
 
+# Paths the request guard (core.middleware) lets through unchecked: each reads its input
+# itself and answers the same whatever arrives (the website pixel always answers its GIF).
+INPUT_GUARD_PASS_PATHS = frozenset({"/t/pixel.gif"})
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Tracked links (/r/<token>) are answered here, before sessions, CSRF, users, the current
+    # account, the sign-in throttle and the CSP header: a recipient has none of them, and it is
+    # the busiest URL of a send (its friendly page adds the same policy itself).
+    "delivery.redirect.ClickRedirectMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before anything reads the request: refuses what cannot be stored, answers 413s.
     "core.middleware.InputGuardMiddleware",

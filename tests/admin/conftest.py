@@ -4,7 +4,8 @@ from django.utils import timezone
 
 from accounts.models import ApiKey
 from accounts.services import api_key_create
-from analytics.models import Event, Export
+from analytics.models import Conversion, Event, Export
+from analytics.pricing import prices_seed
 from audience.models import ImportJob
 from campaigns.models import AutomationTrigger, Campaign, CampaignActivity, TestContact
 from delivery.models import CampaignError, Recipient, SendBatch
@@ -92,6 +93,19 @@ def admin_data(account, user):
         type=Event.Type.DELIVERED,
         occurred_at=timezone.now(),
     )
+    Conversion.objects.create(
+        account=account,
+        contact=contact,
+        campaign=campaign,
+        recipient=recipient,
+        event="purchase",
+        value="25.00",
+        currency=account.currency,
+        order_id="ORD-1",
+        occurred_at=timezone.now(),
+        attribution=Conversion.Attribution.DELIVERY,
+    )
+    prices_seed(account)
     AttributeDefinitionFactory(account=account, key="city")
     SuppressionEntryFactory(account=account)
     ImportJob.objects.create(account=account, file="imports/x.csv", original_name="x.csv")

@@ -54,8 +54,10 @@ def test_the_report_answers_every_part_with_the_recorded_figures(api, campaign):
         "converted": 2,
     }
     assert body["revenue"] == 65.5
-    assert body["cost"] is None
-    assert body["roi"] is None
+    # sent to FR, US and JP (every other country) at the default WhatsApp marketing prices
+    # in euros (no price row of its own: the defaults): 0.07903 + 0.02300 + 0.05557
+    assert body["cost"] == 0.1576
+    assert body["roi"] == 414.6091  # (65.50 - 0.15760) / 0.15760
     assert body["currency"] == campaign.account.currency
     countries = {r["country"]: r for r in body["byCountry"]}
     assert countries["FR"]["iso3"] == "FRA"

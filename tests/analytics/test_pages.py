@@ -73,7 +73,7 @@ def test_the_page_shows_every_figure_of_the_report_in_its_tables(logged_in_clien
     assert sum(int(n) for row in reads for n in row[1:]) == 3
     # the money tiles, and the one chart each section draws, with its data beside it
     assert 'data-money="revenue">65.50' in html
-    assert "Set prices to see cost" in html
+    assert 'data-money="cost">0.16 EUR' in html  # 0.15760: three marketing messages
     for chart in ("funnel", "hourly", "daily", "countries", "device", "conversions", "variants"):
         assert f'data-chart="chart-{chart}"' in html
         assert f'<script id="chart-{chart}" type="application/json">' in html
@@ -219,7 +219,8 @@ def test_the_dashboard_lists_the_account_s_campaigns_with_their_figures(logged_i
     rows = _table(response.content.decode(), "campaigns")
     assert sorted(row[0] for row in rows) == ["Spring sale", "Summer sale"]
     assert rows[0][1:8] == ["3", "3", "3", "66.7%", "2", "66.7%", "65.50 EUR"]
-    assert rows[0][8:] == ["–", "–"]  # no price table yet: no cost, no ROI
+    # cost at the default prices (0.15760 EUR), ROI (65.50 - 0.15760) / 0.15760
+    assert rows[0][8:] == ["0.16 EUR", "41460.9%"]
 
 
 def test_the_dashboard_sorts_by_each_column_and_keeps_the_period(logged_in_client, three):
@@ -266,8 +267,9 @@ def test_the_dashboard_period_keeps_only_campaigns_active_in_it(logged_in_client
     assert sorted(_names(backwards)) == ["Spring sale", "Summer sale"]
 
 
-def test_the_dashboard_reads_the_rollups_in_one_query(account, three, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_the_dashboard_reads_a_fixed_number_of_queries(account, three, django_assert_num_queries):
+    # the totals, the sends by country with their pricing keys, the price table
+    with django_assert_num_queries(3):
         rows = campaigns_compare(account=account, sort="-ctr")
 
     assert [r.ctr for r in rows] == [66.67, 66.67]

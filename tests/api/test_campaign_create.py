@@ -22,6 +22,10 @@ TOP_LEVEL = {
     "stats",
     "trackingUrl",
     "webhookUrl",
+    "trackLinks",
+    "utmSource",
+    "utmMedium",
+    "utmCampaign",
     "createdBy",
     "createdAt",
     "updatedAt",
@@ -181,3 +185,46 @@ def test_a_taken_name_is_refused(api, campaign, name):
 def test_the_same_name_is_fine_in_another_account(api, other_campaign):
     response = api.post(URL, {"name": other_campaign.name}, content_type="application/json")
     assert response.status_code == 201
+
+
+def test_link_tracking_is_on_by_default_and_utm_parameters_are_kept(api, sender):
+    # given a campaign without tracking settings, and one with UTM parameters, tracking off
+    plain = api.post(
+        URL, {"name": "Plain", "phoneNumberId": sender.phone_number_id}, "application/json"
+    )
+    tagged = api.post(
+        URL,
+        {
+            "name": "Tagged",
+            "trackLinks": False,
+            "utmSource": " whatsapp ",
+            "utmMedium": "chat",
+            "utmCampaign": "spring sale",
+        },
+        content_type="application/json",
+    )
+
+    # then tracking is on unless turned off, and the parameters come back trimmed
+    assert plain.status_code == 201, plain.content
+    assert plain.json()["trackLinks"] is True
+    assert tagged.status_code == 201, tagged.content
+    body = tagged.json()
+    assert (body["trackLinks"], body["utmSource"], body["utmMedium"], body["utmCampaign"]) == (
+        False,
+        "whatsapp",
+        "chat",
+        "spring sale",
+    )
+    campaign = Campaign.objects.get(pk=body["id"])
+    assert (campaign.track_links, campaign.utm_campaign) == (False, "spring sale")
+
+
+def test_a_utm_parameter_on_two_lines_or_too_long_is_refused_with_its_field(api):
+    response = api.post(
+        URL,
+        {"name": "Bad", "utmSource": "a\nb", "utmCampaign": "x" * 101},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"utmSource", "utmCampaign"}

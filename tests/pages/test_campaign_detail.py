@@ -82,9 +82,11 @@ def test_details_show_every_section(as_role, account, make_member):
         "50.0% open rate",
     ):
         assert text in body, text
-    # nothing the product cannot measure yet (clicks, conversions, revenue) is shown
-    for text in ("click rate", "conversion", "Revenue"):
-        assert text not in body, text
+    # conversions, revenue, cost and ROI are measured (analytics.money); clicks come with
+    # click tracking
+    for text in ("Converted", "Revenue", "Cost", "ROI"):
+        assert text in body, text
+    assert "click rate" not in body
     assert 'aria-valuenow="80"' in body  # sent 800 of 1000 recipients
     # Sender credentials never reach a page.
     assert "EAAG-secret-access-token" not in body

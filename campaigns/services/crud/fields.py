@@ -63,6 +63,10 @@ FIELD_PATHS = {
     "workflow": "automation.workflow",
     "tracking_url": "trackingUrl",
     "webhook_url": "webhookUrl",
+    "track_links": "trackLinks",
+    "utm_source": "utmSource",
+    "utm_medium": "utmMedium",
+    "utm_campaign": "utmCampaign",
 }
 
 SCALAR_FIELDS = frozenset(
@@ -96,6 +100,10 @@ SCALAR_FIELDS = frozenset(
         "automation_enabled",
         "tracking_url",
         "webhook_url",
+        "track_links",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
     }
 )
 RELATION_KEYS = frozenset(
@@ -112,6 +120,17 @@ RELATION_KEYS = frozenset(
 )
 # Not part of the spec's document, so a full update (API PUT) leaves it alone unless given.
 KEPT_ON_FULL_UPDATE = frozenset({"personalization"})
+TEXT_FIELDS = (
+    "name",
+    "description",
+    "message_content",
+    "subject",
+    "tracking_url",
+    "webhook_url",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+)
 TIME_FIELDS = ("delivery_time", "quiet_hours_start", "quiet_hours_end")
 DATETIME_FIELDS = ("start_date", "end_date")
 JSON_LISTS = ("message_variables", "media_urls", "buttons")
@@ -206,7 +225,7 @@ def normalise(name: str, value: Any, zone: zoneinfo.ZoneInfo, problems: Problems
             problems.add(path, "Give an object.")
             return {}
         return value
-    if name in ("name", "description", "message_content", "subject", "tracking_url", "webhook_url"):
+    if name in TEXT_FIELDS:
         return (value or "").strip() if name != "message_content" else (value or "")
     return value
 

@@ -71,6 +71,23 @@ class MessageForm(StepForm):
         help_text="One https:// address per line.",
     )
 
+    track_links = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Track link clicks",
+        help_text="Each recipient gets their own short link that counts the click, then "
+        "opens the page. Media links and the unsubscribe link are never changed.",
+    )
+    utm_source = forms.CharField(
+        required=False, max_length=100, label="utm_source", help_text="e.g. whatsapp"
+    )
+    utm_medium = forms.CharField(
+        required=False, max_length=100, label="utm_medium", help_text="e.g. chat"
+    )
+    utm_campaign = forms.CharField(
+        required=False, max_length=100, label="utm_campaign", help_text="e.g. spring-sale"
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sender"].queryset = Sender.objects.for_account(self.account).filter(
@@ -259,4 +276,8 @@ class MessageForm(StepForm):
             "message_content": content,
             "subject": (data.get("subject") or "").strip(),
             "buttons": data["buttons"],
+            "track_links": bool(data.get("track_links")),
+            "utm_source": (data.get("utm_source") or "").strip(),
+            "utm_medium": (data.get("utm_medium") or "").strip(),
+            "utm_campaign": (data.get("utm_campaign") or "").strip(),
         }

@@ -1,0 +1,229 @@
+"""``/r/<token>``: a tracked link's redirect, answered at once, the hit left for the drain.
+
+The request path does no slow work: the token is checked and decoded without the database
+(``delivery.link_tokens``), the destination comes from an in-process cache of link id → URL
+(one primary-key read on a miss), and the hit goes to a buffer: one RPUSH to a Redis list when
+``REDIS_URL`` is set, else one INSERT of a ``ClickHit`` row. Parsing the user agent, spotting
+bots, uniqueness, counters and events are the drain's (``delivery.clicks``).
+
+``ClickRedirectMiddleware`` serves the path right after ``SecurityMiddleware`` (HTTPS redirect,
+HSTS), before sessions, CSRF, authentication, the current account, the sign-in throttle and
+the Content-Security-Policy header (which alone cost as much as the rest of the redirect; the
+friendly page carries the same policy, built once): a recipient has no session here, and each
+of them costs time on the busiest URL of a send. The URL pattern (``config/urls.py``) serves
+the same answer for ``reverse`` and for a middleware list without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.loader import render_to_string
+from django.utils.encoding import iri_to_uri
+
+from delivery.link_tokens import token_read
+from delivery.models import ClickHit, TrackedLink
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "/r/"
+REDIS_KEY = "campaigns:click-hits"
+# How long a link's destination is trusted without reading it again (a deleted campaign's
+# links stop working within this time), and how many links one process keeps.
+CACHE_SECONDS = 300
+CACHE_MAX = 20_000
+USER_AGENT_MAX = 512
+
+# link id → (destination before its fragment, "?" or "&", "#fragment", expires at, good until)
+# or (None, …) for a link that does not lead anywhere.
+_Entry = tuple[str | None, str, str, float, float]
+_cache: dict[int, _Entry] = {}
+_lock = threading.Lock()
+
+
+def _entry(link_id: int) -> _Entry:
+    now = time.monotonic()
+    hit = _cache.get(link_id)
+    if hit is not None and hit[4] > now:
+        return hit
+    row = (
+        TrackedLink.objects.filter(pk=link_id, campaign__deleted_at__isnull=True)
+        .values_list("url", "created_at")
+        .first()
+    )
+    if row is None:
+        entry: _Entry = (None, "", "", 0.0, now + CACHE_SECONDS)
+    else:
+        url, created_at = row
+        ttl = dt.timedelta(days=int(settings.CLICK_LINK_TTL_DAYS))
+        url = iri_to_uri(url)
+        url, _, fragment = url.partition("#")
+        entry = (
+            url,
+            "&" if "?" in url else "?",
+            f"#{fragment}" if fragment else "",
+            (created_at + ttl).timestamp(),
+            now + CACHE_SECONDS,
+        )
+    with _lock:
+        if len(_cache) >= CACHE_MAX:
+            _cache.clear()
+        _cache[link_id] = entry
+    return entry
+
+
+def cache_clear() -> None:
+    """Forget every cached destination (tests, and a link changed by hand)."""
+    with _lock:
+        _cache.clear()
+
+
+@cache
+def redis_client() -> Any:
+    """One client (and connection pool) per process; redis-py's types are loose."""
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
+
+
+def hit_buffer(
+    *, link_id: int, recipient_id: int, token: str, method: str, user_agent: str, country: str
+) -> None:
+    """Leave the hit for the drain: Redis when there is one (falling back to the table if it
+    fails), else one row."""
+    hit_id = uuid.uuid4().hex
+    at = time.time()
+    user_agent = user_agent[:USER_AGENT_MAX]
+    country = country[:2]
+    if settings.REDIS_URL:
+        item = json.dumps(
+            {
+                "h": hit_id,
+                "l": link_id,
+                "r": recipient_id,
+                "t": token,
+                "at": at,
+                "m": method,
+                "ua": user_agent,
+                "c": country,
+            },
+            separators=(",", ":"),
+        )
+        try:
+            redis_client().rpush(REDIS_KEY, item)
+            return
+        except Exception:  # any Redis failure: the table still takes the hit
+            logger.warning("click buffer: Redis refused a hit; kept in the database instead")
+    row = ClickHit(
+        hit_id=hit_id,
+        link_id=link_id,
+        recipient_id=recipient_id,
+        token=token[:64],
+        at=dt.datetime.fromtimestamp(at, tz=dt.UTC),
+        method=method[:8],
+        user_agent=user_agent,
+        country=country,
+    )
+    if connection.vendor != "postgresql":
+        row.save(force_insert=True)
+        return
+    # The commit does not wait for the disk: a database crash could lose the last instant's
+    # hits (never corrupt anything), and a click is not worth a flush per request.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        row.save(force_insert=True)
+
+
+@cache
+def _gone_page(state: str) -> str:
+    # The page names nobody and reads no request: rendered once per process and state.
+    return render_to_string("delivery/link_gone.html", {"state": state})
+
+
+@cache
+def _policy() -> str:
+    """The install's Content-Security-Policy, built once: the middleware that adds it to other
+    pages runs after this one, and costs as much as the rest of the redirect."""
+    from csp.utils import build_policy
+
+    return str(build_policy())
+
+
+def link_gone(state: str) -> HttpResponse:
+    """The friendly page for a link that leads nowhere: 404, never an error."""
+    response = HttpResponse(_gone_page(state), status=404)
+    response["Content-Security-Policy"] = _policy()
+    response["X-Frame-Options"] = "DENY"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def click_redirect(request: HttpRequest, token: str) -> HttpResponse:
+    """302 to the link's destination with ``ctid=<token>`` (the conversion pixel reads it)."""
+    decoded = token_read(token) if len(token) <= 64 else None
+    if decoded is None:
+        return link_gone("unknown")
+    link_id, recipient_id = decoded
+    url, separator, fragment, expires_at, _ = _entry(link_id)
+    if url is None:
+        return link_gone("unknown")
+    if time.time() > expires_at:
+        return link_gone("expired")
+    header = settings.CLICK_COUNTRY_HEADER
+    hit_buffer(
+        link_id=link_id,
+        recipient_id=recipient_id,
+        token=token,
+        method=request.method or "GET",
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        country=request.META.get(_meta_name(header), "") if header else "",
+    )
+    response = HttpResponse(status=302)
+    response["Location"] = f"{url}{separator}ctid={token}{fragment}"
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@cache
+def _meta_name(header: str) -> str:
+    return "HTTP_" + header.upper().replace("-", "_")
+
+
+def answer(request: HttpRequest) -> HttpResponse:
+    """The redirect's answer for any method: GET and HEAD are served, others refused."""
+    if request.method not in ("GET", "HEAD"):
+        response = HttpResponse("Method not allowed", status=405, content_type="text/plain")
+        response["Allow"] = "GET, HEAD"
+        return response
+    token = request.path_info[len(PREFIX) :].rstrip("/")
+    return click_redirect(request, token)
+
+
+class ClickRedirectMiddleware:
+    """Answers ``/r/…`` itself, before the middleware that reads sessions and users."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path_info.startswith(PREFIX):
+            return answer(request)
+        return self.get_response(request)
+
+
+def click_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The URL pattern's view (the middleware answers first where it is installed)."""
+    return answer(request)
