@@ -31,7 +31,7 @@ from delivery.models import Recipient
 Cell = tuple[int, str, dt.date, str, str, str]
 
 _CHUNK = 100  # cells per INSERT: 8 parameters each, under every backend's limit
-_PLAIN = {
+_PLAIN: dict[str, Kind] = {
     EventType.QUEUED: Kind.QUEUED,
     EventType.SENT: Kind.SENT,
     EventType.DELIVERED: Kind.DELIVERED,
@@ -59,7 +59,9 @@ class _Who:
         self.recipients: dict[int, tuple[str, str, str, str]] = {}
         ids = sorted({e.recipient_id for e in events if e.recipient_id})
         for start in range(0, len(ids), 500):
-            rows = Recipient.objects.filter(pk__in=ids[start : start + 500]).values_list(
+            # any_of: one array parameter (500 placeholders made a statement too long for
+            # psycopg's cache, parsed again per query).
+            rows = Recipient.objects.filter(pk__any_of=ids[start : start + 500]).values_list(
                 "pk", "variant__key", "contact__country", "contact__timezone", "account__timezone"
             )
             for pk, variant, country, zone, account_zone in rows:
@@ -67,7 +69,7 @@ class _Who:
         self.contacts: dict[int, tuple[str, str, str]] = {}
         ids = sorted({e.contact_id for e in events if e.contact_id and not e.recipient_id})
         for start in range(0, len(ids), 500):
-            contacts = Contact.objects.filter(pk__in=ids[start : start + 500]).values_list(
+            contacts = Contact.objects.filter(pk__any_of=ids[start : start + 500]).values_list(
                 "pk", "country", "timezone", "account__timezone"
             )
             for pk, country, zone, account_zone in contacts:
@@ -119,7 +121,9 @@ def _kinds(event: NewEvent) -> Iterator[Counted]:
         if data.get("unique"):
             yield Kind.CONVERTED_UNIQUE, 1, ((Dim.EVENT, name),), True
         return
-    kind = _PLAIN.get(EventType(event.type)) if event.type in EventType.values else None
+    # The str value looks the kind up directly (``EventType.values`` builds a list per call:
+    # a third of a rebuild's time at 3,000,000 events).
+    kind = _PLAIN.get(event.type)
     if kind is None:
         return
     yield kind, 1, (), True
@@ -159,12 +163,37 @@ def rollups_add(events: Iterable[NewEvent]) -> int:
     return len(counts)
 
 
+_COLUMNS = ("campaign_id", "dimension", "day", "variant_key", "key", "kind", "count", "value")
+_TYPES = ("bigint", "text", "date", "text", "text", "text", "bigint", "numeric")
+
+
 def _upsert(counts: dict[Cell, int], values: dict[Cell, Decimal]) -> None:
     table = connection.ops.quote_name(Rollup._meta.db_table)
     q = connection.ops.quote_name
-    columns = ("campaign_id", "dimension", "day", "variant_key", "key", "kind", "count", "value")
+    columns = _COLUMNS
     unique = ", ".join(q(c) for c in columns[:6])
+    on_conflict = (
+        f"ON CONFLICT ({unique}) DO UPDATE SET "
+        f"{q('count')} = {table}.{q('count')} + excluded.{q('count')}, "
+        f"{q('value')} = {table}.{q('value')} + excluded.{q('value')}"
+    )
     cells = sorted(counts)
+    if connection.vendor == "postgresql" and cells:
+        # One statement of eight array parameters, whatever the batch's size: its text is the
+        # same every time, so psycopg parses it once (a 100-row VALUES list is over psycopg's
+        # 4 KiB statement cache and was parsed again per chunk: ~15 % of a rebuild's time).
+        arrays: list[list[object]] = [list(column) for column in zip(*cells, strict=True)]
+        arrays.append([counts[cell] for cell in cells])
+        arrays.append([values.get(cell, Decimal("0")) for cell in cells])
+        unnest = ", ".join(f"%s::{t}[]" for t in _TYPES)
+        names = ", ".join(q(c) for c in columns)
+        sql = (
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM unnest({unnest}) "
+            f"WITH ORDINALITY AS u({names}, n) ORDER BY n {on_conflict}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, arrays)
+        return
     for start in range(0, len(cells), _CHUNK):
         chunk = cells[start : start + _CHUNK]
         params: list[int | str | dt.date | Decimal] = []
@@ -175,9 +204,7 @@ def _upsert(counts: dict[Cell, int], values: dict[Cell, Decimal]) -> None:
         placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
         sql = (
             f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) VALUES {placeholders} "
-            f"ON CONFLICT ({unique}) DO UPDATE SET "
-            f"{q('count')} = {table}.{q('count')} + excluded.{q('count')}, "
-            f"{q('value')} = {table}.{q('value')} + excluded.{q('value')}"
+            f"{on_conflict}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

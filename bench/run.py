@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 from common import database_ensure  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/campaigns_bench"
-BENCHES = ["audience_bench.py", "import_bench.py", "delivery_bench.py"]
+BENCHES = ["audience_bench.py", "import_bench.py", "delivery_bench.py", "analytics_bench.py"]
 
 
 def main() -> int:
