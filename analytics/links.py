@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypedDict
 
-from analytics.rollups import Dim, Kind, rollup_by, rollup_totals
+from analytics.rollups import Cells, Dim, Kind, rollup_by, rollup_totals
 from campaigns.models import Campaign
 from delivery.models import TrackedLink
 
@@ -31,11 +31,17 @@ def campaign_links(
     since: dt.date | None = None,
     until: dt.date | None = None,
     variant: str | None = None,
+    cells: Cells | None = None,
 ) -> list[LinkFigures]:
     """Every tracked link of ``campaign`` in the message's order (per variant), with its
     figures over the period; links nobody clicked are listed at zero."""
-    counts = rollup_by(campaign, Dim.LINK, since=since, until=until, variant=variant)
-    delivered = rollup_totals(campaign, since=since, until=until, variant=variant)[Kind.DELIVERED]
+    if cells is not None:
+        counts = cells.by(Dim.LINK, variant)
+        delivered = cells.totals(variant)[Kind.DELIVERED]
+    else:
+        counts = rollup_by(campaign, Dim.LINK, since=since, until=until, variant=variant)
+        totals = rollup_totals(campaign, since=since, until=until, variant=variant)
+        delivered = totals[Kind.DELIVERED]
     links = TrackedLink.objects.filter(campaign=campaign).select_related("variant")
     if variant is not None:
         links = links.filter(variant__key=variant) | links.filter(variant__isnull=True)

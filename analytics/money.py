@@ -18,8 +18,8 @@ from django.db.models import Sum
 from accounts.models import Account
 from analytics.models import MessagePrice, Rollup
 from analytics.pricing import PriceTable, price_for, price_table
-from analytics.rollups import Dim, Kind, rollup_by, rollup_values
-from campaigns.models import Campaign
+from analytics.rollups import Cells, Dim, Kind, rollup_by, rollup_values
+from campaigns.models import Campaign, Variant
 from delivery.ports import MoneyFigures
 
 ZERO = Decimal("0")
@@ -105,17 +105,19 @@ def campaigns_cost(
     return cost
 
 
-def recipients_in_scope(campaign: Campaign, *, variant: str | None = None) -> int:
+def recipients_in_scope(
+    campaign: Campaign, *, variant: str | None = None, variants: list[Variant] | None = None
+) -> int:
     """The campaign's recipients, or a variant's ("" : those without a variant), from the
-    counters kept at materialisation: no row is counted."""
+    counters kept at materialisation: no row is counted. ``variants``: the campaign's, when
+    the caller has them."""
     if variant is None:
         return campaign.total_recipients
+    if variants is None:
+        variants = list(campaign.variants.all())
     if variant == "":
-        return campaign.total_recipients - sum(
-            campaign.variants.values_list("recipients_total", flat=True)
-        )
-    row = campaign.variants.filter(key=variant).values_list("recipients_total", flat=True)
-    return row.first() or 0
+        return campaign.total_recipients - sum(v.recipients_total for v in variants)
+    return next((v.recipients_total for v in variants if v.key == variant), 0)
 
 
 def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -130,25 +132,37 @@ def campaign_money(
     since: dt.date | None = None,
     until: dt.date | None = None,
     variant: str | None = None,
+    cells: Cells | None = None,
+    recipients: int | None = None,
 ) -> Money:
-    """Cost, revenue and ROI over the period (UTC days, inclusive) and variant."""
+    """Cost, revenue and ROI over the period (UTC days, inclusive) and variant; from
+    ``cells`` when the caller has read them (a report), else in two queries."""
     channel, category = campaign_channel(campaign)
     table = price_table(campaign.account)
     cost = ZERO
     sent = 0
-    by_country = rollup_by(campaign, Dim.COUNTRY, since=since, until=until, variant=variant)
+    if cells is not None:
+        by_country = cells.by(Dim.COUNTRY, variant)
+        values = cells.values(variant)
+    else:
+        by_country = rollup_by(campaign, Dim.COUNTRY, since=since, until=until, variant=variant)
+        values = rollup_values(campaign, since=since, until=until, variant=variant)
     for country, counts in by_country.items():
         n = int(counts.get(Kind.SENT, 0))
         sent += n
         cost += n * price_for(table, channel=channel, category=category, country=country)
-    values = rollup_values(campaign, since=since, until=until, variant=variant)
     revenue = values.get(Kind.CONVERTED, ZERO)
     return Money(
         cost=cost,
         revenue=revenue,
         roi=_ratio(revenue - cost, cost),
         revenue_per_recipient=_ratio(
-            revenue, Decimal(recipients_in_scope(campaign, variant=variant))
+            revenue,
+            Decimal(
+                recipients
+                if recipients is not None
+                else recipients_in_scope(campaign, variant=variant)
+            ),
         ),
         sent=sent,
         currency=campaign.account.currency,

@@ -19,15 +19,8 @@ import pycountry
 
 from analytics.links import campaign_links
 from analytics.money import campaign_money, recipients_in_scope
-from analytics.rollups import (
-    Dim,
-    Kind,
-    rollup_by,
-    rollup_by_variant,
-    rollup_series,
-    rollup_totals,
-)
-from campaigns.models import Campaign
+from analytics.rollups import Cells, Dim, Kind
+from campaigns.models import Campaign, Variant
 from campaigns.timing import zone_of
 
 # The figures each series, country and variant row carries, in the page's order.
@@ -93,15 +86,9 @@ def _figures(counts: dict[str, int]) -> dict[str, int]:
     }
 
 
-def _recipients(campaign: Campaign, filters: Filters) -> int:
-    return recipients_in_scope(campaign, variant=filters.variant)
-
-
-def funnel(campaign: Campaign, filters: Filters) -> list[FunnelStage]:
-    totals = _figures(
-        rollup_totals(campaign, since=filters.since, until=filters.until, variant=filters.variant)
-    )
-    counts = {"recipients": _recipients(campaign, filters), **totals}
+def funnel(cells: Cells, filters: Filters, recipients: int) -> list[FunnelStage]:
+    totals = _figures(cells.totals(filters.variant))
+    counts = {"recipients": recipients, **totals}
     stages: list[FunnelStage] = []
     previous = counts["recipients"]
     for stage in FUNNEL:
@@ -118,13 +105,11 @@ def funnel(campaign: Campaign, filters: Filters) -> list[FunnelStage]:
     return stages
 
 
-def timeseries(campaign: Campaign, filters: Filters, zone: ZoneInfo) -> dict[str, list]:
+def timeseries(cells: Cells, filters: Filters, zone: ZoneInfo) -> dict[str, list]:
     """By hour (UTC hours shown at their local time) and by local day."""
     hourly: list[dict[str, Any]] = []
     daily: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
-    for row in rollup_series(
-        campaign, since=filters.since, until=filters.until, variant=filters.variant
-    ):
+    for row in cells.series(filters.variant):
         at = dt.datetime.combine(row["day"], dt.time(row["hour"]), tzinfo=dt.UTC)
         figures = _figures(row["counts"])
         figures = {k: figures[k] for k in FIGURES} | {"clicks": figures["clicks"]}
@@ -138,13 +123,10 @@ def timeseries(campaign: Campaign, filters: Filters, zone: ZoneInfo) -> dict[str
     }
 
 
-def heatmap(campaign: Campaign, filters: Filters) -> dict[str, Any]:
+def heatmap(cells: Cells, filters: Filters) -> dict[str, Any]:
     """Reads and human clicks by weekday × hour, each in its recipient's own time zone."""
     matrices = {kind: [[0] * 24 for _ in WEEKDAYS] for kind in ("read", "clicked", "delivered")}
-    cells = rollup_by(
-        campaign, Dim.LOCAL, since=filters.since, until=filters.until, variant=filters.variant
-    )
-    for key, kinds in cells.items():
+    for key, kinds in cells.by(Dim.LOCAL, filters.variant).items():
         weekday, hour = key.split("-")
         for kind, matrix_kind in ((Kind.READ, "read"), (Kind.CLICKED, "clicked")):
             matrices[matrix_kind][int(weekday) - 1][int(hour)] += int(kinds.get(kind, 0))
@@ -160,17 +142,9 @@ def _country(code: str) -> tuple[str, str]:
     return (getattr(found, "common_name", None) or found.name, found.alpha_3)
 
 
-def by_country(campaign: Campaign, filters: Filters) -> list[dict[str, Any]]:
-    cells = rollup_by(
-        campaign,
-        Dim.COUNTRY,
-        since=filters.since,
-        until=filters.until,
-        variant=filters.variant,
-        with_values=True,
-    )
+def by_country(cells: Cells, filters: Filters) -> list[dict[str, Any]]:
     rows = []
-    for code, kinds in cells.items():
+    for code, kinds in cells.by(Dim.COUNTRY, filters.variant, with_values=True).items():
         name, iso3 = _country(code)
         figures = _figures({k: int(v) for k, v in kinds.items() if not k.endswith("_value")})
         rows.append(
@@ -185,27 +159,17 @@ def by_country(campaign: Campaign, filters: Filters) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["sent"], -r["delivered"], r["name"]))
 
 
-def by_device(campaign: Campaign, filters: Filters) -> dict[str, list[dict[str, Any]]]:
+def by_device(cells: Cells, filters: Filters) -> dict[str, list[dict[str, Any]]]:
     """Human clicks by device type, OS and browser (from the clicks' user agents)."""
     out: dict[str, list[dict[str, Any]]] = {}
     for dimension in (Dim.DEVICE, Dim.OS, Dim.BROWSER):
-        cells = rollup_by(
-            campaign, dimension, since=filters.since, until=filters.until, variant=filters.variant
-        )
-        rows = [{"name": key, "clicks": int(k.get(Kind.CLICKED, 0))} for key, k in cells.items()]
+        counted = cells.by(dimension, filters.variant).items()
+        rows = [{"name": key, "clicks": int(k.get(Kind.CLICKED, 0))} for key, k in counted]
         out[str(dimension)] = sorted(rows, key=lambda r: (-r["clicks"], r["name"]))
     return out
 
 
-def conversions(campaign: Campaign, filters: Filters) -> list[dict[str, Any]]:
-    cells = rollup_by(
-        campaign,
-        Dim.EVENT,
-        since=filters.since,
-        until=filters.until,
-        variant=filters.variant,
-        with_values=True,
-    )
+def conversions(cells: Cells, filters: Filters) -> list[dict[str, Any]]:
     rows = [
         {
             "event": name,
@@ -213,19 +177,19 @@ def conversions(campaign: Campaign, filters: Filters) -> list[dict[str, Any]]:
             "unique": int(kinds.get(Kind.CONVERTED_UNIQUE, 0)),
             "value": kinds.get("converted_value", Decimal("0")),
         }
-        for name, kinds in cells.items()
+        for name, kinds in cells.by(Dim.EVENT, filters.variant, with_values=True).items()
     ]
     return sorted(rows, key=lambda r: (-r["count"], r["event"]))
 
 
-def by_variant(campaign: Campaign, filters: Filters) -> list[dict[str, Any]]:
-    names = {v.key: (v.name, v.recipients_total) for v in campaign.variants.all()}
-    cells = rollup_by_variant(campaign, since=filters.since, until=filters.until)
+def by_variant(cells: Cells, filters: Filters, variants: list[Variant]) -> list[dict[str, Any]]:
+    names = {v.key: (v.name, v.recipients_total) for v in variants}
+    counted = cells.by_variant()
     rows = []
-    for key in sorted(set(cells) | set(names)):
+    for key in sorted(set(counted) | set(names)):
         if filters.variant is not None and key != filters.variant:
             continue
-        figures = _figures(cells.get(key, {}))
+        figures = _figures(counted.get(key, {}))
         name, recipients = names.get(key, ("No variant", 0))
         rows.append(
             {
@@ -243,33 +207,42 @@ def by_variant(campaign: Campaign, filters: Filters) -> list[dict[str, Any]]:
 
 
 def campaign_report(*, campaign: Campaign, filters: Filters | None = None) -> Report:
+    """The report in a fixed handful of queries: the rollups once (``Cells``), the variants,
+    the links and the price table."""
     filters = filters or Filters()
-    zone = zone_of(campaign.account.timezone)
+    account = campaign.account
+    zone = zone_of(account.timezone)
+    cells = Cells(campaign, since=filters.since, until=filters.until)
+    variants = list(campaign.variants.all())
+    recipients = recipients_in_scope(campaign, variant=filters.variant, variants=variants)
     money = campaign_money(
-        campaign, since=filters.since, until=filters.until, variant=filters.variant
+        campaign,
+        since=filters.since,
+        until=filters.until,
+        variant=filters.variant,
+        cells=cells,
+        recipients=recipients,
+    )
+    links = campaign_links(
+        campaign, since=filters.since, until=filters.until, variant=filters.variant, cells=cells
     )
     return {
         "campaignId": campaign.pk,
-        "currency": campaign.account.currency,
+        "currency": account.currency,
         "timezone": str(zone),
         "filters": {
             "since": filters.since,
             "until": filters.until,
             "variant": filters.variant,
         },
-        "funnel": funnel(campaign, filters),
-        "timeseries": timeseries(campaign, filters, zone),
-        "heatmap": heatmap(campaign, filters),
-        "byCountry": by_country(campaign, filters),
-        "byDevice": by_device(campaign, filters),
-        "links": [
-            dict(row)
-            for row in campaign_links(
-                campaign, since=filters.since, until=filters.until, variant=filters.variant
-            )
-        ],
-        "conversions": conversions(campaign, filters),
-        "byVariant": by_variant(campaign, filters),
+        "funnel": funnel(cells, filters, recipients),
+        "timeseries": timeseries(cells, filters, zone),
+        "heatmap": heatmap(cells, filters),
+        "byCountry": by_country(cells, filters),
+        "byDevice": by_device(cells, filters),
+        "links": [dict(row) for row in links],
+        "conversions": conversions(cells, filters),
+        "byVariant": by_variant(cells, filters, variants),
         "cost": money.cost,
         "revenue": money.revenue,
         "roi": float(money.roi) if money.roi is not None else None,

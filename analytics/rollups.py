@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypedDict
 
+from django.db import connection
 from django.db.models import QuerySet, Sum
 
 from analytics.models import Rollup
@@ -154,3 +155,97 @@ def rollup_series(
     for day, key, kind, n in rows.values_list("day", "key", "kind").annotate(n=Sum("count")):
         cells[(day, int(key))][kind] = n
     return [{"day": day, "hour": hour, "counts": cells[(day, hour)]} for day, hour in sorted(cells)]
+
+
+CENT = Decimal("0.01")
+
+# (dimension, day — for the hour dimension only, variant_key, key, kind, count, value)
+CellRow = tuple[str, dt.date | None, str, str, str, int, Decimal]
+
+
+class Cells:
+    """A campaign's rollups over a period, read in ONE query, with the same reads as the
+    functions above (``totals``, ``values``, ``by``, ``by_variant``, ``series``), each
+    optionally for one variant. A report reads it once instead of a query per section:
+    at a million recipients the queries' compilation and round trips were most of its time.
+    """
+
+    def __init__(
+        self,
+        campaign: Campaign | int,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> None:
+        campaign_id = campaign if isinstance(campaign, int) else campaign.pk
+        # Hand-written: the ORM's per-value converters were half the report's time at a
+        # million recipients (thousands of cells, each a date and a Decimal).
+        q = connection.ops.quote_name
+        where: list[str] = [f"{q('campaign_id')} = %s"]
+        params: list[int | dt.date] = [campaign_id]
+        if since is not None:
+            where.append(f"{q('day')} >= %s")
+            params.append(since)
+        if until is not None:
+            where.append(f"{q('day')} <= %s")
+            params.append(until)
+        sql = (
+            f"SELECT {q('dimension')}, CASE WHEN {q('dimension')} = %s THEN {q('day')} END, "
+            f"{q('variant_key')}, {q('key')}, {q('kind')}, SUM({q('count')}), SUM({q('value')}) "
+            f"FROM {q(Rollup._meta.db_table)} WHERE {' AND '.join(where)} "
+            "GROUP BY 1, 2, 3, 4, 5"
+        )
+        self.rows: dict[str, list[CellRow]] = defaultdict(list)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [str(Dim.HOUR), *params])
+            fetched = cursor.fetchall()
+        for dimension, day, variant, key, kind, n, total in fetched:
+            if isinstance(day, str):  # SQLite answers dates as text, sums as numbers
+                day = dt.date.fromisoformat(day)
+            if not isinstance(total, Decimal):
+                total = Decimal(str(total or 0)).quantize(CENT)
+            self.rows[dimension].append((dimension, day, variant, key, kind, int(n), total))
+
+    def _of(self, dimension: Dim, variant: str | None) -> list[CellRow]:
+        rows = self.rows.get(dimension, [])
+        return rows if variant is None else [r for r in rows if r[2] == variant]
+
+    def totals(self, variant: str | None = None) -> dict[str, int]:
+        totals = dict.fromkeys((str(k) for k in Kind), 0)
+        for _, _, _, _, kind, n, _ in self._of(Dim.TOTAL, variant):
+            totals[kind] = totals.get(kind, 0) + n
+        return totals
+
+    def values(self, variant: str | None = None) -> dict[str, Decimal]:
+        values: dict[str, Decimal] = defaultdict(Decimal)
+        for _, _, _, _, kind, _, total in self._of(Dim.TOTAL, variant):
+            values[kind] += total
+        return dict(values)
+
+    def by(
+        self, dimension: Dim, variant: str | None = None, *, with_values: bool = False
+    ) -> dict[str, dict[str, int | Decimal]]:
+        out: dict[str, dict[str, int | Decimal]] = defaultdict(dict)
+        for _, _, _, key, kind, n, total in self._of(dimension, variant):
+            cell = out[key]
+            cell[kind] = cell.get(kind, 0) + n
+            if with_values:
+                name = f"{kind}_value"
+                cell[name] = Decimal(cell.get(name, 0)) + total
+        return dict(out)
+
+    def by_variant(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = defaultdict(dict)
+        for _, _, variant, _, kind, n, _ in self._of(Dim.TOTAL, None):
+            out[variant][kind] = out[variant].get(kind, 0) + n
+        return dict(out)
+
+    def series(self, variant: str | None = None) -> list[SeriesRow]:
+        cells: dict[tuple[dt.date, int], dict[str, int]] = defaultdict(dict)
+        for _, day, _, key, kind, n, _ in self._of(Dim.HOUR, variant):
+            assert day is not None
+            counts = cells[(day, int(key))]
+            counts[kind] = counts.get(kind, 0) + n
+        return [
+            {"day": day, "hour": hour, "counts": cells[(day, hour)]} for day, hour in sorted(cells)
+        ]
