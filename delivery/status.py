@@ -66,13 +66,15 @@ def _load(updates: list[StatusUpdate]) -> dict[int, Recipient]:
         base = Recipient.objects.select_for_update(of=("self",)).only(*fields).order_by("id")
         if sender_id is not None:
             base = base.filter(campaign__sender_id=sender_id)
+        # any_of: one array parameter, so the statement's text does not grow with the batch
+        # (and stays in the driver's cache of parsed statements).
         ids_list = sorted(ids)
         for start in range(0, len(ids_list), 500):
-            for r in base.filter(provider_message_id__in=ids_list[start : start + 500]):
+            for r in base.filter(provider_message_id__any_of=ids_list[start : start + 500]):
                 found[r.id] = r
         rid_list = sorted(recipient_ids)
         for start in range(0, len(rid_list), 500):
-            for r in base.filter(pk__in=rid_list[start : start + 500]):
+            for r in base.filter(pk__any_of=rid_list[start : start + 500]):
                 found[r.id] = r
     return found
 

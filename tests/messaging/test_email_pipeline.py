@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from delivery import prepare
-from delivery.models import Recipient
+from delivery.link_tokens import token_read
+from delivery.models import Recipient, TrackedLink
 from tests.delivery.helpers import drain
 from tests.factories import ContactFactory
 from tests.messaging.email_support import (
@@ -79,9 +80,14 @@ def test_an_email_campaign_goes_out_whole_and_a_550_bounces_the_next_one(account
         name = next(n for n in names if contacts[n].email == mail.rcpt_to[0])
         assert message["Subject"] == f"{name}, the <sale> is on"
         text, html = parts(message)
-        assert text.startswith(f"Hi {name},\n\nthe sale is on: https://shop.example/sale")
+        # the link is tracked: the recipient's own /r/ link to the sale, in both parts
+        assert text.startswith(f"Hi {name},\n\nthe sale is on: {BASE}/r/")
+        tracked = text.split("the sale is on: ", 1)[1].split()[0]
+        link_id, recipient_id = token_read(tracked.rsplit("/", 1)[1])
+        assert TrackedLink.objects.get(pk=link_id).url == "https://shop.example/sale"
+        assert Recipient.objects.get(pk=recipient_id).contact.email == mail.rcpt_to[0]
         assert f"<p>Hi {name},</p>" in html
-        assert '<a href="https://shop.example/sale">' in html
+        assert f'<a href="{tracked}">' in html
         assert message["X-Campaign-Callback"].startswith("recipient:")
         assert unsubscribe_url(message).startswith(f"{BASE}/unsubscribe/email/")
     # the refused address failed permanently, and its contact is marked bounced
