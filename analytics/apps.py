@@ -7,7 +7,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import ports as account_ports
-        from analytics import engagement, money, pricing
+        from analytics import engagement, pricing, report_cache
         from analytics.services import events_record
         from audience import ports
         from core import events
@@ -20,4 +20,4 @@ class AnalyticsConfig(AppConfig):
         # A new account starts with the default message prices.
         account_ports.account_setup.register(pricing.prices_seed)
         # Delivery's stats answer the campaign's cost and revenue.
-        delivery_ports.campaign_money.register(money.campaign_money_figures)
+        delivery_ports.campaign_money.register(report_cache.money_figures_kept)

@@ -20,7 +20,6 @@ from analytics.models import MessagePrice, Rollup
 from analytics.pricing import PriceTable, price_for, price_table
 from analytics.rollups import Cells, Dim, Kind, rollup_by, rollup_values
 from campaigns.models import Campaign, Variant
-from delivery.ports import MoneyFigures
 
 ZERO = Decimal("0")
 RATIO = Decimal("0.0001")
@@ -167,17 +166,3 @@ def campaign_money(
         sent=sent,
         currency=campaign.account.currency,
     )
-
-
-def campaign_money_figures(campaign: Campaign) -> MoneyFigures:
-    """``campaign_money`` as the stats answer it (delivery's port)."""
-    money = campaign_money(campaign)
-    return {
-        "cost": float(money.cost),
-        "revenue": float(money.revenue),
-        "roi": float(money.roi) if money.roi is not None else None,
-        "revenuePerRecipient": (
-            float(money.revenue_per_recipient) if money.revenue_per_recipient is not None else None
-        ),
-        "currency": money.currency,
-    }

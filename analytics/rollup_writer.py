@@ -24,6 +24,7 @@ from accounts.models import Account
 from analytics.models import Event, Rollup
 from analytics.rollups import Dim, Kind
 from audience.models import Contact
+from campaigns.models import Campaign, analytics_stamp_new
 from core.events import EventType, NewEvent
 from delivery.models import Recipient
 
@@ -136,6 +137,7 @@ def rollups_add(events: Iterable[NewEvent]) -> int:
     batch = [e for e in events if e.campaign_id]
     if not batch:
         return 0
+    _stamps_renew({e.campaign_id for e in batch if e.campaign_id})
     who = _Who(batch)
     counts: dict[Cell, int] = defaultdict(int)
     values: dict[Cell, Decimal] = defaultdict(Decimal)
@@ -161,6 +163,15 @@ def rollups_add(events: Iterable[NewEvent]) -> int:
                     values[cell] += revenue
     _upsert(counts, values)
     return len(counts)
+
+
+def _stamps_renew(campaign_ids: set[int]) -> None:
+    """Give each campaign a new ``analytics_stamp``, first: a kept report of it is stale from
+    this commit on. First, so every writer locks the campaign's row before its rollup cells
+    (the pipeline updates the row's counters before it records events; a writer taking the
+    cells first could deadlock with it)."""
+    for campaign_id in sorted(campaign_ids):
+        Campaign.objects.filter(pk=campaign_id).update(analytics_stamp=analytics_stamp_new())
 
 
 _COLUMNS = ("campaign_id", "dimension", "day", "variant_key", "key", "kind", "count", "value")

@@ -16,7 +16,8 @@ from accounts.decorators import member_required
 from accounts.request import AccountRequest
 from analytics import charts, dashboard
 from analytics.forms import PeriodForm, ReportFilterForm
-from analytics.report import Report, campaign_report
+from analytics.report import Report
+from analytics.report_cache import report_kept
 from campaigns.models import Campaign
 from campaigns.views.access import with_campaign
 
@@ -79,7 +80,7 @@ def report_context(report: Report) -> dict[str, Any]:
 def campaign_analytics(request: AccountRequest, campaign: Campaign) -> HttpResponse:
     form = ReportFilterForm(request.GET or None, campaign=campaign)
     filters = form.filters()
-    report = campaign_report(campaign=campaign, filters=filters)
+    report = report_kept(campaign, filters)
     context = {
         "nav": "campaigns",
         "campaign": campaign,

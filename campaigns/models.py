@@ -4,6 +4,7 @@ Status, type, dates, variants, workflow steps and triggers are columns and rows;
 parts (custom filter trees, button lists, step conditions) are validated JSON.
 """
 
+import secrets
 from decimal import Decimal
 from typing import Self
 
@@ -24,6 +25,10 @@ class CampaignQuerySet(AccountScopedQuerySet["Campaign"]):
 
     def deleted(self) -> Self:
         return self.filter(deleted_at__isnull=False)
+
+
+def analytics_stamp_new() -> int:
+    return secrets.randbits(62)
 
 
 class Campaign(TimeStampedModel):
@@ -143,6 +148,11 @@ class Campaign(TimeStampedModel):
     total_clicked = models.PositiveIntegerField(default=0)
     total_converted = models.PositiveIntegerField(default=0)
     estimated_revenue = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    # Drawn again with every batch added to the campaign's rollups (analytics.rollup_writer):
+    # a report kept under an earlier stamp is never read again (analytics.report_cache).
+    # Random, not a counter: a stamp is never seen twice, even by a campaign that reuses a
+    # deleted one's id in a database restored from a backup.
+    analytics_stamp = models.BigIntegerField(default=analytics_stamp_new, editable=False)
 
     # Tracking
     tracking_url = models.URLField(blank=True, default="")

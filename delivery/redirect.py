@@ -194,8 +194,8 @@ def click_redirect(request: HttpRequest, token: str) -> HttpResponse:
     response["Location"] = f"{url}{separator}ctid={token}{fragment}"
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
-    # An empty body said so: the server keeps the connection open for the next click instead
-    # of closing it (waitress closes a response of unknown length).
+    # An empty body said so: no chunked encoding for nothing, and the connection stays open
+    # for the next click (some servers close a response of unknown length).
     response["Content-Length"] = "0"
     return response
 

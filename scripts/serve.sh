@@ -21,8 +21,8 @@ trap cleanup INT TERM HUP EXIT
 
 "$PY" manage.py qcluster &
 cluster_pid=$!
-# A bounded pool of WEB_THREADS threads (default 8): at most that many database connections,
-# whatever a burst of requests does (runserver opened one per concurrent request).
+# WEB_PROCESSES processes of WEB_THREADS threads (default 8): at most that many database
+# connections, whatever a burst of requests does (runserver opened one per concurrent request).
 "$PY" manage.py serve "127.0.0.1:${PORT}" &
 web_pid=$!
 
