@@ -1,6 +1,6 @@
 """The report's filters as people write them (a query string, a form, the API) and as an
-export stores them (JSON), with one validation: a bad date or an unknown variant is a 422
-with the field's name, never a silently empty file."""
+export stores them (JSON), read by the pages' form (``analytics.forms``): a bad date or an
+unknown variant is a 422 with the field's name, never a silently empty file."""
 
 from __future__ import annotations
 
@@ -8,51 +8,29 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from analytics.forms import NO_VARIANT, ReportFilterForm
 from analytics.report import Filters
 from campaigns.models import Campaign
 from core.errors import ValidationFailed
 
-# The variant value that means "recipients given no variant" (unless a variant is keyed "-").
-# Empty or absent means every variant.
-NO_VARIANT = "-"
-
-
-def _problem(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(
-        f"{field}: {message}", extra={"problems": [{"field": field, "message": message}]}
-    )
-
-
-def _date(data: Mapping[str, Any], field: str) -> dt.date | None:
-    raw = data.get(field)
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise _problem(field, "must be a date written YYYY-MM-DD.") from None
-
 
 def filters_parse(data: Mapping[str, Any], *, campaign: Campaign) -> Filters:
     """``since``/``until`` (inclusive UTC days) and ``variant`` (a key of the campaign's
-    variants, ``-`` for none, empty for all) read from ``data``."""
-    since = _date(data, "since")
-    until = _date(data, "until")
-    if since and until and until < since:
-        raise _problem("until", "must be on or after the start date.")
-    raw = data.get("variant")
-    variant: str | None = None
-    if raw not in (None, ""):
-        key = str(raw).strip()
-        if campaign.variants.filter(key=key).exists():
-            variant = key
-        elif key == NO_VARIANT:
-            variant = ""
-        else:
-            raise _problem("variant", f"this campaign has no variant “{key[:32]}”.")
-    return Filters(since=since, until=until, variant=variant)
+    variants, ``-`` for none, empty for all) read from ``data`` by the pages' form; refused
+    input raises ``ValidationFailed`` with a problem per field."""
+    values = {
+        field: value.isoformat() if isinstance(value, dt.date) else value
+        for field in ("since", "until", "variant")
+        if (value := data.get(field)) is not None
+    }
+    form = ReportFilterForm(values, campaign=campaign)
+    if not form.is_valid():
+        problems = form.problems()
+        raise ValidationFailed(
+            "; ".join(f"{p['field']}: {p['message']}" for p in problems),
+            extra={"problems": problems},
+        )
+    return form.filters()
 
 
 def filters_json(filters: Filters) -> dict[str, str | None]:

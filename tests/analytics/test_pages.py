@@ -100,8 +100,8 @@ def test_the_filters_narrow_the_page_to_utc_days_and_a_variant(logged_in_client,
     ("params", "message"),
     [
         ({"since": "2026-03-05", "until": "2026-03-01"}, "The period starts after it ends"),
-        ({"since": "not a day"}, "Enter a valid date"),
-        ({"variant": "Z"}, "Select a valid choice"),
+        ({"since": "not a day"}, "Enter a date written YYYY-MM-DD"),
+        ({"variant": "Z"}, "This campaign has no variant “Z”"),
     ],
 )
 def test_bad_filters_say_why_and_show_the_whole_campaign(

@@ -85,12 +85,12 @@ def test_starting_needs_the_csrf_token(world, user):
     ("data", "message"),
     [
         ({"kind": "pdf"}, "Must be one of recipients_csv, events_csv, report_xlsx"),
-        ({"kind": "events_csv", "since": "March"}, "must be a date written YYYY-MM-DD"),
+        ({"kind": "events_csv", "since": "March"}, "Enter a date written YYYY-MM-DD"),
         (
             {"kind": "events_csv", "since": "2026-03-03", "until": "2026-03-01"},
-            "must be on or after the start date",
+            "The period starts after it ends",
         ),
-        ({"kind": "events_csv", "variant": "Z"}, "this campaign has no variant"),
+        ({"kind": "events_csv", "variant": "Z"}, "This campaign has no variant"),
     ],
 )
 def test_bad_input_is_a_422_that_starts_nothing(world, logged_in_client, data, message):

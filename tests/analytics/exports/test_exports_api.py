@@ -64,7 +64,7 @@ def test_bad_filters_are_422_with_the_field(world, api):
 
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "variant", "message": "this campaign has no variant “Z”."}
+        {"field": "variant", "message": "This campaign has no variant “Z”."}
     ]
     assert not Export.objects.exists()
 
