@@ -25,6 +25,7 @@ from analytics.models import Event, Rollup
 from analytics.rollups import Dim, Kind
 from audience.models import Contact
 from campaigns.models import Campaign, analytics_stamp_new
+from core.bulk import bound_cursor
 from core.events import EventType, NewEvent
 from delivery.models import Recipient
 
@@ -196,13 +197,13 @@ def _upsert(counts: dict[Cell, int], values: dict[Cell, Decimal]) -> None:
         arrays: list[list[object]] = [list(column) for column in zip(*cells, strict=True)]
         arrays.append([counts[cell] for cell in cells])
         arrays.append([values.get(cell, Decimal("0")) for cell in cells])
-        unnest = ", ".join(f"%s::{t}[]" for t in _TYPES)
+        unnest = ", ".join(f"%b::{t}[]" for t in _TYPES)
         names = ", ".join(q(c) for c in columns)
         sql = (
             f"INSERT INTO {table} ({names}) SELECT {names} FROM unnest({unnest}) "
             f"WITH ORDINALITY AS u({names}, n) ORDER BY n {on_conflict}"
         )
-        with connection.cursor() as cursor:
+        with bound_cursor() as cursor:
             cursor.execute(sql, arrays)
         return
     for start in range(0, len(cells), _CHUNK):

@@ -52,29 +52,32 @@ WRITTEN = (
 
 
 def _load(updates: list[StatusUpdate]) -> dict[int, Recipient]:
-    """The recipients the updates name, locked, keyed by id; scoped to each update's sender."""
-    by_sender: dict[int | None, tuple[set[str], set[int]]] = defaultdict(lambda: (set(), set()))
-    for u in updates:
-        ids, recipients = by_sender[u.sender_id]
-        if u.provider_message_id:
-            ids.add(u.provider_message_id)
-        if u.recipient_id:
-            recipients.add(u.recipient_id)
-    found: dict[int, Recipient] = {}
+    """The recipients the updates name, locked, keyed by id; scoped to each update's sender.
+    By message id first; by the callback's recipient id only for the updates whose message id
+    found nobody (a crash before our write), so a recipient is read once."""
     fields = ("id", "account_id", "campaign_id", "contact_id", *WRITTEN)
-    for sender_id, (ids, recipient_ids) in by_sender.items():
+    by_sender: dict[int | None, list[StatusUpdate]] = defaultdict(list)
+    for u in updates:
+        by_sender[u.sender_id].append(u)
+    found: dict[int, Recipient] = {}
+    for sender_id, group in by_sender.items():
         base = Recipient.objects.select_for_update(of=("self",)).only(*fields).order_by("id")
         if sender_id is not None:
             base = base.filter(campaign__sender_id=sender_id)
+        message_ids = sorted({u.provider_message_id for u in group if u.provider_message_id})
+        known: set[str] = set()
         # any_of: one array parameter, so the statement's text does not grow with the batch
         # (and stays in the driver's cache of parsed statements).
-        ids_list = sorted(ids)
-        for start in range(0, len(ids_list), 500):
-            for r in base.filter(provider_message_id__any_of=ids_list[start : start + 500]):
+        for start in range(0, len(message_ids), 500):
+            for r in base.filter(provider_message_id__any_of=message_ids[start : start + 500]):
                 found[r.id] = r
-        rid_list = sorted(recipient_ids)
-        for start in range(0, len(rid_list), 500):
-            for r in base.filter(pk__any_of=rid_list[start : start + 500]):
+                known.add(r.provider_message_id)
+        recipient_ids = sorted(
+            {u.recipient_id for u in group if u.recipient_id and u.provider_message_id not in known}
+            - found.keys()
+        )
+        for start in range(0, len(recipient_ids), 500):
+            for r in base.filter(pk__any_of=recipient_ids[start : start + 500]):
                 found[r.id] = r
     return found
 
