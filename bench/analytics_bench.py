@@ -1303,7 +1303,8 @@ def measure_server(account, sender, args) -> None:
     server = Server(args.threads)
     try:
         print(
-            f"server: manage.py serve (waitress, {args.threads or 'WEB_THREADS'} threads) and "
+            f"server: manage.py serve (gunicorn, WEB_PROCESSES processes of "
+            f"{args.threads or 'WEB_THREADS'} threads) and "
             f"qcluster on 127.0.0.1:{server.port}; wrk -t1 -c{args.connections}, "
             f"{args.seconds} s per run, alternating",
             flush=True,

@@ -29,8 +29,8 @@ from django.db.models import F
 from campaigns.models import Campaign
 from core.bulk import values_update
 from core.events import EventType, NewEvent, events_record
+from delivery.hit_writer import REDIS_KEY, redis_client
 from delivery.models import ClickHit, LinkClick, Recipient, TrackedLink
-from delivery.redirect import REDIS_KEY, redis_client
 from delivery.user_agents import agent_describe
 
 logger = logging.getLogger(__name__)

@@ -2,9 +2,10 @@
 
 The request path does no slow work: the token is checked and decoded without the database
 (``delivery.link_tokens``), the destination comes from an in-process cache of link id → URL
-(one primary-key read on a miss), and the hit goes to a buffer: one RPUSH to a Redis list when
-``REDIS_URL`` is set, else one INSERT of a ``ClickHit`` row. Parsing the user agent, spotting
-bots, uniqueness, counters and events are the drain's (``delivery.clicks``).
+(one primary-key read on a miss), and the hit joins the process's next batch for the drain
+(``delivery.hit_writer``: one RPUSH to a Redis list, else one INSERT, per batch). Parsing the
+user agent, spotting bots, uniqueness, counters and events are the drain's
+(``delivery.clicks``).
 
 ``ClickRedirectMiddleware`` serves the path right after ``SecurityMiddleware`` (HTTPS redirect,
 HSTS), before sessions, CSRF, authentication, the current account, the sign-in throttle and
@@ -17,28 +18,25 @@ the same answer for ``reverse`` and for a middleware list without it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from functools import cache
-from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils.encoding import iri_to_uri
 
+from delivery.hit_writer import hit_add
 from delivery.link_tokens import token_read
-from delivery.models import ClickHit, TrackedLink
+from delivery.models import TrackedLink
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "/r/"
-REDIS_KEY = "campaigns:click-hits"
 # How long a link's destination is trusted without reading it again (a deleted campaign's
 # links stop working within this time), and how many links one process keeps.
 CACHE_SECONDS = 300
@@ -89,61 +87,22 @@ def cache_clear() -> None:
         _cache.clear()
 
 
-@cache
-def redis_client() -> Any:
-    """One client (and connection pool) per process; redis-py's types are loose."""
-    import redis
-
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
-
-
 def hit_buffer(
     *, link_id: int, recipient_id: int, token: str, method: str, user_agent: str, country: str
 ) -> None:
-    """Leave the hit for the drain: Redis when there is one (falling back to the table if it
-    fails), else one row."""
-    hit_id = uuid.uuid4().hex
-    at = time.time()
-    user_agent = user_agent[:USER_AGENT_MAX]
-    country = country[:2]
-    if settings.REDIS_URL:
-        item = json.dumps(
-            {
-                "h": hit_id,
-                "l": link_id,
-                "r": recipient_id,
-                "t": token,
-                "at": at,
-                "m": method,
-                "ua": user_agent,
-                "c": country,
-            },
-            separators=(",", ":"),
-        )
-        try:
-            redis_client().rpush(REDIS_KEY, item)
-            return
-        except Exception:  # any Redis failure: the table still takes the hit
-            logger.warning("click buffer: Redis refused a hit; kept in the database instead")
-    row = ClickHit(
-        hit_id=hit_id,
-        link_id=link_id,
-        recipient_id=recipient_id,
-        token=token[:64],
-        at=dt.datetime.fromtimestamp(at, tz=dt.UTC),
-        method=method[:8],
-        user_agent=user_agent,
-        country=country,
+    """Leave the hit for the drain (``delivery.hit_writer``: Redis or the table, in batches)."""
+    hit_add(
+        {
+            "h": uuid.uuid4().hex,
+            "l": link_id,
+            "r": recipient_id,
+            "t": token,
+            "at": time.time(),
+            "m": method,
+            "ua": user_agent[:USER_AGENT_MAX],
+            "c": country[:2],
+        }
     )
-    if connection.vendor != "postgresql":
-        row.save(force_insert=True)
-        return
-    # The commit does not wait for the disk: a database crash could lose the last instant's
-    # hits (never corrupt anything), and a click is not worth a flush per request.
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        row.save(force_insert=True)
 
 
 @cache

@@ -54,6 +54,13 @@ def _loopback_provider_stand_ins(settings):
     settings.OUTBOUND_TRUSTED_HOSTS = ["127.0.0.1"]
 
 
+@pytest.fixture(autouse=True)
+def _click_hits_written_in_their_request(settings):
+    """Each redirect's hit is written before its answer, so a test reads it at once; the
+    batched writer of production has its own tests (tests/delivery/test_hit_writer.py)."""
+    settings.CLICK_HIT_FLUSH_MS = 0
+
+
 @pytest.fixture
 def outbound_production(settings):
     """The URL guard as in production: no loopback, https only, no trusted host."""

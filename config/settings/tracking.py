@@ -15,3 +15,7 @@ CLICK_DRAIN_CHUNK = env_int("CLICK_DRAIN_CHUNK", 1000)
 # While clicks keep coming, the drain runs again after this pause instead of waiting for its
 # every-minute schedule.
 CLICK_DRAIN_PAUSE_SECONDS = env_int("CLICK_DRAIN_PAUSE_SECONDS", 3)
+# Each web process writes its redirects' hits for the drain in one batch this often (one
+# Redis push or one INSERT per batch, not per click); a killed process loses at most this
+# long's hits. 0: every hit is written in its own request.
+CLICK_HIT_FLUSH_MS = env_int("CLICK_HIT_FLUSH_MS", 50)

@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from analytics.links import campaign_links
 from analytics.models import Event
 from analytics.rollups import Dim, Kind, rollup_by, rollup_totals
-from delivery import redirect
+from delivery import hit_writer, redirect
 from delivery.clicks import clicks_drain, hits_move_from_redis
 from delivery.models import ClickHit, LinkClick
 from tests.delivery.click_helpers import UA, link, sent_campaign, token
@@ -205,28 +205,28 @@ def test_hits_buffered_in_redis_are_applied_once(client, sale, settings):
     if not REDIS_URL:
         pytest.skip("REDIS_URL is not set (the SQLite leg runs without Redis)")
     settings.REDIS_URL = REDIS_URL
-    redirect.redis_client.cache_clear()
-    client_redis = redirect.redis_client()
-    client_redis.delete(redirect.REDIS_KEY)
+    hit_writer.redis_client.cache_clear()
+    client_redis = hit_writer.redis_client()
+    client_redis.delete(hit_writer.REDIS_KEY)
     campaign, (ada, bob, _cy), (home, _shoes) = sale
 
     _click(client, home, ada, seconds=100, agent="iphone")
     _click(client, home, bob, seconds=100, agent="android")
     assert not ClickHit.objects.exists()  # nothing written in the request
-    assert client_redis.llen(redirect.REDIS_KEY) == 2
+    assert client_redis.llen(hit_writer.REDIS_KEY) == 2
     # a drain that stopped after copying but before trimming copies the same hits again
-    first = client_redis.lindex(redirect.REDIS_KEY, 0)
-    client_redis.rpush(redirect.REDIS_KEY, first)
+    first = client_redis.lindex(hit_writer.REDIS_KEY, 0)
+    client_redis.rpush(hit_writer.REDIS_KEY, first)
     assert json.loads(first)["r"] == ada.pk
 
     result = clicks_drain()
 
     assert (result.hits, result.clicks, result.unique) == (2, 2, 2)
-    assert client_redis.llen(redirect.REDIS_KEY) == 0
+    assert client_redis.llen(hit_writer.REDIS_KEY) == 0
     campaign.refresh_from_db()
     assert campaign.total_clicked == 2
     assert hits_move_from_redis() == 0
-    redirect.redis_client.cache_clear()
+    hit_writer.redis_client.cache_clear()
 
 
 def test_the_drain_is_an_every_minute_schedule_and_a_task(client, sale, settings):
@@ -255,15 +255,15 @@ def test_a_second_mover_leaves_redis_alone_while_the_first_holds_the_lock(settin
     from delivery.clicks import LOCK_KEY
 
     settings.REDIS_URL = REDIS_URL
-    redirect.redis_client.cache_clear()
-    client_redis = redirect.redis_client()
-    client_redis.delete(redirect.REDIS_KEY)
-    client_redis.rpush(redirect.REDIS_KEY, b"{}")
+    hit_writer.redis_client.cache_clear()
+    client_redis = hit_writer.redis_client()
+    client_redis.delete(hit_writer.REDIS_KEY)
+    client_redis.rpush(hit_writer.REDIS_KEY, b"{}")
     client_redis.set(LOCK_KEY, "another drain", ex=60)
     try:
         assert hits_move_from_redis() == 0
-        assert client_redis.llen(redirect.REDIS_KEY) == 1
+        assert client_redis.llen(hit_writer.REDIS_KEY) == 1
         assert client_redis.get(LOCK_KEY) == b"another drain"  # not released by us
     finally:
-        client_redis.delete(LOCK_KEY, redirect.REDIS_KEY)
-        redirect.redis_client.cache_clear()
+        client_redis.delete(LOCK_KEY, hit_writer.REDIS_KEY)
+        hit_writer.redis_client.cache_clear()
