@@ -8,8 +8,6 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.templatetags.static import static
 
 from accounts.decorators import member_required
@@ -20,17 +18,6 @@ from analytics.report import Report
 from analytics.report_cache import report_kept
 from campaigns.models import Campaign
 from campaigns.views.access import with_campaign
-
-EXPORTS_TEMPLATE = "analytics/_exports.html"
-
-
-def _exports_template() -> str | None:
-    """The exports box, once the exports are installed: the page renders without it."""
-    try:
-        get_template(EXPORTS_TEMPLATE)
-    except TemplateDoesNotExist:
-        return None
-    return EXPORTS_TEMPLATE
 
 
 def report_context(report: Report) -> dict[str, Any]:
@@ -87,7 +74,6 @@ def campaign_analytics(request: AccountRequest, campaign: Campaign) -> HttpRespo
         "form": form,
         "filters": filters,
         **report_context(report),
-        "exports_template": _exports_template(),
     }
     return render(request, "analytics/campaign.html", context)
 

@@ -35,9 +35,11 @@ def campaign_get(
     if not include_deleted:
         qs = qs.alive()
     try:
-        return qs.get(pk=int(campaign_id))
+        campaign = qs.get(pk=int(campaign_id))
     except (Campaign.DoesNotExist, ValueError, TypeError):
         raise NotFound("Campaign not found.") from None
+    campaign.account = account  # the row the query matched: no second read of it
+    return campaign
 
 
 def campaign_list(

@@ -153,6 +153,7 @@ def test_links_cost_and_roi_show_when_tracking_and_prices_give_them(rf, user, ca
     request = rf.get("/")
     request.user = user
     request.membership = user.memberships.get()  # what the account middleware sets
+    request.account = request.membership.account
     html = render_to_string(
         "analytics/campaign.html",
         {"campaign": campaign, "form": form, **report_context(report)},
