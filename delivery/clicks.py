@@ -20,7 +20,7 @@ import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -29,7 +29,7 @@ from django.db.models import F
 from campaigns.models import Campaign
 from core.bulk import values_update
 from core.events import EventType, NewEvent, events_record
-from delivery.hit_writer import REDIS_KEY, redis_client
+from delivery.hit_writer import REDIS_KEY, HitRow, hit_rows_insert, redis_client
 from delivery.models import ClickHit, LinkClick, Recipient, TrackedLink
 from delivery.user_agents import agent_describe
 
@@ -97,8 +97,7 @@ def hits_move_from_redis(*, limit: int = 50_000) -> int:
             items = client.lrange(REDIS_KEY, 0, chunk - 1)
             if not items:
                 break
-            rows = [row for row in (_hit_row(item) for item in items) if row is not None]
-            ClickHit.objects.bulk_create(rows, ignore_conflicts=True)
+            hit_rows_insert([row for row in (_hit_row(item) for item in items) if row])
             # Trim only while the lock is still ours (and keep it): a mover whose lock expired
             # must not trim hits another mover has read but not yet copied.
             if not client.eval(_TRIM_IF_OWNER, 2, REDIS_KEY, LOCK_KEY, owner, len(items)):
@@ -110,18 +109,18 @@ def hits_move_from_redis(*, limit: int = 50_000) -> int:
     return moved
 
 
-def _hit_row(item: bytes) -> ClickHit | None:
+def _hit_row(item: bytes) -> HitRow | None:
     try:
         data = json.loads(item)
-        return ClickHit(
-            hit_id=str(data["h"])[:32],
-            link_id=int(data["l"]),
-            recipient_id=int(data["r"]),
-            token=str(data.get("t", ""))[:64],
-            at=dt.datetime.fromtimestamp(float(data["at"]), tz=dt.UTC),
-            method=str(data.get("m", "GET"))[:8],
-            user_agent=str(data.get("ua", ""))[:512],
-            country=str(data.get("c", ""))[:2],
+        return (
+            str(data["h"])[:32],
+            int(data["l"]),
+            int(data["r"]),
+            str(data.get("t", ""))[:64],
+            dt.datetime.fromtimestamp(float(data["at"]), tz=dt.UTC),
+            str(data.get("m", "GET"))[:8],
+            str(data.get("ua", ""))[:512],
+            str(data.get("c", ""))[:2],
         )
     except (ValueError, KeyError, TypeError):
         logger.warning("click buffer: an unreadable hit was dropped: %r", item[:200])
@@ -133,7 +132,20 @@ def _country(value: str) -> str:
     return value if _COUNTRY.match(value) and value not in _NOT_COUNTRIES else ""
 
 
-def bot_reason(hit: ClickHit, recipient: Recipient) -> str:
+class Hit(NamedTuple):
+    """A buffered hit as the drain reads it (values, not model instances: a chunk is a
+    thousand of them)."""
+
+    pk: int
+    link_id: int
+    recipient_id: int
+    at: dt.datetime
+    method: str
+    user_agent: str
+    country: str
+
+
+def bot_reason(hit: Hit, recipient: Recipient) -> str:
     """Why ``hit`` is not a person's click, or ""."""
     if hit.method.upper() == "HEAD":
         return "HEAD request"
@@ -156,7 +168,10 @@ def _locked(queryset: Any) -> Any:
 @transaction.atomic
 def _chunk_apply(size: int) -> DrainResult:
     result = DrainResult()
-    hits = list(_locked(ClickHit.objects.order_by("id"))[:size])
+    hits = [
+        Hit(*row)
+        for row in _locked(ClickHit.objects.order_by("id")).values_list(*Hit._fields)[:size]
+    ]
     if not hits:
         return result
     result.hits = len(hits)
@@ -169,7 +184,7 @@ def _chunk_apply(size: int) -> DrainResult:
     recipients = {
         r.pk: r
         for r in Recipient.objects.select_for_update(of=("self",))
-        .filter(pk__in={h.recipient_id for h in hits})
+        .filter(pk__any_of=sorted({h.recipient_id for h in hits}))
         .select_related("contact")
         .only(
             "id",
@@ -247,7 +262,7 @@ def _chunk_apply(size: int) -> DrainResult:
         values_update(Recipient, list(clicked.values()), ["clicked_at"])
     for campaign_id, n in unique_by_campaign.items():
         Campaign.objects.filter(pk=campaign_id).update(total_clicked=F("total_clicked") + n)
-    ClickHit.objects.filter(pk__in=[h.pk for h in hits]).delete()
+    ClickHit.objects.filter(pk__any_of=[h.pk for h in hits]).delete()
     return result
 
 
