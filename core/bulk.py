@@ -36,8 +36,9 @@ def bound_cursor() -> Iterator[CursorWrapper]:
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     connection.ensure_connection()
-    raw = ServerBindingCursor(connection.connection)
-    with connection._prepare_cursor(raw) as cursor:  # Django's wrapper: logging, wrappers
+    raw = ServerBindingCursor(connection.connection)  # type: ignore[call-arg]  # stubs: no args
+    # Django's own wrapper (query logging, execute_wrapper), as for its cursors.
+    with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]
         yield cursor
 
 

@@ -106,9 +106,9 @@ def hit_rows_insert(rows: list[HitRow]) -> None:
     if not rows:
         return
     if connection.vendor != "postgresql":
-        names = [name for name, _ in _HIT_COLUMNS]
+        fields = [name for name, _ in _HIT_COLUMNS]
         ClickHit.objects.bulk_create(
-            [ClickHit(**dict(zip(names, row, strict=True))) for row in rows],
+            [ClickHit(**dict(zip(fields, row, strict=True))) for row in rows],
             ignore_conflicts=True,
         )
         return

@@ -21,7 +21,7 @@ from django.db import connections
 from gunicorn.app.base import BaseApplication
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no types
+class _Gunicorn(BaseApplication):
     """gunicorn run from this command: its options from our settings, not a config file."""
 
     def __init__(self, application: Any, options: dict[str, Any]) -> None:
