@@ -141,6 +141,12 @@ def aux_campaign(account, sender, recipients: int):
     old = list(Campaign.objects.filter(account=account, name=AUX_NAME).values_list("pk", flat=True))
     if old:
         with connection.cursor() as cursor:
+            # First clicks point at its recipients (the drain's, during earlier runs).
+            cursor.execute(
+                "DELETE FROM delivery_linkclick WHERE recipient_id IN"
+                " (SELECT id FROM campaigns_recipient WHERE campaign_id = ANY(%s))",
+                [old],
+            )
             for table in ("analytics_rollup", "analytics_event", "campaigns_recipient"):
                 cursor.execute(f"DELETE FROM {table} WHERE campaign_id = ANY(%s)", [old])
         Campaign.objects.filter(pk__in=old).delete()
