@@ -13,11 +13,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import logging
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -29,6 +32,8 @@ from core.errors import ApplicationError
 from core.text import text_problem
 from delivery.link_tokens import token_read
 from delivery.models import Recipient
+
+logger = logging.getLogger(__name__)
 
 SCRIPT = (Path(__file__).parent / "c.js").read_bytes()
 # A week: the script changes rarely, and every shop page loads it.
@@ -106,7 +111,7 @@ def pixel_record(query: QueryDict, *, now: dt.datetime | None = None) -> Convers
     if request is None:
         return None
     found = token_read(request.token)
-    if found is None:
+    if found is None or not _within_limit(request.token, now or timezone.now()):
         return None
     _link_id, recipient_id = found
     recipient = (
@@ -137,6 +142,25 @@ def pixel_record(query: QueryDict, *, now: dt.datetime | None = None) -> Convers
         # Another currency, say: the page gets its GIF, nothing is stored.
         return None
     return conversion
+
+
+def _within_limit(token: str, at: dt.datetime) -> bool:
+    """At most ``PIXEL_CONVERSIONS_PER_HOUR`` reports per token and clock hour. A token is a
+    credential anyone holding the link has: without a limit, a script replaying it with new
+    order ids could add any revenue it likes to a campaign. Counted in Django's cache (shared
+    with Redis; per process without it)."""
+    key = f"pixel:{token}:{at:%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: this report opens the new hour
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    if count > int(settings.PIXEL_CONVERSIONS_PER_HOUR):
+        if count == int(settings.PIXEL_CONVERSIONS_PER_HOUR) + 1:
+            logger.warning("conversion pixel: token %s… over its hourly limit", token[:6])
+        return False
+    return True
 
 
 def gif_response() -> HttpResponse:

@@ -19,3 +19,6 @@ CLICK_DRAIN_PAUSE_SECONDS = env_int("CLICK_DRAIN_PAUSE_SECONDS", 3)
 # Redis push or one INSERT per batch, not per click); a killed process loses at most this
 # long's hits. 0: every hit is written in its own request.
 CLICK_HIT_FLUSH_MS = env_int("CLICK_HIT_FLUSH_MS", 50)
+# The conversion pixel records at most this many reports per tracked-link token and hour
+# (a token is in every copy of the link: this caps what a replayed one can add).
+PIXEL_CONVERSIONS_PER_HOUR = env_int("PIXEL_CONVERSIONS_PER_HOUR", 20)

@@ -155,3 +155,23 @@ def test_the_script_is_served_for_long_caching_and_offers_track(anonymous):
     assert "ctid" in body
     assert "campaigns.track" in body
     assert "/t/pixel.gif?" in body
+
+
+def test_a_token_replayed_past_its_hourly_limit_records_nothing_more(
+    anonymous, recipient, settings
+):
+    # given a limit of three reports per token and hour
+    settings.PIXEL_CONVERSIONS_PER_HOUR = 3
+    replayed = token_make(424242, recipient.pk)
+    other = token_make(424243, recipient.pk)
+
+    # when one token reports five orders, another one
+    for n in range(5):
+        assert _is_the_gif(anonymous.get(PIXEL, {"t": replayed, "v": "10", "o": f"R-{n}"}))
+    assert _is_the_gif(anonymous.get(PIXEL, {"t": other, "v": "10", "o": "R-other"}))
+
+    # then the first three and the other token's count; the replays past the limit do not
+    orders = set(Conversion.objects.values_list("order_id", flat=True))
+    assert orders == {"R-0", "R-1", "R-2", "R-other"}
+    campaign = Campaign.objects.get(pk=recipient.campaign_id)
+    assert campaign.estimated_revenue == Decimal("40.00")
