@@ -99,6 +99,8 @@ class Export(TimeStampedModel):
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        # Its file was deleted EXPORTS_KEEP_DAYS after it was written (it names recipients).
+        EXPIRED = "expired", "Expired"
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(

@@ -52,7 +52,10 @@ class ExportFiltersOut(CamelSchema):
 class ExportOut(CamelSchema):
     id: int
     kind: ExportKind
-    status: ExportStatus
+    status: ExportStatus = Field(
+        description="queued, running, done (the file can be downloaded), failed, or expired "
+        "(its file was deleted EXPORTS_KEEP_DAYS after it was written)."
+    )
     rows_done: int
     rows_total: int
     progress: int = Field(description="Percent written; 100 once the file can be downloaded.")

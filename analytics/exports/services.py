@@ -9,6 +9,7 @@ failure ends the export as failed with a message for the person who asked.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -212,3 +213,19 @@ def export_json(export: Export) -> dict[str, Any]:
         "createdAt": export.created_at,
         "finishedAt": export.finished_at,
     }
+
+
+def exports_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of exports written more than ``EXPORTS_KEEP_DAYS`` ago and mark them
+    expired: they name recipients (phones, e-mails), and a download is what they are for, not
+    an archive (the figures stay in the product). Answers how many expired."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=int(settings.EXPORTS_KEEP_DAYS))
+    expired = 0
+    old = Export.objects.filter(status=Export.Status.DONE, finished_at__lt=cutoff).order_by("pk")
+    for export in old.iterator(chunk_size=200):
+        if export.file:
+            export.file.delete(save=False)  # storage first: a crash leaves the row to retry
+        export.status = Export.Status.EXPIRED
+        export.save(update_fields=["status", "file", "updated_at"])
+        expired += 1
+    return expired

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -97,6 +98,7 @@ def box_context(
             for e in recent
         ),
         "poll_seconds": POLL_SECONDS,
+        "keep_days": settings.EXPORTS_KEEP_DAYS,
         "error": error,
     }
 

@@ -42,3 +42,7 @@ CONTACT_IMPORT_MAX_BYTES = _positive("CONTACT_IMPORT_MAX_BYTES", 25 * 1024 * 102
 # The largest media file the campaign wizard accepts, below each kind's own provider limit
 # (images 5 MB, videos 16 MB, documents 100 MB for WhatsApp).
 MEDIA_UPLOAD_MAX_BYTES = _positive("MEDIA_UPLOAD_MAX_BYTES", 16 * 1024 * 1024)
+
+# Campaign exports (they name recipients) are deleted this many days after they are written;
+# the export's row stays, marked expired (a daily task: analytics.exports.tasks.exports_expire).
+EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 7)
