@@ -328,7 +328,7 @@ def measure_materialise(account, segment, repeat: int) -> dict:
     hand_sql = (
         f"INSERT INTO campaigns_recipient ({', '.join(names)}) "
         f"SELECT {', '.join(values)} FROM audience_contact c WHERE {HAND_WHERE} "
-        "ON CONFLICT (campaign_id, contact_id) DO NOTHING"
+        "ON CONFLICT (campaign_id, contact_id) WHERE enrollment_id IS NULL DO NOTHING"
     )
 
     def clear():

@@ -13,7 +13,8 @@ from campaigns.models import Campaign, Variant
 
 
 class Recipient(models.Model):
-    """One contact of one campaign: the unit the send pipeline claims, sends and tracks."""
+    """One message of one campaign to one contact: the unit the send pipeline claims, sends and
+    tracks. A broadcast has one per contact; a journey one per step an enrollment reaches."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -56,13 +57,28 @@ class Recipient(models.Model):
         "SendBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="recipients"
     )
     claim_token = models.CharField(max_length=32, blank=True, default="")
+    # A journey's message: the enrollment that sent it and the step it is of, so one contact
+    # may get several messages of one campaign, one per step. A plain id, not a foreign key:
+    # enrollments belong to the journeys app, which sits above delivery. Broadcasts leave both
+    # empty.
+    enrollment_id = models.BigIntegerField(null=True, blank=True)
+    step_key = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         db_table = "campaigns_recipient"
         ordering = ["id"]
         constraints = [
+            # A broadcast (or A/B test) messages each contact once; a journey once per step of
+            # an enrollment. Partial keys, so materialisation's ON CONFLICT names the first.
             models.UniqueConstraint(
-                fields=["campaign", "contact"], name="recipient_unique_contact"
+                fields=["campaign", "contact"],
+                condition=models.Q(enrollment_id__isnull=True),
+                name="recipient_unique_broadcast_contact",
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment_id", "step_key"],
+                condition=models.Q(enrollment_id__isnull=False),
+                name="recipient_unique_step",
             ),
         ]
         indexes = [

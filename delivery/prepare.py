@@ -3,8 +3,8 @@
 On PostgreSQL the audience query is wrapped in one ``INSERT … SELECT … ON CONFLICT DO NOTHING``
 so no contact id leaves the database. Elsewhere the ids are read in keyset-paged chunks and
 inserted with ``bulk_create(ignore_conflicts=True)``, memory flat. Both are idempotent: the
-(campaign, contact) unique constraint makes a second run insert nothing. Variant and
-``send_at`` are set afterwards with set-based UPDATEs: one per variant, one per time zone.
+(campaign, contact) key of broadcast recipients makes a second run insert nothing. Variant
+and ``send_at`` are set afterwards with set-based UPDATEs: one per variant, one per time zone.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def _insert_select(campaign: Campaign, contacts: QuerySet[Contact], now: datetim
     sql = (
         f"INSERT INTO {quote(Recipient._meta.db_table)} "
         f"({', '.join(quote(c) for c in columns)}) {select_sql} "
-        'ON CONFLICT ("campaign_id", "contact_id") DO NOTHING'
+        # The broadcast key is partial: PostgreSQL infers it only from its predicate.
+        'ON CONFLICT ("campaign_id", "contact_id") WHERE "enrollment_id" IS NULL DO NOTHING'
     )
     with without_jit(), connection.cursor() as cursor:
         cursor.execute(sql, params)
