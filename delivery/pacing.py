@@ -10,15 +10,17 @@ the window frees up, so a campaign larger than the room spreads over the followi
 review step and the campaign's page say so, with ``forecast``'s estimate.
 
 **Pair rate.** About one message every 6 s from a number to one user (error 131056). A
-campaign messages each contact once, so only another campaign (or journey) of the same
-sender can collide: ``pair_holds`` returns, for the contacts of a chunk, when each may be
-messaged again, and the batch sends those later instead of burning a request on the refusal.
+broadcast messages each contact once, so only another campaign of the same sender can collide
+with it; a journey also with its own earlier steps. ``pair_holds`` returns, for the recipients
+of a chunk, when each may be messaged, and the batch sends those later instead of burning a
+request on the refusal.
 
-Neither costs a query on a sender without a limit, nor when the sender runs one campaign.
+Neither costs a query on a sender without a limit, nor when the sender runs one broadcast.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -191,29 +193,51 @@ def campaign_waiting(campaign: Campaign, *, now: datetime | None = None) -> Fore
 # Pair rate (the batch) ----------------------------------------------------------------------
 
 
-def pair_holds(campaign: Campaign, contact_ids: list[int], *, now: datetime) -> dict[int, float]:
-    """Contacts of this chunk that another campaign of the sender messaged less than the pair
-    gap ago (or is messaging now), with how many seconds to wait before messaging them."""
+def pair_holds(
+    campaign: Campaign, chunk: Sequence[Recipient], *, now: datetime
+) -> dict[int, float]:
+    """Recipients of this chunk whose contact the sender messaged less than the pair gap ago
+    (or is messaging now, in another campaign), by id, with how many seconds to wait.
+
+    A broadcast messages each contact once, so only another campaign of the sender collides
+    with it. A journey messages a contact once per step: for its recipients (``enrollment_id``
+    set) the campaign's own messages sent within the gap count too, and a contact's second
+    message in the chunk waits for its first. Its own messages in flight do not count: a
+    journey hands over a contact's next step once the last one settled, and a batch's own held
+    rows would otherwise hold each other in turn.
+    """
     sender = campaign.sender if campaign.sender_id else None
-    if sender is None or sender.channel not in PAIR_RATE_CHANNELS or not contact_ids:
+    if sender is None or sender.channel not in PAIR_RATE_CHANNELS or not chunk:
         return {}
     gap = pair_gap()
     since = now - timedelta(seconds=gap)
+    steps = any(r.enrollment_id is not None for r in chunk)
     others = list(
         _sender_campaign_ids(sender.pk, since=since, exclude=campaign.pk).values_list(
             "pk", flat=True
         )
     )
-    if not others:
+    if not others and not steps:
         return {}
+    recent = Q(campaign_id__in=others) & (Q(sent_at__gt=since) | Q(status=S.SENDING))
+    if steps:
+        recent |= Q(campaign_id=campaign.pk, sent_at__gt=since)
     rows = (
-        Recipient.objects.filter(campaign_id__in=others, contact_id__in=contact_ids)
-        .filter(Q(sent_at__gt=since) | Q(status=S.SENDING))
+        Recipient.objects.filter(recent, contact_id__in={r.contact_id for r in chunk})
         .values("contact_id")
         .annotate(last=Max("sent_at"))
     )
-    holds: dict[int, float] = {}
+    by_contact: dict[int, float] = {}
     for row in rows:
         last = row["last"] if row["last"] and row["last"] > since else now
-        holds[row["contact_id"]] = max(0.0, (last - now).total_seconds() + gap)
-    return {cid: wait for cid, wait in holds.items() if wait > 0}
+        by_contact[row["contact_id"]] = max(0.0, (last - now).total_seconds() + gap)
+    holds: dict[int, float] = {}
+    seen: set[int] = set()
+    for r in chunk:
+        wait = by_contact.get(r.contact_id, 0.0)
+        if r.contact_id in seen:
+            wait = max(wait, gap)  # never for a broadcast: one recipient per contact
+        seen.add(r.contact_id)
+        if wait > 0:
+            holds[r.pk] = wait
+    return holds

@@ -455,12 +455,12 @@ def _send_batch(campaign: Campaign, adapter: ProviderAdapter, batch_id: int) -> 
 def _pair_hold(
     campaign: Campaign, part: list[Recipient]
 ) -> tuple[list[Recipient], list[tuple[float, Recipient]]]:
-    """Split off the contacts another campaign of the sender messaged a moment ago (WhatsApp's
-    pair rate): they wait in the batch until their gap has passed, this attempt not counted."""
-    holds = pacing.pair_holds(campaign, [r.contact_id for r in part], now=timezone.now())
+    """Split off the recipients whose contact the sender messaged a moment ago (WhatsApp's pair
+    rate): they wait in the batch until their gap has passed, this attempt not counted."""
+    holds = pacing.pair_holds(campaign, part, now=timezone.now())
     if not holds:
         return part, []
-    held = [r for r in part if r.contact_id in holds]
+    held = [r for r in part if r.pk in holds]
     for r in held:
         r.attempts = max(0, r.attempts - 1)
     Recipient.objects.filter(pk__in=[r.pk for r in held], status=S.SENDING).update(
@@ -468,8 +468,8 @@ def _pair_hold(
     )
     due = time.monotonic()
     return (
-        [r for r in part if r.contact_id not in holds],
-        [(due + holds[r.contact_id], r) for r in held],
+        [r for r in part if r.pk not in holds],
+        [(due + holds[r.pk], r) for r in held],
     )
 
 
