@@ -19,6 +19,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection
+from django.db.models.functions import Coalesce
 
 from accounts.models import Account
 from analytics.models import Event, Rollup
@@ -52,9 +53,15 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
+# The rollups' variant slot: a journey's messages carry their step there (journey campaigns
+# have no variants), so "by variant" reads "by step" with no dimension of its own.
+_SHAPE = Coalesce("variant__key", "step_key")
+
+
 class _Who:
-    """Variant, country and time zone of the recipients (or contacts) a batch names, with
-    their account's zone for contacts that have none: one query for a batch of statuses."""
+    """Variant (or journey step), country and time zone of the recipients (or contacts) a
+    batch names, with their account's zone for contacts that have none: one query for a batch
+    of statuses."""
 
     def __init__(self, events: Sequence[NewEvent]) -> None:
         # pk -> (variant key, country, contact's zone, account's zone)
@@ -64,7 +71,7 @@ class _Who:
             # any_of: one array parameter (500 placeholders made a statement too long for
             # psycopg's cache, parsed again per query).
             rows = Recipient.objects.filter(pk__any_of=ids[start : start + 500]).values_list(
-                "pk", "variant__key", "contact__country", "contact__timezone", "account__timezone"
+                "pk", _SHAPE, "contact__country", "contact__timezone", "account__timezone"
             )
             for pk, variant, country, zone, account_zone in rows:
                 self.recipients[pk] = (variant or "", country or "", zone or "", account_zone)
