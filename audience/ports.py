@@ -64,9 +64,12 @@ class EngagementCondition(Protocol):
 
 class MessagedSince(Protocol):
     """A condition on ``Contact`` rows: the account sent the contact a message at or after
-    ``since`` (the frequency cap)."""
+    ``since`` (the frequency cap), leaving out ``exclude_campaign_id``'s messages when given:
+    a journey's own earlier steps do not cap it."""
 
-    def __call__(self, *, account: Account, since: datetime) -> Q: ...
+    def __call__(
+        self, *, account: Account, since: datetime, exclude_campaign_id: int | None = None
+    ) -> Q: ...
 
 
 campaign_directory: Port[CampaignDirectory] = Port("campaign directory", owner="campaigns")

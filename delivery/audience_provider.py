@@ -14,9 +14,14 @@ if TYPE_CHECKING:
     from accounts.models import Account
 
 
-def contacts_messaged_since(*, account: Account, since: datetime) -> Q:
-    """Contacts the account sent a message at or after ``since``, as a condition on Contact."""
+def contacts_messaged_since(
+    *, account: Account, since: datetime, exclude_campaign_id: int | None = None
+) -> Q:
+    """Contacts the account sent a message at or after ``since``, other than
+    ``exclude_campaign_id``'s messages, as a condition on Contact."""
     recent = Recipient.objects.filter(
         account=account, contact_id=OuterRef("pk"), sent_at__gte=since
     )
+    if exclude_campaign_id is not None:
+        recent = recent.exclude(campaign_id=exclude_campaign_id)
     return Q(Exists(recent))
