@@ -4,11 +4,14 @@ Contacts can number in the millions: the changelist skips the full count, has no
 (its DISTINCT over dates would scan the table) and picks tags and accounts by autocomplete.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.admin import SameAccountForm
 
+from . import ports
 from .models import AttributeDefinition, Contact, ImportJob, Segment, SuppressionEntry, Tag
 
 
@@ -76,6 +79,18 @@ class ContactAdmin(admin.ModelAdmin):
         ),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Tags given here are added like anywhere else: ``ports.tags_added`` hears of the new
+        ones (the form's m2m save bypasses the contacts service)."""
+        contact = form.instance
+        before = set(contact.tags.values_list("pk", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        new = sorted(set(contact.tags.values_list("pk", flat=True)) - before)
+        if new:
+            ports.tags_added.send(
+                sender=Contact, account=contact.account, pairs=[(contact.pk, t) for t in new]
+            )
 
     @admin.display(description="name", ordering="last_name")
     def full_name(self, obj: Contact) -> str:

@@ -19,10 +19,11 @@ from audience.models import AttributeDefinition, Contact
 from audience.services import attributes as attribute_services
 from audience.services import contacts as contact_services
 from audience.services import imports as import_services
+from audience.services import tagging
 from audience.services.contacts import BulkUpsertAnswer
 from audience.services.exports import contacts_export_csv
 from core.api import actor, errors, require_permission
-from core.schemas import MAX_ID, RowId
+from core.schemas import MAX_ID, Id, RowId
 
 router = Router(tags=["contacts"])
 
@@ -97,6 +98,18 @@ class BulkOut(Schema):
     updated: int
     failed: int
     errors: list[BulkItemError]
+
+
+class TagsIn(Schema):
+    contactIds: list[Id] = Field(..., max_length=tagging.TAG_CALL_LIMIT)
+    add: list[str] = Field(default_factory=list, description="Tags to add (created if new).")
+    remove: list[str] = Field(default_factory=list, description="Tags to remove.")
+
+
+class TagsOut(Schema):
+    added: int = Field(description="Links made: a contact that already had the tag is not counted.")
+    removed: int
+    notFound: int = Field(description="Ids that are no contact of this account (left alone).")
 
 
 class ImportAccepted(Schema):
@@ -211,6 +224,24 @@ def bulk_contacts(request: AccountRequest, payload: BulkIn) -> BulkUpsertAnswer:
     require_permission(request, "edit")
     items = [contact_data(i) if isinstance(i, dict) else i for i in payload.contacts]
     return contact_services.contacts_bulk_upsert(account=request.account, items=items)
+
+
+@router.post(
+    "/contacts/tags",
+    response={200: TagsOut, **errors(403, 413)},
+    summary="Add or remove tags on up to 100,000 contacts",
+    description="Ids of other accounts' contacts, or of none, are counted in `notFound` and "
+    "left alone; a tag a contact already has is kept (`added` counts new links only).",
+)
+def tag_contacts(request: AccountRequest, payload: TagsIn) -> dict[str, int]:
+    require_permission(request, "edit")
+    change = tagging.contacts_tag(
+        account=request.account,
+        contact_ids=payload.contactIds,
+        add=payload.add,
+        remove=payload.remove,
+    )
+    return {"added": change.added, "removed": change.removed, "notFound": change.not_found}
 
 
 @router.post(

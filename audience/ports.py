@@ -7,8 +7,8 @@ app that owns the answer fills it in its ``AppConfig.ready()``. An empty port ra
 ``ImproperlyConfigured``: answering "no such campaign" or "nobody engaged" instead would
 quietly change who a campaign reaches.
 
-The one thing audience tells rather than asks, that a segment's filters changed, is a signal:
-any number of apps may react, and none answers.
+What audience tells rather than asks (a segment's filters changed, tags were added to
+contacts) are signals: any number of apps may react, and none answers.
 """
 
 from __future__ import annotations
@@ -124,3 +124,9 @@ class CampaignReach(CampaignAudience, Protocol):
     estimated_reach_at: datetime | None
 
     def save(self, *, update_fields: list[str]) -> None: ...
+
+
+# Sent inside the transaction that adds the links, with ``account`` and ``pairs``: the
+# (contact id, tag id) links that did not exist before (a tag a contact keeps is not added
+# again). Every path that adds tags goes through ``audience.services.contacts.links_add``.
+tags_added = Signal()

@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
+from audience import ports
 from audience.models import AttributeDefinition, Contact, Tag
 from audience.phones import InvalidPhone, phone_parse
 from audience.services.attributes import (
@@ -32,7 +33,7 @@ from audience.services.attributes import (
     attribute_infer_json_type,
     attributes_ensure,
 )
-from core.bulk import values_update
+from core.bulk import bound_cursor, values_update
 from core.errors import ValidationFailed
 
 BULK_LIMIT = 10_000
@@ -93,7 +94,7 @@ def _clean_text(
     return text
 
 
-def _clean_tags(value: object, problems: list[Problem]) -> list[str]:
+def tags_clean(value: object, problems: list[Problem]) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
@@ -168,7 +169,7 @@ def contact_item_clean(
         except AttributeValueError:
             problems.append(_problem("subscribed", "Must be true or false."))
     if "tags" in item:
-        clean["tags"] = _clean_tags(item["tags"], problems)
+        clean["tags"] = tags_clean(item["tags"], problems)
     if "attributes" in item:
         attributes = item["attributes"]
         if attributes is None:
@@ -272,26 +273,70 @@ def tags_ensure(*, account: Account, names: Iterable[str]) -> dict[str, int]:
 
 
 def _link_tags(*, account: Account, pairs: list[tuple[int, str]], replace_for: list[int]) -> None:
+    """Give contacts their tags: ``pairs`` added, and for ``replace_for`` contacts, their other
+    tags removed. Links a contact already had are kept, not removed and added again, so
+    ``ports.tags_added`` hears of genuinely new tags only (a journey starts on a tag once)."""
     through = Contact.tags.through
-    if replace_for:
-        through.objects.filter(contact_id__in=replace_for).delete()
-    if not pairs:
-        return
     ids = tags_ensure(account=account, names={name for _, name in pairs})
+    wanted = {(cid, ids[name]) for cid, name in pairs}
+    replaced = set(replace_for)
+    contact_ids = sorted({cid for cid, _ in wanted} | replaced)
+    current: set[tuple[int, int]] = set()
+    stale: list[int] = []
+    for start in range(0, len(contact_ids), 10_000):  # under SQLite's limit of parameters
+        rows = through.objects.filter(contact_id__in=contact_ids[start : start + 10_000])
+        for pk, cid, tag_id in rows.values_list("pk", "contact_id", "tag_id"):
+            current.add((cid, tag_id))
+            if cid in replaced and (cid, tag_id) not in wanted:
+                stale.append(pk)
+    for start in range(0, len(stale), 10_000):
+        through.objects.filter(pk__in=stale[start : start + 10_000]).delete()
+    links_add(account=account, pairs=sorted(wanted - current), checked=True)
+
+
+def links_add(
+    *, account: Account, pairs: list[tuple[int, int]], checked: bool = False
+) -> list[tuple[int, int]]:
+    """Insert (contact id, tag id) links that do not exist yet, tell ``ports.tags_added``
+    about them (in the caller's transaction), and answer them. ``checked``: the caller read
+    the contacts' links and passes only missing ones (SQLite then skips reading them again;
+    PostgreSQL's ``RETURNING`` says what was inserted either way)."""
+    if not pairs:
+        return []
+    through = Contact.tags.through
     if connection.vendor == "postgresql":
         qn = connection.ops.quote_name
-        with connection.cursor() as cursor:
+        with bound_cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {qn(through._meta.db_table)} (contact_id, tag_id) "
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
-                [[cid for cid, _ in pairs], [ids[name] for _, name in pairs]],
+                "SELECT * FROM unnest(%b::bigint[], %b::bigint[]) ON CONFLICT DO NOTHING "
+                "RETURNING contact_id, tag_id",
+                [[cid for cid, _ in pairs], [tid for _, tid in pairs]],
             )
-        return
-    through.objects.bulk_create(
-        [through(contact_id=cid, tag_id=ids[name]) for cid, name in pairs],
-        ignore_conflicts=True,
-        batch_size=5000,
-    )
+            added = [(int(cid), int(tid)) for cid, tid in cursor.fetchall()]
+    elif checked:
+        added = list(dict.fromkeys(pairs))
+        through.objects.bulk_create(
+            [through(contact_id=cid, tag_id=tid) for cid, tid in added], ignore_conflicts=True
+        )
+    else:
+        added = []
+        unique = list(dict.fromkeys(pairs))
+        for start in range(0, len(unique), 2000):  # under SQLite's limit of parameters
+            chunk = unique[start : start + 2000]
+            existing = set(
+                through.objects.filter(
+                    contact_id__in={cid for cid, _ in chunk}, tag_id__in={t for _, t in chunk}
+                ).values_list("contact_id", "tag_id")
+            )
+            new = [pair for pair in chunk if pair not in existing]
+            through.objects.bulk_create(
+                [through(contact_id=cid, tag_id=tid) for cid, tid in new], ignore_conflicts=True
+            )
+            added += new
+    if added:
+        ports.tags_added.send(sender=Contact, account=account, pairs=added)
+    return added
 
 
 _NEW_FIELDS = [f for f in Contact._meta.concrete_fields if not f.primary_key]
@@ -462,7 +507,7 @@ def contacts_upsert(
     raise AssertionError("unreachable")
 
 
-def _problems_error(problems: list[Problem]) -> ValidationFailed:
+def problems_error(problems: list[Problem]) -> ValidationFailed:
     detail = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
     return ValidationFailed(detail, extra={"problems": problems})
 
@@ -486,14 +531,14 @@ def contact_create(*, account: Account, data: dict[str, Any]) -> Contact:
     ):
         problems.append(_problem("phone", "a contact with this number exists"))
     if problems:
-        raise _problems_error(problems)
+        raise problems_error(problems)
     contact = Contact(account=account)
     _apply(contact, clean, timezone.now(), is_new=True)
     try:
         with transaction.atomic():
             contact.save()
     except IntegrityError:
-        raise _problems_error([_problem("phone", "a contact with this number exists")]) from None
+        raise problems_error([_problem("phone", "a contact with this number exists")]) from None
     if clean.get("tags"):
         _link_tags(account=account, pairs=[(contact.pk, n) for n in clean["tags"]], replace_for=[])
     return contact
@@ -522,13 +567,13 @@ def contact_update(*, contact: Contact, data: dict[str, Any]) -> Contact:
             # A new number moves the contact to that number's zone.
             clean["timezone"] = clean.get("_derived_timezone", "")
     if problems:
-        raise _problems_error(problems)
+        raise problems_error(problems)
     changed = _apply(contact, clean, timezone.now(), is_new=False)
     try:
         with transaction.atomic():
             contact.save(update_fields=sorted(changed | {"updated_at"}))
     except IntegrityError:
-        raise _problems_error([_problem("phone", "a contact with this number exists")]) from None
+        raise problems_error([_problem("phone", "a contact with this number exists")]) from None
     if "tags" in clean:
         _link_tags(
             account=account,

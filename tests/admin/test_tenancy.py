@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from audience import ports
 from tests.admin.formdata import change_form_data
 from tests.factories import CampaignFactory, ContactFactory, SegmentFactory, TagFactory
 
@@ -54,3 +55,30 @@ def test_same_account_links_are_saved(admin_client, account):
 
     assert response.status_code == 302
     assert list(contact.tags.all()) == [tag]
+
+
+@pytest.mark.django_db
+def test_a_tag_given_in_the_admin_is_announced_like_any_other(admin_client, account):
+    # given a contact tagged vip, and a listener for new tags
+    contact = ContactFactory(account=account)
+    vip = TagFactory(account=account, name="vip")
+    new = TagFactory(account=account, name="new")
+    contact.tags.add(vip)
+    heard = []
+
+    def receiver(sender, account, pairs, **kwargs):
+        heard.extend(pairs)
+
+    ports.tags_added.connect(receiver)
+    url = reverse("admin:audience_contact_change", args=[contact.pk])
+
+    # when staff keep vip and add new
+    try:
+        data = change_form_data(admin_client.get(url), tags=[str(vip.pk), str(new.pk)])
+        response = admin_client.post(url, data)
+    finally:
+        ports.tags_added.disconnect(receiver)
+
+    # then only the new link is announced
+    assert response.status_code == 302
+    assert heard == [(contact.pk, new.pk)]
