@@ -26,7 +26,7 @@ from analytics.models import Event, Rollup
 from analytics.rollups import Dim, Kind
 from audience.models import Contact
 from campaigns.models import Campaign, analytics_stamp_new
-from core.bulk import bound_cursor
+from core.bulk import arrays_insert
 from core.events import EventType, NewEvent
 from delivery.models import Recipient
 
@@ -204,14 +204,13 @@ def _upsert(counts: dict[Cell, int], values: dict[Cell, Decimal]) -> None:
         arrays: list[list[object]] = [list(column) for column in zip(*cells, strict=True)]
         arrays.append([counts[cell] for cell in cells])
         arrays.append([values.get(cell, Decimal("0")) for cell in cells])
-        unnest = ", ".join(f"%b::{t}[]" for t in _TYPES)
-        names = ", ".join(q(c) for c in columns)
-        sql = (
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM unnest({unnest}) "
-            f"WITH ORDINALITY AS u({names}, n) ORDER BY n {on_conflict}"
+        arrays_insert(
+            Rollup._meta.db_table,
+            list(zip(columns, _TYPES, strict=True)),
+            arrays,
+            tail=on_conflict,
+            ordered=True,
         )
-        with bound_cursor() as cursor:
-            cursor.execute(sql, arrays)
         return
     for start in range(0, len(cells), _CHUNK):
         chunk = cells[start : start + _CHUNK]

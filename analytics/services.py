@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from analytics.models import Event
 from analytics.rollup_writer import rollups_add
-from core.bulk import bound_cursor
+from core.bulk import arrays_insert
 from core.events import NewEvent
 
 BATCH_SIZE = 1000
@@ -61,30 +61,23 @@ _COLUMNS = (
 
 
 def _insert_arrays(events: list[NewEvent]) -> None:
-    """PostgreSQL: one ``INSERT … SELECT … FROM unnest(…)`` of one array per column per
-    thousand events, bound apart from its text (``core.bulk.bound_cursor``): no model
-    instance and no per-value quoting in Python, which were most of a status webhook's time.
-    ``data`` goes as JSON text, written as ``json.dumps`` writes it, as the JSONField does."""
-    table = connection.ops.quote_name(Event._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(name) for name, _ in _COLUMNS)
-    arrays = ", ".join(f"%b::{'text' if kind == 'jsonb' else kind}[]" for _, kind in _COLUMNS)
-    select = ", ".join(
-        f"v.{name}::jsonb" if kind == "jsonb" else f"v.{name}" for name, kind in _COLUMNS
-    )
-    sql = f"INSERT INTO {table} ({names}) SELECT {select} FROM unnest({arrays}) AS v ({names})"
-    with bound_cursor() as cursor:
-        for start in range(0, len(events), BATCH_SIZE):
-            batch = events[start : start + BATCH_SIZE]
-            cursor.execute(
-                sql,
-                [
-                    [e.account_id for e in batch],
-                    [e.campaign_id for e in batch],
-                    [e.recipient_id for e in batch],
-                    [e.contact_id for e in batch],
-                    [str(e.type) for e in batch],
-                    [e.occurred_at for e in batch],
-                    [json.dumps(e.data) for e in batch],
-                    [e.revenue for e in batch],
-                ],
-            )
+    """PostgreSQL: one ``unnest()`` INSERT per thousand events (``core.bulk.arrays_insert``):
+    no model instance and no per-value quoting in Python, which were most of a status
+    webhook's time. ``data`` goes as JSON text, written as ``json.dumps`` writes it, as the
+    JSONField does."""
+    for start in range(0, len(events), BATCH_SIZE):
+        batch = events[start : start + BATCH_SIZE]
+        arrays_insert(
+            Event._meta.db_table,
+            _COLUMNS,
+            [
+                [e.account_id for e in batch],
+                [e.campaign_id for e in batch],
+                [e.recipient_id for e in batch],
+                [e.contact_id for e in batch],
+                [str(e.type) for e in batch],
+                [e.occurred_at for e in batch],
+                [json.dumps(e.data) for e in batch],
+                [e.revenue for e in batch],
+            ],
+        )

@@ -42,6 +42,37 @@ def bound_cursor() -> Iterator[CursorWrapper]:
         yield cursor
 
 
+def arrays_insert(
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    arrays: Sequence[Sequence[Any]],
+    *,
+    tail: str = "",
+    ordered: bool = False,
+) -> list[tuple[Any, ...]]:
+    """PostgreSQL: ``INSERT INTO table … SELECT … FROM unnest(…)``, one array per column (its
+    name and SQL type in ``columns``; ``jsonb`` travels as JSON text), bound in binary through
+    ``bound_cursor``: one statement whatever the number of rows, no model instance, no value
+    quoted in Python. ``tail``: an ``ON CONFLICT`` / ``RETURNING`` clause; ``ordered``: rows
+    inserted in array order (writers that upsert shared rows in one order cannot deadlock).
+    Answers the rows ``RETURNING`` gives, if any."""
+    q = connection.ops.quote_name
+    names = ", ".join(q(name) for name, _ in columns)
+    binds = ", ".join(f"%b::{'text' if kind == 'jsonb' else kind}[]" for _, kind in columns)
+    select = ", ".join(
+        f"v.{q(name)}::jsonb" if kind == "jsonb" else f"v.{q(name)}" for name, kind in columns
+    )
+    source = (
+        f"unnest({binds}) WITH ORDINALITY AS v ({names}, n) ORDER BY n"
+        if ordered
+        else f"unnest({binds}) AS v ({names})"
+    )
+    sql = f"INSERT INTO {q(table)} ({names}) SELECT {select} FROM {source} {tail}".rstrip()
+    with bound_cursor() as cursor:
+        cursor.execute(sql, [list(array) for array in arrays])
+        return cursor.fetchall() if cursor.description else []
+
+
 def _column_field(field: object, name: str) -> Field[Any, Any]:
     """``field`` when it has a column of its own: a relation's reverse side has none."""
     if not isinstance(field, Field) or field.column is None:

@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
-from core.bulk import bound_cursor
+from core.bulk import arrays_insert
 from delivery.models import ClickHit
 
 logger = logging.getLogger(__name__)
@@ -112,16 +112,12 @@ def hit_rows_insert(rows: list[HitRow]) -> None:
             ignore_conflicts=True,
         )
         return
-    q = connection.ops.quote_name
-    table = q(ClickHit._meta.db_table)
-    names = ", ".join(q(name) for name, _ in _HIT_COLUMNS)
-    arrays = ", ".join(f"%b::{kind}[]" for _, kind in _HIT_COLUMNS)
-    sql = (
-        f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) "
-        f"ON CONFLICT ({q('hit_id')}) DO NOTHING"
+    arrays_insert(
+        ClickHit._meta.db_table,
+        _HIT_COLUMNS,
+        list(zip(*rows, strict=True)),
+        tail=f"ON CONFLICT ({connection.ops.quote_name('hit_id')}) DO NOTHING",
     )
-    with bound_cursor() as cursor:
-        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
 
 
 class _Pending:

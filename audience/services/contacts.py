@@ -33,7 +33,7 @@ from audience.services.attributes import (
     attribute_infer_json_type,
     attributes_ensure,
 )
-from core.bulk import bound_cursor, values_update
+from core.bulk import arrays_insert, values_update
 from core.errors import ValidationFailed
 
 BULK_LIMIT = 10_000
@@ -305,15 +305,13 @@ def links_add(
         return []
     through = Contact.tags.through
     if connection.vendor == "postgresql":
-        qn = connection.ops.quote_name
-        with bound_cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {qn(through._meta.db_table)} (contact_id, tag_id) "
-                "SELECT * FROM unnest(%b::bigint[], %b::bigint[]) ON CONFLICT DO NOTHING "
-                "RETURNING contact_id, tag_id",
-                [[cid for cid, _ in pairs], [tid for _, tid in pairs]],
-            )
-            added = [(int(cid), int(tid)) for cid, tid in cursor.fetchall()]
+        rows = arrays_insert(
+            through._meta.db_table,
+            (("contact_id", "bigint"), ("tag_id", "bigint")),
+            [[cid for cid, _ in pairs], [tid for _, tid in pairs]],
+            tail="ON CONFLICT DO NOTHING RETURNING contact_id, tag_id",
+        )
+        added = [(int(cid), int(tid)) for cid, tid in rows]
     elif checked:
         added = list(dict.fromkeys(pairs))
         through.objects.bulk_create(
